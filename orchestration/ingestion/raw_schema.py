@@ -1,0 +1,108 @@
+"""The raw layer: the tables ingestion writes and dbt reads (schema `raw` of warehouse.duckdb).
+
+This is the interface between the Python ingestion and the dbt models. Rules that hold for
+every raw table:
+
+* No personal data: names, phones, e-mails and free-text summaries never get here.
+* Case references are HMAC-SHA256 pseudonyms (hex) of the source reference, so a case and
+  its takedown requests still join and a case keeps its key across exports.
+* Values are typed (timestamps as TIMESTAMPTZ, ages as INTEGER) but codes keep the source
+  vocabulary (`V`, `Telefoon 116000`, `deepfake_nude`, ...): mapping to canonical values is
+  the dbt models' job, through the seeds.
+* Every row carries its lineage: `load_id` (the ledger entry), `source_file`,
+  `export_date` (the date in the file name) and `row_number` (1-based data row in the file).
+* A file is loaded whole or not at all (one transaction), so the ledger always reconciles:
+  rows_read = rows_loaded + rows_quarantined.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_SCHEMA = "raw"
+
+LINEAGE_COLUMNS = """
+    load_id        VARCHAR NOT NULL,
+    source_file    VARCHAR NOT NULL,
+    export_date    DATE NOT NULL,
+    row_number     BIGINT NOT NULL,
+"""
+
+DDL: dict[str, str] = {
+    "load_ledger": """
+        CREATE TABLE IF NOT EXISTS raw.load_ledger (
+            load_id          VARCHAR PRIMARY KEY,
+            source           VARCHAR NOT NULL,   -- childfocus | igvm | takedown | survey
+            file_name        VARCHAR NOT NULL,
+            file_sha256      VARCHAR NOT NULL,
+            export_date      DATE,               -- date in the file name (survey: NULL)
+            wave             VARCHAR,            -- survey wave (others: NULL)
+            rows_read        BIGINT NOT NULL,
+            rows_loaded      BIGINT NOT NULL,
+            rows_quarantined BIGINT NOT NULL,
+            status           VARCHAR NOT NULL,   -- loaded | rejected
+            message          VARCHAR,            -- one line; why a file was rejected
+            loaded_at        TIMESTAMPTZ NOT NULL
+        )""",
+    "quarantine": """
+        CREATE TABLE IF NOT EXISTS raw.quarantine (
+            load_id        VARCHAR NOT NULL,
+            source         VARCHAR NOT NULL,
+            file_name      VARCHAR NOT NULL,
+            row_number     BIGINT,               -- 1-based data row; NULL when the whole file is concerned
+            field          VARCHAR,              -- the column at fault, when there is one
+            reason         VARCHAR NOT NULL,     -- never contains personal data or free text
+            quarantined_at TIMESTAMPTZ NOT NULL
+        )""",
+    "childfocus_cases": f"""
+        CREATE TABLE IF NOT EXISTS raw.childfocus_cases (
+            {LINEAGE_COLUMNS}
+            dossier_key          VARCHAR NOT NULL,   -- HMAC of Dossiernummer
+            datum_opening        TIMESTAMPTZ NOT NULL,  -- local Europe/Brussels time, stored as an instant
+            datum_afsluiting     TIMESTAMPTZ,
+            kanaal               VARCHAR,
+            melder               VARCHAR,
+            leeftijd_slachtoffer INTEGER,             -- `14 jaar` -> 14; empty -> NULL
+            geslacht_slachtoffer VARCHAR,
+            provincie            VARCHAR,
+            taal                 VARCHAR,
+            type_feiten          VARCHAR,
+            ai_gegenereerd       VARCHAR,
+            platformen           VARCHAR,             -- free text as typed, several names per field
+            relatie_dader        VARCHAR
+        )""",
+    "igvm_reports": f"""
+        CREATE TABLE IF NOT EXISTS raw.igvm_reports (
+            {LINEAGE_COLUMNS}
+            report_key            VARCHAR NOT NULL,   -- HMAC of report_id
+            submitted_at          TIMESTAMPTZ NOT NULL,
+            channel               VARCHAR,
+            victim_age            INTEGER,
+            victim_gender         VARCHAR,
+            victim_region         VARCHAR,
+            incident_type         VARCHAR,
+            incident_ai_generated BOOLEAN,
+            incident_platforms    VARCHAR[],          -- free-text names as listed
+            incident_offender     VARCHAR,
+            status                VARCHAR
+        )""",
+    "takedown_requests": f"""
+        CREATE TABLE IF NOT EXISTS raw.takedown_requests (
+            {LINEAGE_COLUMNS}
+            request_id      VARCHAR NOT NULL,
+            case_key        VARCHAR,                  -- HMAC of case_ref (a Dossiernummer or a report_id)
+            platform        VARCHAR,                  -- free text
+            content_type    VARCHAR,
+            submitted_at    TIMESTAMPTZ NOT NULL,
+            acknowledged_at TIMESTAMPTZ,
+            resolved_at     TIMESTAMPTZ,
+            outcome         VARCHAR
+        )""",
+}
+
+
+def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and its tables if they are missing (idempotent)."""
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for ddl in DDL.values():
+        conn.execute(ddl)

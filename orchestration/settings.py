@@ -1,0 +1,107 @@
+"""Settings read from the environment (the contract's `NCII_*` variables), in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SEEDS_DIR = REPO_ROOT / "seeds"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+DEFAULT_LANDING_DIR = Path("data/landing")
+DEFAULT_WAREHOUSE_DIR = Path("data/warehouse")
+DEFAULT_SUPPRESSION_K = 5
+KEY_FILE_NAME = ".pseudonym_key"
+
+# The marts the contract publishes, in the order analysts meet them.
+PUBLISHED_MARTS = (
+    "platform_monthly",
+    "victim_demographics_quarterly",
+    "survey_prevalence",
+    "platform_exposure_vs_reports",
+)
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or unusable; the message is one line an operator can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_dir: Path
+    pseudonym_key: bytes | None
+    alert_webhook_url: str | None
+    suppression_k: int
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        warehouse_dir = Path(env.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
+        raw_k = env.get("NCII_SUPPRESSION_K") or str(DEFAULT_SUPPRESSION_K)
+        try:
+            k = int(raw_k)
+        except ValueError:
+            raise SettingsError(f"NCII_SUPPRESSION_K must be a whole number, got {raw_k!r}") from None
+        if k < 2:
+            raise SettingsError(f"NCII_SUPPRESSION_K must be at least 2, got {k}")
+        key = env.get("NCII_PSEUDONYM_KEY")
+        if not key:
+            key_file = warehouse_dir / KEY_FILE_NAME
+            key = key_file.read_text().strip() if key_file.exists() else None
+        return cls(
+            landing_dir=Path(env.get("NCII_LANDING_DIR") or DEFAULT_LANDING_DIR).absolute(),
+            warehouse_dir=warehouse_dir,
+            pseudonym_key=key.encode() if key else None,
+            alert_webhook_url=env.get("NCII_ALERT_WEBHOOK_URL") or None,
+            suppression_k=k,
+        )
+
+    # --- files of the warehouse directory -------------------------------------------
+    @property
+    def warehouse_db(self) -> Path:
+        """Internal working database: raw, staging, intermediate and mart schemas. Analysts never open it."""
+        return self.warehouse_dir / "warehouse.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        return self.warehouse_dir / "published.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.warehouse_dir / "published"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.warehouse_dir / "reports"
+
+    def require_key(self) -> bytes:
+        """The keyed hash must be stable across runs, so a missing key is an error, never invented."""
+        if not self.pseudonym_key:
+            raise SettingsError(
+                "no pseudonym key: set NCII_PSEUDONYM_KEY (a long random secret, kept out of git) "
+                "or run `ncii demo` once to create a local demo key"
+            )
+        return self.pseudonym_key
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for the dbt subprocess: where the warehouse is and the suppression threshold."""
+        return {
+            "NCII_WAREHOUSE_DIR": str(self.warehouse_dir),
+            "NCII_SUPPRESSION_K": str(self.suppression_k),
+        }
+
+
+def create_demo_key(warehouse_dir: Path) -> Path:
+    """Write a random key readable by the owner only, unless one exists (pseudonyms must stay stable)."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    key_file = warehouse_dir / KEY_FILE_NAME
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file
