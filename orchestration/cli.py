@@ -1,0 +1,67 @@
+"""`ncii`: the command analysts and operators run (demo, run)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from orchestration.settings import Settings, SettingsError, create_demo_key
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Make a realistic sample landing folder, then run everything once on it."""
+    from orchestration.sample_data.helpline import generate_helpline_landing
+    from orchestration.sample_data.survey import generate_survey_landing
+
+    settings = Settings.from_env()
+    key_file = create_demo_key(settings.warehouse_dir)
+    settings = Settings.from_env()
+    print(f"Writing sample exports to {settings.landing_dir} (demo key: {key_file}) ...", flush=True)
+    settings.landing_dir.mkdir(parents=True, exist_ok=True)
+    generate_helpline_landing(settings.landing_dir, seed=args.seed)
+    generate_survey_landing(settings.landing_dir)
+    return cmd_run(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the whole pipeline once on the configured landing folder; exit 0 only when published."""
+    from orchestration.reporting.summary import run_summary
+    from orchestration.runner import run_main_job
+
+    settings = Settings.from_env()
+    print(f"Running the pipeline on {settings.landing_dir} ...", flush=True)
+    outcome = run_main_job(settings)
+    if not outcome.success:
+        print(f"ncii: not published: {outcome.reason}", file=sys.stderr)
+        return 1
+    print(run_summary(settings))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ncii", description="NCII warehouse: load, check and publish the marts.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="make a realistic sample landing folder and run everything once")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.set_defaults(func=cmd_demo)
+    run = sub.add_parser("run", help="run the whole pipeline once on NCII_LANDING_DIR")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (SettingsError, FileNotFoundError, OSError, RuntimeError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"ncii: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""The one Dagster `Definitions` of the warehouse: landing -> raw -> dbt models -> published."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.ingestion.assets import INGESTION_ASSETS
+from orchestration.publishing.assets import published_marts
+from orchestration.resources import WarehouseResource
+from orchestration.transformation.dbt_assets import dbt_resource, warehouse_dbt_models
+
+MAIN_JOB_NAME = "ncii_main"
+
+# One process, one step at a time: DuckDB takes one writer per file and dbt is a subprocess.
+main_job = dg.define_asset_job(MAIN_JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor)
+
+defs = dg.Definitions(
+    assets=[*INGESTION_ASSETS, warehouse_dbt_models, published_marts],
+    jobs=[main_job],
+    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+)

@@ -1,0 +1,25 @@
+"""The publish step as an asset: it runs only after every mart (and its checks) materialised."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.publishing.publish import publish_marts
+from orchestration.resources import WarehouseResource
+from orchestration.settings import PUBLISHED_MARTS
+
+
+@dg.asset(
+    group_name="published",
+    deps=[dg.AssetKey(mart) for mart in PUBLISHED_MARTS],
+    description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet.",
+)
+def published_marts(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    publication = publish_marts(warehouse.settings())
+    return dg.MaterializeResult(
+        metadata={
+            "published_db": dg.MetadataValue.path(str(publication.published_db)),
+            "parquet_dir": dg.MetadataValue.path(str(publication.parquet_dir)),
+            **{f"rows_{mart}": count for mart, count in publication.row_counts.items()},
+        }
+    )

@@ -1,0 +1,79 @@
+"""Publish the marts where analysts read them, atomically.
+
+DuckDB locks a file both ways (an analyst's read-only connection blocks a writer), so the
+published file is never written in place: a new file is built beside it and `os.replace`d
+over the old one. Readers that have the old file open keep it; new readers get the new one.
+The Parquet copies go to a new versioned folder and the `published` symlink is swapped the
+same way, so a reader sees the whole old publication or the whole new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import PUBLISHED_MARTS, Settings
+
+MART_SCHEMA = "marts"
+KEEP_PARQUET_VERSIONS = 3
+
+
+@dataclass(frozen=True)
+class Publication:
+    published_db: Path
+    parquet_dir: Path
+    row_counts: dict[str, int]
+
+
+def publish_marts(settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS) -> Publication:
+    """Copy the audited marts from warehouse.duckdb into a new published file and Parquet folder, then swap."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    versions_dir = settings.warehouse_dir / "publications"
+    version_dir = versions_dir / stamp
+    version_dir.mkdir(parents=True)
+    tmp_db = settings.warehouse_dir / f".published-{stamp}.duckdb"
+
+    row_counts: dict[str, int] = {}
+    conn = duckdb.connect(str(tmp_db))
+    try:
+        conn.execute(f"ATTACH '{settings.warehouse_db}' AS wh (READ_ONLY)")
+        for mart in marts:
+            conn.execute(f"CREATE TABLE main.{mart} AS SELECT * FROM wh.{MART_SCHEMA}.{mart}")
+            row_counts[mart] = conn.execute(f"SELECT count(*) FROM main.{mart}").fetchone()[0]
+            conn.execute(f"COPY main.{mart} TO '{version_dir / (mart + '.parquet')}' (FORMAT parquet)")
+        conn.execute("DETACH wh")
+        conn.execute("CHECKPOINT")
+    except BaseException:
+        conn.close()
+        tmp_db.unlink(missing_ok=True)
+        shutil.rmtree(version_dir, ignore_errors=True)
+        raise
+    conn.close()
+
+    os.replace(tmp_db, settings.published_db)
+    _swap_symlink(settings.published_dir, version_dir)
+    _prune_versions(versions_dir, keep=KEEP_PARQUET_VERSIONS)
+    return Publication(settings.published_db, settings.published_dir, row_counts)
+
+
+def _swap_symlink(link: Path, target: Path) -> None:
+    """Point `link` at `target` atomically (a new symlink renamed over the old one)."""
+    if link.exists() and not link.is_symlink():
+        # A real folder from an earlier layout: move it aside once, never delete analysts' files.
+        link.rename(link.with_name(f"{link.name}-previous-{uuid.uuid4().hex[:8]}"))
+    tmp_link = link.with_name(f".{link.name}-{uuid.uuid4().hex[:8]}")
+    tmp_link.symlink_to(target.relative_to(link.parent), target_is_directory=True)
+    os.replace(tmp_link, link)
+
+
+def _prune_versions(versions_dir: Path, keep: int) -> None:
+    """Keep the newest few Parquet versions: a reader still on an older one has time to finish."""
+    versions = sorted(p for p in versions_dir.iterdir() if p.is_dir())
+    for old in versions[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

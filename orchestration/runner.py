@@ -1,0 +1,55 @@
+"""Run the main Dagster job headlessly and turn its outcome into something a person can read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import dagster as dg
+
+from orchestration.settings import Settings
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    success: bool
+    run_id: str
+    reason: str | None = None  # one line, set when the run failed
+
+
+def run_main_job(settings: Settings) -> RunOutcome:
+    """Materialise every asset once through Dagster (in process) with the given settings."""
+    settings.require_key()
+    if not settings.landing_dir.is_dir():
+        raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
+    # One source of truth for settings: the environment, which the dbt subprocess inherits too.
+    os.environ.update(
+        {
+            "NCII_LANDING_DIR": str(settings.landing_dir),
+            "NCII_WAREHOUSE_DIR": str(settings.warehouse_dir),
+            "NCII_SUPPRESSION_K": str(settings.suppression_k),
+            "NCII_PSEUDONYM_KEY": settings.require_key().decode(),
+        }
+    )
+    from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
+
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
+    if result.success:
+        return RunOutcome(True, result.run_id)
+    return RunOutcome(False, result.run_id, first_failure_reason(result))
+
+
+def first_failure_reason(result: dg.ExecuteInProcessResult) -> str:
+    """The first failed step and the first line of its error: what an operator needs to act."""
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None and _is_wrapper(error.message):
+            error = error.cause
+        message = (error.message if error else "unknown error").strip().splitlines()[0]
+        return f"step {event.step_key} failed: {message}"
+    return "run failed before any step ran"
+
+
+def _is_wrapper(message: str) -> bool:
+    return message.startswith("dagster._core.errors.DagsterExecutionStepExecutionError") or "Error occurred while" in message

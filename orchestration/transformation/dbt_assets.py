@@ -1,0 +1,92 @@
+"""The dbt project as Dagster assets: seeds, staging, intermediate and mart models.
+
+The manifest is parsed on demand and reused while no file of the dbt project or the
+seeds changed (a fingerprint beside it), so a plain `ncii run` on a fresh clone works
+without a separate `dbt parse` step and later runs skip the parse.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import WarehouseResource
+from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR
+
+DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
+MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
+FINGERPRINT_PATH = DBT_TARGET_DIR / "manifest.fingerprint"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _project_fingerprint() -> str:
+    """Hash of every file dbt parses, so a stale manifest is never used."""
+    digest = hashlib.sha256()
+    roots = [DBT_PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")]
+    roots.append(SEEDS_DIR)
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project unless the manifest matches the current files (safe across processes)."""
+    DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DBT_TARGET_DIR / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fingerprint = _project_fingerprint()
+        if MANIFEST_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint:
+            return MANIFEST_PATH
+        env = {**os.environ, "NCII_WAREHOUSE_DIR": os.environ.get("NCII_WAREHOUSE_DIR", "data/warehouse")}
+        dbt = Path(sys.executable).with_name("dbt")
+        result = subprocess.run(
+            [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(DBT_TARGET_DIR)],
+            env=env, capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"dbt parse failed: {(result.stdout + result.stderr).strip()[-2000:]}")
+        FINGERPRINT_PATH.write_text(fingerprint)
+    return MANIFEST_PATH
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    """Sources are the ingestion assets (`raw_<table>`); models are grouped by their dbt folder."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(f"raw_{dbt_resource_props['name']}")
+        return dg.AssetKey(dbt_resource_props["name"])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
+def warehouse_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    """`dbt build`: seeds, models and their dbt tests, in dependency order, into warehouse.duckdb."""
+    settings = warehouse.settings()
+    os.environ.update(settings.dbt_env())  # the dbt subprocess inherits this environment
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
