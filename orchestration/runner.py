@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import dagster as dg
@@ -22,22 +24,37 @@ def run_main_job(settings: Settings) -> RunOutcome:
     settings.require_key()
     if not settings.landing_dir.is_dir():
         raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
-    # One source of truth for settings: the environment, which the dbt subprocess inherits too.
-    os.environ.update(
-        {
-            "NCII_LANDING_DIR": str(settings.landing_dir),
-            "NCII_WAREHOUSE_DIR": str(settings.warehouse_dir),
-            "NCII_SUPPRESSION_K": str(settings.suppression_k),
-            "NCII_PSEUDONYM_KEY": settings.require_key().decode(),
-        }
-    )
     from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
 
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
+    with settings_environment(settings):
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+        result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
     if result.success:
         return RunOutcome(True, result.run_id)
     return RunOutcome(False, result.run_id, first_failure_reason(result))
+
+
+@contextmanager
+def settings_environment(settings: Settings) -> Iterator[None]:
+    """Settings live in the environment (resources and the dbt subprocess read it): set, then restore."""
+    values = {
+        "NCII_LANDING_DIR": str(settings.landing_dir),
+        "NCII_WAREHOUSE_DIR": str(settings.warehouse_dir),
+        "NCII_SUPPRESSION_K": str(settings.suppression_k),
+        "NCII_PSEUDONYM_KEY": settings.require_key().decode(),
+    }
+    if settings.alert_webhook_url:
+        values["NCII_ALERT_WEBHOOK_URL"] = settings.alert_webhook_url
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def first_failure_reason(result: dg.ExecuteInProcessResult) -> str:
