@@ -1,4 +1,4 @@
-"""`ncii`: the command analysts and operators run (demo, run)."""
+"""`ncii`: the command analysts and operators run (demo, run, query, export)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
+from orchestration.publishing.exports import PublishedDataError
 from orchestration.settings import Settings, SettingsError, create_demo_key
 
 
@@ -40,6 +42,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run SQL against the published marts (read-only) and print the result."""
+    from orchestration.publishing.exports import run_query
+
+    frame = run_query(Settings.from_env(), args.sql)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        with pd_display():
+            print(frame.to_string(index=False) if len(frame) else "(no rows)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export one published mart to CSV, XLSX or Parquet, with spreadsheet formulas neutralised."""
+    from orchestration.publishing.exports import export_mart
+
+    target = export_mart(Settings.from_env(), args.mart, args.format, args.output)
+    print(f"Wrote {target}")
+    return 0
+
+
+def pd_display():
+    import pandas as pd
+
+    return pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ncii", description="NCII warehouse: load, check and publish the marts.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
@@ -49,6 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the whole pipeline once on NCII_LANDING_DIR")
     run.set_defaults(func=cmd_run)
+    query = sub.add_parser("query", help="run SQL against the published marts (read-only)")
+    query.add_argument("sql")
+    query.add_argument("--format", choices=["table", "csv"], default="table")
+    query.set_defaults(func=cmd_query)
+    export = sub.add_parser("export", help="export a published mart for Excel or other tools")
+    export.add_argument("mart")
+    export.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="csv")
+    export.add_argument("--output", type=Path, default=None, help="file to write (default: ./<mart>.<format>)")
+    export.set_defaults(func=cmd_export)
     return parser
 
 
@@ -56,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SettingsError, FileNotFoundError, OSError, RuntimeError) as exc:
+    except (SettingsError, PublishedDataError, FileNotFoundError, OSError, RuntimeError) as exc:
         if args.debug:
             traceback.print_exc()
         print(f"ncii: error: {exc}", file=sys.stderr)
