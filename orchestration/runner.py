@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,12 +27,33 @@ def run_main_job(settings: Settings) -> RunOutcome:
         raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
     from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
 
-    with settings_environment(settings):
+    with run_lock(settings), settings_environment(settings):
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
         result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
     if result.success:
         return RunOutcome(True, result.run_id)
     return RunOutcome(False, result.run_id, first_failure_reason(result))
+
+
+class RunInProgress(RuntimeError):
+    """Another run holds the warehouse; DuckDB takes one writer per file."""
+
+
+@contextmanager
+def run_lock(settings: Settings) -> Iterator[None]:
+    """One run at a time per warehouse folder (a sensor run and a manual `ncii run` must not overlap)."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.warehouse_dir / ".run.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunInProgress(
+                f"another run is already working on {settings.warehouse_dir}; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager

@@ -33,6 +33,7 @@ class Publication:
 
 def publish_marts(settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS) -> Publication:
     """Copy the audited marts from warehouse.duckdb into a new published file and Parquet folder, then swap."""
+    _remove_leftovers(settings.warehouse_dir)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     versions_dir = settings.warehouse_dir / "publications"
     version_dir = versions_dir / stamp
@@ -58,7 +59,7 @@ def publish_marts(settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS) 
 
     os.replace(tmp_db, settings.published_db)
     _swap_symlink(settings.published_dir, version_dir)
-    _prune_versions(versions_dir, keep=KEEP_PARQUET_VERSIONS)
+    _prune_versions(versions_dir, current=version_dir, keep=KEEP_PARQUET_VERSIONS)
     return Publication(settings.published_db, settings.published_dir, row_counts)
 
 
@@ -72,8 +73,16 @@ def _swap_symlink(link: Path, target: Path) -> None:
     os.replace(tmp_link, link)
 
 
-def _prune_versions(versions_dir: Path, keep: int) -> None:
-    """Keep the newest few Parquet versions: a reader still on an older one has time to finish."""
-    versions = sorted(p for p in versions_dir.iterdir() if p.is_dir())
-    for old in versions[:-keep]:
+def _prune_versions(versions_dir: Path, current: Path, keep: int) -> None:
+    """Keep the newest few Parquet versions (a reader still on an older one has time to finish),
+    and never the one `published` points to."""
+    versions = sorted(p for p in versions_dir.iterdir() if p.is_dir() and p != current)
+    for old in versions[: max(len(versions) - (keep - 1), 0)]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(warehouse_dir: Path) -> None:
+    """A run killed mid-publish leaves a half-built file or link behind; the live ones are untouched."""
+    for leftover in warehouse_dir.glob(".published-*"):
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink(missing_ok=True)
