@@ -1,13 +1,15 @@
 """The helpline marts as one hand-written DuckDB SQL script over the landing files.
 
 The practical speed limit of the engine the warehouse runs on: no ledger, no quarantine,
-no pseudonymisation, no tests, no publication. The only Python is building the file lists
-(older childfocus exports have no BOM and are cp1252; DuckDB reads them as latin-1, which
-differs only in characters the marts never use).
+no pseudonymisation, no tests, no publication. The only Python is building the file lists and
+transcoding the older childfocus exports (BOM-less cp1252: DuckDB reads cp1252 only through
+an extension it would have to download, and its latin-1 reader rejects bytes 0x80-0x9F).
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -22,7 +24,9 @@ CREATE TEMP TABLE aliases AS SELECT alias, platform FROM read_csv('{seeds}/platf
 CREATE TEMP TABLE bands AS SELECT age_band, min_age, max_age FROM read_csv('{seeds}/age_bands.csv');
 
 CREATE TEMP TABLE cf AS
-WITH raw AS ({cf_reads})
+WITH raw AS (
+    SELECT * FROM read_csv({cf_files}, delim = ';', header = true, all_varchar = true, filename = true, quote = '"')
+)
 SELECT *, regexp_extract(filename, '(\d{{8}})', 1) AS export_date FROM raw
 QUALIFY row_number() OVER (PARTITION BY trim("Dossiernummer") ORDER BY export_date DESC) = 1;
 
@@ -144,34 +148,36 @@ def _starts_with_bom(path: Path) -> bool:
         return handle.read(3) == b"\xef\xbb\xbf"
 
 
-def _childfocus_reads(paths: list[Path]) -> str:
-    """UTF-8 (BOM) exports and older BOM-less cp1252 ones, read as latin-1, in one relation."""
-    utf8 = [p for p in paths if _starts_with_bom(p)]
-    latin1 = [p for p in paths if p not in utf8]
-    options = "delim = ';', header = true, all_varchar = true, filename = true, quote = '\"'"
-    reads = []
-    if utf8:
-        reads.append(f"SELECT * FROM read_csv({_files(utf8)}, {options})")
-    if latin1:
-        reads.append(f"SELECT * FROM read_csv({_files(latin1)}, {options}, encoding = 'latin-1')")
-    return "\n    UNION ALL BY NAME\n    ".join(reads)
+def _childfocus_utf8(paths: list[Path], scratch: Path) -> list[Path]:
+    """UTF-8 copies of the BOM-less cp1252 exports (same file names: the export date is in them)."""
+    out = []
+    for path in paths:
+        if _starts_with_bom(path):
+            out.append(path)
+            continue
+        target = scratch / path.name
+        with path.open(encoding="cp1252", newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        out.append(target)
+    return out
 
 
 def compute_marts(landing: Path, k: int = 5) -> dict[str, pd.DataFrame]:
     """Both helpline marts from the landing files, in one DuckDB session."""
-    script = SCRIPT.format(
-        seeds=SEEDS,
-        k=int(k),
-        cf_reads=_childfocus_reads(sorted(landing.glob("childfocus_cases_*.csv"))),
-        ig_files=_files(sorted(landing.glob("igvm_reports_*.jsonl"))),
-        td_files=_files(sorted(landing.glob("takedown_requests_*.csv"))),
-    )
-    conn = duckdb.connect()
-    try:
-        conn.execute(script)
-        return {
-            mart: conn.execute(f"SELECT * FROM {mart}").df()
-            for mart in ("platform_monthly", "victim_demographics_quarterly")
-        }
-    finally:
-        conn.close()
+    with tempfile.TemporaryDirectory() as scratch:
+        script = SCRIPT.format(
+            seeds=SEEDS,
+            k=int(k),
+            cf_files=_files(_childfocus_utf8(sorted(landing.glob("childfocus_cases_*.csv")), Path(scratch))),
+            ig_files=_files(sorted(landing.glob("igvm_reports_*.jsonl"))),
+            td_files=_files(sorted(landing.glob("takedown_requests_*.csv"))),
+        )
+        conn = duckdb.connect()
+        try:
+            conn.execute(script)
+            return {
+                mart: conn.execute(f"SELECT * FROM {mart}").df()
+                for mart in ("platform_monthly", "victim_demographics_quarterly")
+            }
+        finally:
+            conn.close()
