@@ -6,7 +6,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 
@@ -18,6 +18,7 @@ class RunOutcome:
     success: bool
     run_id: str
     reason: str | None = None  # one line, set when the run failed
+    step_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step, in run order
 
 
 def run_main_job(settings: Settings) -> RunOutcome:
@@ -30,9 +31,23 @@ def run_main_job(settings: Settings) -> RunOutcome:
     with run_lock(settings), settings_environment(settings):
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
         result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
+        timings = step_seconds(instance, result.run_id)
     if result.success:
-        return RunOutcome(True, result.run_id)
-    return RunOutcome(False, result.run_id, first_failure_reason(result))
+        return RunOutcome(True, result.run_id, step_seconds=timings)
+    return RunOutcome(False, result.run_id, first_failure_reason(result), timings)
+
+
+def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Wall time per step from Dagster's own event log (start to success or failure)."""
+    started: dict[str, float] = {}
+    durations: dict[str, float] = {}
+    events = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+    for entry in instance.all_logs(run_id, of_type=events):
+        if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
+            started[entry.step_key] = entry.timestamp
+        elif entry.step_key in started:
+            durations[entry.step_key] = entry.timestamp - started[entry.step_key]
+    return durations
 
 
 class RunInProgress(RuntimeError):
