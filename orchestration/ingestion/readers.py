@@ -1,0 +1,340 @@
+"""Readers of the three helpline exports, inside DuckDB.
+
+Each reader scans one file and leaves two temporary tables in the connection:
+`staged_rows` (the raw table's columns except load_id/source_file/export_date, typed,
+pseudonymised, no personal data) and `staged_rejects` (row_number, field, reason).
+Personal-data columns are never selected, so they never reach a table, even a temporary one.
+
+Rules every reader applies (a row failing one goes to quarantine with the first reason):
+missing or duplicated reference (the first valid row of a reference is kept), unreadable
+dates, dates after the export date (one day of grace), a close before the opening, ages
+that are not a whole number of years within 0..99 (`14 jaar` is 14), codes not in
+`seeds/code_map.csv` (compared case-insensitively after trimming; empty is allowed and
+means unknown), and platform text over 1,000 characters. Free-text platform names are not
+validated here: unknown names become `other` in the models and raise a drift alert.
+
+Local `dd/mm/yyyy HH:MM` times are Europe/Brussels: a time in the spring-forward gap is
+moved forward one hour, an ambiguous autumn time is taken as the later (winter-time) instant.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingestion.errors import FileRejected
+from orchestration.ingestion.landing import LandedFile
+from orchestration.ingestion.pseudonymise import hmac_pads, hmac_sql
+from orchestration.ingestion.textfiles import check_header, detect_encoding, read_header, utf8_view
+from orchestration.settings import SEEDS_DIR
+
+MAX_LINE_BYTES = 1 << 27  # a 50 MB free-text summary must not stop a load
+MAX_PLATFORM_CHARS = 1000
+AGE_PATTERN = r"^\s*(-?\d+)\s*(jaar|jr|j|ans|years?)?\.?\s*$"
+ISO_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
+
+CHILDFOCUS_COLUMNS = {  # export header -> scan alias (personal-data columns are left out)
+    "Dossiernummer": "ref",
+    "Datum opening": "opened",
+    "Datum afsluiting": "closed",
+    "Kanaal": "kanaal",
+    "Melder": "melder",
+    "Leeftijd slachtoffer": "age",
+    "Geslacht slachtoffer": "geslacht_slachtoffer",
+    "Provincie": "provincie",
+    "Taal": "taal",
+    "Type feiten": "type_feiten",
+    "AI-gegenereerd": "ai_gegenereerd",
+    "Platformen": "platformen",
+    "Relatie dader": "relatie_dader",
+}
+TAKEDOWN_COLUMNS = {
+    name: name
+    for name in ("request_id", "case_ref", "platform", "content_type", "submitted_at", "acknowledged_at", "resolved_at", "outcome")
+}
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    rows_read: int
+
+
+def _code_lists(source: str) -> dict[str, list[str]]:
+    """Accepted codes per field of a source, lower-cased, from the one code map seed."""
+    lists: dict[str, list[str]] = {}
+    with (SEEDS_DIR / "code_map.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["source"] == source:
+                lists.setdefault(row["field"], []).append(row["code"].strip().lower())
+    return lists
+
+
+def _unknown_code(expression: str, field: str, label: str) -> str:
+    """CASE branch: a non-empty code that the code map does not list for this field."""
+    value = f"trim(coalesce({expression}, ''))"
+    return (
+        f"WHEN {value} <> '' AND NOT list_contains($codes_{field}, lower({value})) "
+        f"THEN ['{label}', 'unknown code ' || left({value}, 40)]"
+    )
+
+
+def _age_rules(expression: str, label: str) -> str:
+    value = f"trim(coalesce({expression}, ''))"
+    parsed = f"TRY_CAST(regexp_extract({value}, '{AGE_PATTERN}', 1) AS INTEGER)"
+    return (
+        f"WHEN {value} <> '' AND NOT regexp_matches(lower({value}), '{AGE_PATTERN}') THEN ['{label}', 'unreadable age']\n"
+        f"WHEN {value} <> '' AND NOT {parsed} BETWEEN 0 AND 99 THEN ['{label}', 'age outside 0..99']"
+    )
+
+
+def _age_value(expression: str) -> str:
+    return f"TRY_CAST(regexp_extract(lower(trim({expression})), '{AGE_PATTERN}', 1) AS INTEGER)"
+
+
+def _scan_csv(conn: duckdb.DuckDBPyConnection, path: Path, delimiter: str, columns: dict[str, str]) -> int:
+    """Read the CSV into TEMP `scan` (row_number + the selected columns as text, '' for empty)
+    and malformed records into TEMP `scan_rejects`; returns the number of data records."""
+    select = ", ".join(f'"{source}" AS {alias}' for source, alias in columns.items())
+    for table in ("scan_raw", "scan", "scan_rejects", "scan_reject_errors", "scan_reject_scans"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    try:
+        conn.execute(
+            f"""CREATE TEMP TABLE scan_raw AS
+                SELECT row_number() OVER () AS good_idx, {select}
+                FROM read_csv($path, delim = $delim, header = true, quote = '"', escape = '"',
+                              all_varchar = true, nullstr = chr(1), strict_mode = true,
+                              store_rejects = true, rejects_table = 'scan_reject_errors',
+                              rejects_scan = 'scan_reject_scans',
+                              max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})""",
+            {"path": str(path), "delim": delimiter},
+        )
+    except duckdb.Error as exc:
+        raise FileRejected(f"unreadable CSV: {str(exc).splitlines()[0][:200]}") from None
+    # One row per malformed record (DuckDB lists a record once per missing column); `line` is record + 1.
+    conn.execute(
+        """CREATE TEMP TABLE scan_rejects AS
+           SELECT line - 1 AS row_number, NULL::VARCHAR AS field,
+                  'malformed row: ' || CASE WHEN bool_or(error_type = 'MISSING COLUMNS')
+                                            THEN 'too few fields (cut off?)'
+                                            WHEN bool_or(error_type = 'TOO MANY COLUMNS') THEN 'too many fields'
+                                            ELSE lower(replace(min(error_type), '_', ' ')) END AS reason
+           FROM scan_reject_errors GROUP BY line"""
+    )
+    conn.execute("DROP TABLE scan_reject_errors")  # it holds the raw line text: never keep it
+    conn.execute("DROP TABLE scan_reject_scans")
+    # Good record i is the i-th record not rejected: add the rejects that come before it.
+    conn.execute(
+        """CREATE TEMP TABLE scan AS
+           WITH gaps AS (SELECT row_number - row_number() OVER (ORDER BY row_number) AS goods_before,
+                                row_number() OVER (ORDER BY row_number) AS rejects_so_far
+                         FROM scan_rejects)
+           SELECT s.good_idx + coalesce(g.rejects_so_far, 0) AS row_number, s.* EXCLUDE (good_idx)
+           FROM scan_raw s ASOF LEFT JOIN gaps g ON s.good_idx > g.goods_before"""
+    )
+    conn.execute("DROP TABLE scan_raw")
+    return conn.execute("SELECT (SELECT count(*) FROM scan) + (SELECT count(*) FROM scan_rejects)").fetchone()[0]
+
+
+def _stage(conn: duckdb.DuckDBPyConnection, checked_sql: str, row_columns: str, params: dict) -> None:
+    """Split checked rows into staged_rows and staged_rejects (duplicates: first valid row kept)."""
+    for table in ("checked", "staged_rows", "staged_rejects"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(f"CREATE TEMP TABLE checked AS {checked_sql}", _bind(checked_sql, params))
+    conn.execute(
+        """CREATE OR REPLACE TEMP TABLE checked AS
+           SELECT * REPLACE (CASE WHEN problem IS NULL AND row_number() OVER (
+                                       PARTITION BY problem IS NULL, ref_key ORDER BY row_number) > 1
+                                  THEN [ref_label, 'duplicate reference in this file'] ELSE problem END AS problem)
+           FROM checked"""
+    )
+    conn.execute(
+        f"CREATE TEMP TABLE staged_rows AS SELECT row_number, {row_columns} FROM checked WHERE problem IS NULL",
+        _bind(row_columns, params),
+    )
+    conn.execute(
+        """CREATE TEMP TABLE staged_rejects AS
+           SELECT row_number, problem[1] AS field, problem[2] AS reason FROM checked WHERE problem IS NOT NULL
+           UNION ALL SELECT row_number, field, reason FROM scan_rejects"""
+    )
+    conn.execute("DROP TABLE checked")
+    conn.execute("DROP TABLE scan")
+    conn.execute("DROP TABLE scan_rejects")
+
+
+def _bind(sql: str, params: dict) -> dict:
+    """The parameters one statement uses (DuckDB refuses unused named parameters)."""
+    return {name: value for name, value in params.items() if f"${name}" in sql}
+
+
+def _params(key: bytes, landed: LandedFile, source: str) -> dict:
+    ipad, opad = hmac_pads(key)
+    params = {"ipad": ipad, "opad": opad, "export_date": landed.export_date}
+    params.update({f"codes_{field}": codes for field, codes in _code_lists(source).items()})
+    return params
+
+
+def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> ReadResult:
+    encoding = detect_encoding(landed.path)
+    check_header(read_header(landed.path, encoding, ";"), list(CHILDFOCUS_COLUMNS), ";")
+    with utf8_view(landed.path, encoding) as path:
+        rows_read = _scan_csv(conn, path, ";", CHILDFOCUS_COLUMNS)
+    opened = "try_strptime(trim(opened), '%d/%m/%Y %H:%M')"
+    closed = "try_strptime(trim(closed), '%d/%m/%Y %H:%M')"
+    grace = "($export_date::DATE + INTERVAL 1 DAY)"
+    codes = "\n".join(
+        _unknown_code(alias, alias, header)
+        for header, alias in CHILDFOCUS_COLUMNS.items()
+        if alias in ("kanaal", "melder", "geslacht_slachtoffer", "provincie", "taal", "type_feiten", "ai_gegenereerd", "relatie_dader")
+    )
+    checked = f"""
+        SELECT *, trim(ref) AS ref_key, 'Dossiernummer' AS ref_label,
+          CASE
+            WHEN trim(ref) = '' THEN ['Dossiernummer', 'missing case reference']
+            WHEN {opened} IS NULL THEN ['Datum opening', 'unreadable date (expected dd/mm/yyyy HH:MM)']
+            WHEN {opened} >= {grace} THEN ['Datum opening', 'date after the export date']
+            WHEN trim(closed) <> '' AND {closed} IS NULL THEN ['Datum afsluiting', 'unreadable date (expected dd/mm/yyyy HH:MM)']
+            WHEN {closed} >= {grace} THEN ['Datum afsluiting', 'date after the export date']
+            WHEN {closed} < {opened} THEN ['Datum afsluiting', 'closing date before opening date']
+            {_age_rules('age', 'Leeftijd slachtoffer')}
+            {codes}
+            WHEN length(platformen) > {MAX_PLATFORM_CHARS} THEN ['Platformen', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
+          END AS problem
+        FROM scan"""
+    row_columns = f"""
+        {hmac_sql('ref')} AS dossier_key,
+        timezone('Europe/Brussels', {opened}) AS datum_opening,
+        timezone('Europe/Brussels', {closed}) AS datum_afsluiting,
+        nullif(trim(kanaal), '') AS kanaal, nullif(trim(melder), '') AS melder,
+        {_age_value('age')} AS leeftijd_slachtoffer,
+        nullif(trim(geslacht_slachtoffer), '') AS geslacht_slachtoffer, nullif(trim(provincie), '') AS provincie,
+        nullif(trim(taal), '') AS taal, nullif(trim(type_feiten), '') AS type_feiten,
+        nullif(trim(ai_gegenereerd), '') AS ai_gegenereerd, nullif(trim(platformen), '') AS platformen,
+        nullif(trim(relatie_dader), '') AS relatie_dader"""
+    _stage(conn, checked, row_columns, _params(key, landed, "childfocus"))
+    return ReadResult(rows_read)
+
+
+def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> ReadResult:
+    encoding = detect_encoding(landed.path)
+    check_header(read_header(landed.path, encoding, ","), list(TAKEDOWN_COLUMNS), ",")
+    with utf8_view(landed.path, encoding) as path:
+        rows_read = _scan_csv(conn, path, ",", TAKEDOWN_COLUMNS)
+
+    def ts(column: str) -> str:
+        return f"CASE WHEN regexp_matches(trim({column}), '{ISO_OFFSET}') THEN TRY_CAST(trim({column}) AS TIMESTAMPTZ) END"
+
+    def ts_rules(column: str, required: bool) -> str:
+        presence = "" if required else f"trim({column}) <> '' AND "
+        return (
+            f"WHEN {presence}{ts(column)} IS NULL THEN ['{column}', 'unreadable timestamp (expected ISO-8601 with offset)']\n"
+            f"WHEN {ts(column)} >= $export_date::DATE + INTERVAL 1 DAY THEN ['{column}', 'date after the export date']"
+        )
+
+    checked = f"""
+        SELECT *, trim(request_id) AS ref_key, 'request_id' AS ref_label,
+          CASE
+            WHEN trim(request_id) = '' THEN ['request_id', 'missing request id']
+            {ts_rules('submitted_at', True)}
+            {ts_rules('acknowledged_at', False)}
+            {ts_rules('resolved_at', False)}
+            WHEN {ts('resolved_at')} < {ts('submitted_at')} THEN ['resolved_at', 'resolved before it was submitted']
+            {_unknown_code('content_type', 'content_type', 'content_type')}
+            {_unknown_code('outcome', 'outcome', 'outcome')}
+            WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
+          END AS problem
+        FROM scan"""
+    row_columns = f"""
+        trim(request_id) AS request_id,
+        CASE WHEN trim(case_ref) <> '' THEN {hmac_sql('case_ref')} END AS case_key,
+        nullif(trim(platform), '') AS platform, nullif(trim(content_type), '') AS content_type,
+        {ts('submitted_at')} AS submitted_at, {ts('acknowledged_at')} AS acknowledged_at,
+        {ts('resolved_at')} AS resolved_at, nullif(trim(outcome), '') AS outcome"""
+    _stage(conn, checked, row_columns, _params(key, landed, "takedown"))
+    return ReadResult(rows_read)
+
+
+def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> ReadResult:
+    """JSON Lines: each line is read as text and parsed by DuckDB's JSON functions, so a broken
+    line is quarantined with its line number instead of failing the file."""
+    encoding = detect_encoding(landed.path)
+    if encoding != "utf-8-sig":
+        raise FileRejected("JSON Lines must be UTF-8")
+
+    def field(path: str) -> str:
+        return f"CASE WHEN is_object THEN json_extract_string(line, '{path}') END"
+
+    def jtype(path: str) -> str:
+        return f"CASE WHEN is_object THEN json_type(line, '{path}') END"
+
+    for table in ("scan", "scan_rejects"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    try:
+        conn.execute(
+            f"""CREATE TEMP TABLE scan AS
+                WITH lines AS (
+                    SELECT row_number() OVER () AS row_number, line
+                    FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, delim = chr(30), header = false,
+                                  quote = '', escape = '', auto_detect = false,
+                                  max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})
+                ), parsed AS (
+                    SELECT row_number, line, json_valid(line) AS valid,
+                           json_valid(line) AND json_type(line) = 'OBJECT' AS is_object
+                    FROM lines WHERE trim(coalesce(line, ''), ' \t\r') <> ''
+                )
+                SELECT row_number, valid, is_object,
+                       {field('$.report_id')} AS ref, {field('$.submitted_at')} AS submitted_at,
+                       {field('$.channel')} AS channel,
+                       {field('$.victim.age')} AS age, {jtype('$.victim.age')} AS age_type,
+                       {field('$.victim.gender')} AS victim_gender, {field('$.victim.region')} AS victim_region,
+                       {field('$.incident.type')} AS incident_type,
+                       {jtype('$.incident.ai_generated')} AS ai_type, {field('$.incident.ai_generated')} AS ai_generated,
+                       {jtype('$.incident.platforms')} AS platforms_type,
+                       CASE WHEN is_object AND json_type(line, '$.incident.platforms') = 'ARRAY'
+                            THEN from_json(json_extract(line, '$.incident.platforms'), '["VARCHAR"]') END AS platforms,
+                       {field('$.incident.offender')} AS incident_offender, {field('$.status')} AS status
+                FROM parsed""",
+            {"path": str(landed.path)},
+        )
+    except duckdb.Error as exc:
+        raise FileRejected(f"unreadable JSON Lines file: {str(exc).splitlines()[0][:200]}") from None
+    conn.execute("CREATE TEMP TABLE scan_rejects (row_number BIGINT, field VARCHAR, reason VARCHAR)")
+    rows_read = conn.execute("SELECT count(*) FROM scan").fetchone()[0]
+    submitted = f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
+    checked = f"""
+        SELECT *, trim(ref) AS ref_key, 'report_id' AS ref_label,
+          CASE
+            WHEN NOT valid THEN ['line', 'not valid JSON']
+            WHEN NOT is_object THEN ['line', 'not a JSON object']
+            WHEN trim(coalesce(ref, '')) = '' THEN ['report_id', 'missing case reference']
+            WHEN {submitted} IS NULL THEN ['submitted_at', 'unreadable timestamp (expected ISO-8601 with offset)']
+            WHEN {submitted} >= $export_date::DATE + INTERVAL 1 DAY THEN ['submitted_at', 'date after the export date']
+            WHEN age_type NOT IN ('NULL', 'UBIGINT', 'BIGINT', 'VARCHAR') THEN ['victim.age', 'unreadable age']
+            {_age_rules('age', 'victim.age')}
+            {_unknown_code('channel', 'channel', 'channel')}
+            {_unknown_code('victim_gender', 'victim_gender', 'victim.gender')}
+            {_unknown_code('victim_region', 'victim_region', 'victim.region')}
+            {_unknown_code('incident_type', 'incident_type', 'incident.type')}
+            {_unknown_code('incident_offender', 'incident_offender', 'incident.offender')}
+            {_unknown_code('status', 'status', 'status')}
+            WHEN coalesce(ai_type, 'NULL') NOT IN ('NULL', 'BOOLEAN') THEN ['incident.ai_generated', 'not true, false or null']
+            WHEN coalesce(platforms_type, 'NULL') NOT IN ('NULL', 'ARRAY') THEN ['incident.platforms', 'not a list']
+            WHEN length(array_to_string(platforms, ',')) > {MAX_PLATFORM_CHARS}
+                 THEN ['incident.platforms', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
+          END AS problem
+        FROM scan"""
+    row_columns = f"""
+        {hmac_sql('ref')} AS report_key, {submitted} AS submitted_at,
+        nullif(trim(channel), '') AS channel, {_age_value('age')} AS victim_age,
+        nullif(trim(victim_gender), '') AS victim_gender, nullif(trim(victim_region), '') AS victim_region,
+        nullif(trim(incident_type), '') AS incident_type, TRY_CAST(ai_generated AS BOOLEAN) AS incident_ai_generated,
+        platforms AS incident_platforms, nullif(trim(incident_offender), '') AS incident_offender,
+        nullif(trim(status), '') AS status"""
+    _stage(conn, checked, row_columns, _params(key, landed, "igvm"))
+    return ReadResult(rows_read)
+
+
+READERS = {"childfocus": read_childfocus, "igvm": read_igvm, "takedown": read_takedown}
+RAW_TABLES = {"childfocus": "childfocus_cases", "igvm": "igvm_reports", "takedown": "takedown_requests"}
