@@ -1,0 +1,66 @@
+-- One row per case, both helpline sources: the latest export that contains a case wins
+-- (exports are cumulative snapshots), values mapped to the contract's canonical vocabularies.
+with childfocus as (
+    select
+        case_key,
+        'childfocus' as source,
+        export_date,
+        row_number,
+        opened_at_local,
+        closed_at_local is null as is_open,
+        {{ canonical('childfocus', 'kanaal', 'channel_code') }} as channel,
+        victim_age,
+        {{ canonical('childfocus', 'geslacht_slachtoffer', 'victim_gender_code') }} as victim_gender,
+        {{ canonical('childfocus', 'provincie', 'province_code') }} as region,
+        {{ canonical('childfocus', 'type_feiten', 'incident_type_code') }} as incident_type,
+        {{ canonical('childfocus', 'ai_gegenereerd', 'ai_generated_code') }} as ai_generated_value,
+        {{ canonical('childfocus', 'relatie_dader', 'offender_code') }} as offender_relation,
+        platform_names
+    from {{ ref('stg_childfocus__cases') }}
+),
+
+igvm as (
+    select
+        case_key,
+        'igvm' as source,
+        export_date,
+        row_number,
+        opened_at_local,
+        {{ canonical('igvm', 'status', 'status_code') }} = 'open' as is_open,
+        {{ canonical('igvm', 'channel', 'channel_code') }} as channel,
+        victim_age,
+        {{ canonical('igvm', 'victim_gender', 'victim_gender_code') }} as victim_gender,
+        {{ canonical('igvm', 'victim_region', 'region_code') }} as region,
+        {{ canonical('igvm', 'incident_type', 'incident_type_code') }} as incident_type,
+        coalesce(ai_generated::varchar, 'unknown') as ai_generated_value,
+        {{ canonical('igvm', 'incident_offender', 'offender_code') }} as offender_relation,
+        platform_names
+    from {{ ref('stg_igvm__reports') }}
+),
+
+latest as (
+    select * from (select * from childfocus union all select * from igvm)
+    qualify row_number() over (partition by case_key order by export_date desc, row_number) = 1
+)
+
+select
+    latest.case_key,
+    latest.source,
+    latest.export_date,
+    latest.opened_at_local,
+    date_trunc('month', latest.opened_at_local)::date as opened_month,
+    date_trunc('quarter', latest.opened_at_local)::date as opened_quarter,
+    year(latest.opened_at_local)::integer as opened_year,
+    latest.channel,
+    latest.victim_age,
+    coalesce(bands.age_band, 'unknown') as victim_age_band,
+    latest.victim_gender,
+    latest.region,
+    latest.incident_type,
+    try_cast(nullif(latest.ai_generated_value, 'unknown') as boolean) as ai_generated,
+    latest.offender_relation,
+    latest.is_open,
+    latest.platform_names
+from latest
+left join {{ ref('age_bands') }} as bands
+    on latest.victim_age between bands.min_age and bands.max_age

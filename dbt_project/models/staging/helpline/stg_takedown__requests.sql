@@ -1,0 +1,16 @@
+-- Takedown request rows: instants kept as TIMESTAMPTZ (durations), plus the local submission time.
+select
+    load_id,
+    source_file,
+    export_date,
+    row_number,
+    request_id,
+    case_key,
+    coalesce(platform, '') as platform_text,
+    content_type as content_type_code,
+    submitted_at,
+    timezone('Europe/Brussels', submitted_at) as submitted_at_local,
+    acknowledged_at,
+    resolved_at,
+    outcome as outcome_code
+from {{ source('raw', 'takedown_requests') }}
