@@ -98,6 +98,21 @@ DDL: dict[str, str] = {
             resolved_at     TIMESTAMPTZ,
             outcome         VARCHAR
         )""",
+    "survey_responses": """
+        CREATE TABLE IF NOT EXISTS raw.survey_responses (
+            load_id      VARCHAR NOT NULL,
+            source_file  VARCHAR NOT NULL,
+            wave         VARCHAR NOT NULL,       -- from the file name; a re-landed wave replaces its rows
+            row_number   BIGINT NOT NULL,
+            response_id  VARCHAR NOT NULL,       -- Qualtrics ResponseId (no personal data)
+            finished     SMALLINT NOT NULL,
+            q1 SMALLINT, q2 SMALLINT, q3 SMALLINT, q10 SMALLINT, q11 SMALLINT, q12 SMALLINT, q13 SMALLINT,
+            q15_1 SMALLINT, q15_2 SMALLINT, q15_3 SMALLINT, q15_4 SMALLINT, q15_5 SMALLINT, q15_6 SMALLINT,
+            q15_7 SMALLINT, q15_8 SMALLINT, q15_9 SMALLINT,
+            q16_1 SMALLINT, q16_2 SMALLINT, q16_3 SMALLINT, q16_4 SMALLINT, q16_5 SMALLINT,
+            q17 SMALLINT,
+            weight DOUBLE                        -- NULL only for unfinished responses (never counted)
+        )""",
 }
 
 

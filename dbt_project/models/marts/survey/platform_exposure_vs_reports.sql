@@ -1,0 +1,77 @@
+-- Year x platform: how many young people came across deepnudes on the platform (the latest survey
+-- wave up to that year) beside what the helplines saw there (cases opened, their share of all cases
+-- of the year, takedown requests, removal rate, median hours to removal).
+with exposure as (
+    select wave,
+           try_cast(left(wave, 4) as integer) as wave_year,
+           replace(indicator, 'came_across_via_', '') as platform,
+           weighted_pct, ci_low_pct, ci_high_pct
+    from {{ ref('survey_prevalence') }}
+    where indicator like 'came\_across\_via\_%' escape '\' and breakdown = 'total'
+),
+
+case_side as (
+    select opened_year as year, platform, count(*) as cases
+    from {{ ref('int_case_platforms') }}
+    group by all
+),
+
+year_totals as (
+    select opened_year as year, count(*) as total_cases
+    from {{ ref('int_cases') }}
+    group by all
+),
+
+request_side as (
+    select submitted_year as year, platform,
+           count(*) as requests,
+           count(*) filter (where is_removed) as removed,
+           count(*) filter (where is_final) as final_requests,
+           median(hours_to_removal) filter (where is_removed) as median_hours
+    from {{ ref('int_takedown_requests') }}
+    group by all
+),
+
+grid as (
+    select years.year, platforms.platform
+    from (select year from year_totals union select year from request_side) as years
+    cross join (select platform from case_side union select platform from request_side union select platform from exposure) as platforms
+),
+
+with_wave as (
+    select grid.year, grid.platform, exposure.wave, exposure.weighted_pct, exposure.ci_low_pct, exposure.ci_high_pct
+    from grid
+    left join exposure on exposure.platform = grid.platform and exposure.wave_year <= grid.year
+    qualify row_number() over (partition by grid.year, grid.platform order by exposure.wave_year desc nulls last) = 1
+),
+
+joined as (
+    select with_wave.*,
+           coalesce(case_side.cases, 0) as cases,
+           year_totals.total_cases,
+           coalesce(request_side.requests, 0) as requests,
+           coalesce(request_side.removed, 0) as removed,
+           coalesce(request_side.final_requests, 0) as final_requests,
+           request_side.median_hours
+    from with_wave
+    left join case_side using (year, platform)
+    left join year_totals using (year)
+    left join request_side using (year, platform)
+)
+
+select
+    year,
+    platform,
+    wave as survey_wave,
+    weighted_pct as exposure_pct,
+    ci_low_pct as exposure_ci_low_pct,
+    ci_high_pct as exposure_ci_high_pct,
+    {{ suppress('cases') }} as helpline_cases,
+    case when not {{ is_small('cases') }} and total_cases > 0 then 100.0 * cases / total_cases end as case_share_pct,
+    {{ suppress('requests') }} as takedown_requests,
+    case when final_requests >= {{ suppression_k() }} and not {{ is_small('removed') }}
+         then removed::double / final_requests end as removal_rate,
+    case when removed >= {{ suppression_k() }} then median_hours end as median_hours_to_removal,
+    ({{ is_small('cases') }} or {{ is_small('requests') }} or {{ is_small('removed') }}) as suppressed
+from joined
+where cases > 0 or requests > 0 or weighted_pct is not null
