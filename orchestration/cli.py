@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orchestration.publishing.exports import PublishedDataError
+from orchestration.runner import RunInProgress
 from orchestration.settings import Settings, SettingsError, create_demo_key
 
 
@@ -34,9 +35,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     print(f"Running the pipeline on {settings.landing_dir} ...", flush=True)
-    outcome = run_main_job(settings)
+    outcome = run_main_job(settings, progress=True)
     if not outcome.success:
-        print(f"ncii: not published: {outcome.reason}", file=sys.stderr)
+        detail = f" (dbt log: {outcome.log_path})" if outcome.log_path else ""
+        print(f"ncii: not published: {outcome.reason}{detail}", file=sys.stderr)
         return 1
     print(run_summary(settings))
     return 0
@@ -95,10 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SettingsError, PublishedDataError, FileNotFoundError, OSError, RuntimeError) as exc:
+    except KeyboardInterrupt:
+        print("ncii: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one readable line for people; the traceback only on request
         if args.debug:
             traceback.print_exc()
-        print(f"ncii: error: {exc}", file=sys.stderr)
+        expected = isinstance(exc, (SettingsError, PublishedDataError, FileNotFoundError, RunInProgress))
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        hint = "" if expected or args.debug else " (run with --debug for details)"
+        print(f"ncii: error: {first_line}{hint}", file=sys.stderr)
         return 2
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 
@@ -19,9 +23,32 @@ class RunOutcome:
     run_id: str
     reason: str | None = None  # one line, set when the run failed
     step_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step, in run order
+    log_path: Path | None = None  # dbt's log of this run, when it was captured
 
 
-def run_main_job(settings: Settings) -> RunOutcome:
+@dg.logger(description="One line per finished step, for people watching `ncii run`.")
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    log = logging.getLogger("ncii.progress")
+    log.handlers = [_ProgressHandler()]
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    return log
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints step completions and failures; everything else stays in Dagster's event log."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        for marker, word in (("Finished execution of step", "done"), ("Execution of step", "FAILED")):
+            if marker in message:
+                step = message.split('"')[1] if '"' in message else "?"
+                seconds = message.rsplit(" in ", 1)[-1].rstrip(".") if word == "done" else ""
+                print(f"  {word:<6} {step} {seconds}", file=sys.stderr, flush=True)
+                return
+
+
+def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
     """Materialise every asset once through Dagster (in process) with the given settings."""
     settings.require_key()
     if not settings.landing_dir.is_dir():
@@ -30,11 +57,30 @@ def run_main_job(settings: Settings) -> RunOutcome:
 
     with run_lock(settings), settings_environment(settings):
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-        result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
+        job = defs.resolve_job_def(MAIN_JOB_NAME)
+        run_config = {}
+        if progress:  # people get one line per step instead of Dagster's debug console
+            job = job.with_logger_defs({"progress": progress_logger})
+            run_config = {"loggers": {"progress": {}}}
+        with _engine_output(settings, enabled=progress) as log_path:
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
         timings = step_seconds(instance, result.run_id)
     if result.success:
-        return RunOutcome(True, result.run_id, step_seconds=timings)
-    return RunOutcome(False, result.run_id, first_failure_reason(result), timings)
+        return RunOutcome(True, result.run_id, step_seconds=timings, log_path=log_path)
+    return RunOutcome(False, result.run_id, first_failure_reason(result), timings, log_path)
+
+
+@contextmanager
+def _engine_output(settings: Settings, enabled: bool) -> Iterator[Path | None]:
+    """dbt's own log lines (dagster-dbt echoes them to stdout) go to a file for on-call, not to the terminal."""
+    if not enabled:
+        yield None
+        return
+    log_dir = settings.warehouse_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.log"
+    with log_path.open("w") as handle, redirect_stdout(handle):
+        yield log_path
 
 
 def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:

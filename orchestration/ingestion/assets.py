@@ -1,6 +1,5 @@
 """Ingestion as Dagster assets: one raw table per source, loaded from the landing folder."""
 
-from __future__ import annotations
 
 import dagster as dg
 

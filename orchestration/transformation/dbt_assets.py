@@ -5,7 +5,6 @@ seeds changed (a fingerprint beside it), so a plain `ncii run` on a fresh clone 
 without a separate `dbt parse` step and later runs skip the parse.
 """
 
-from __future__ import annotations
 
 import fcntl
 import hashlib
