@@ -126,16 +126,32 @@ WITH cells AS (
            count(*) AS cases
     FROM cases GROUP BY ALL
 ), flagged AS (
-    SELECT *, cases BETWEEN 1 AND {k} - 1 AS suppressed,
+    SELECT *, cases BETWEEN 1 AND {k} - 1 AS small,
            sum(cases) OVER g AS group_cases,
-           bool_or(cases BETWEEN 1 AND {k} - 1) OVER g AS group_suppressed
+           count(*) FILTER (cases BETWEEN 1 AND {k} - 1) OVER g AS m,
+           coalesce(sum(cases) FILTER (cases BETWEEN 1 AND {k} - 1) OVER g, 0) AS s,
+           count(*) FILTER (cases >= {k}) OVER g AS shown
     FROM cells WINDOW g AS (PARTITION BY quarter, source, incident_type)
+), ranked AS (
+    SELECT *, row_number() OVER o AS r, sum(cases) OVER (o ROWS UNBOUNDED PRECEDING) AS cum
+    FROM flagged WHERE NOT small
+    WINDOW o AS (PARTITION BY quarter, source, incident_type ORDER BY cases, victim_gender, victim_age_band)
+), opts AS (
+    SELECT DISTINCT quarter, source, incident_type, 0 AS j, m, s, shown FROM flagged
+    UNION ALL SELECT quarter, source, incident_type, r, m + r, s + cum, shown - r FROM ranked
+), pick AS (
+    SELECT quarter, source, incident_type, min(j) AS j FROM opts
+    WHERE m = 0 OR shown = 0 OR (m >= 2 AND s <> m AND s <> m * ({k} - 1)) GROUP BY ALL
+), final AS (
+    SELECT f.*, f.small OR coalesce(r.r <= p.j, false) AS hidden
+    FROM flagged f JOIN pick p USING (quarter, source, incident_type)
+    LEFT JOIN ranked r USING (quarter, source, incident_type, victim_gender, victim_age_band)
 )
 SELECT quarter, source, incident_type, victim_gender, victim_age_band,
-       CASE WHEN suppressed THEN NULL ELSE cases END AS cases,
-       CASE WHEN NOT group_suppressed THEN 100.0 * cases / group_cases END AS share_pct,
-       suppressed
-FROM flagged;
+       CASE WHEN hidden THEN NULL ELSE cases END AS cases,
+       CASE WHEN NOT hidden THEN 100.0 * cases / group_cases END AS share_pct,
+       hidden AS suppressed
+FROM final;
 """
 
 

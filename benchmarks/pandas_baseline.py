@@ -180,11 +180,24 @@ def victim_demographics_quarterly(cases: pd.DataFrame, k: int) -> pd.DataFrame:
     group = ["quarter", "source", "incident_type"]
     keys = group + ["victim_gender", "victim_age_band"]
     mart = cases.groupby(keys).size().rename("cases").reset_index()
+    mart = mart.sort_values(group + ["cases", "victim_gender", "victim_age_band"]).reset_index(drop=True)
+    suppressed = mart["cases"].between(1, k - 1)
+    for _, index in mart.groupby(group, sort=False).groups.items():
+        counts = mart.loc[index, "cases"]
+        hidden = [i for i in index if suppressed[i]]
+        shown = [i for i in index if not suppressed[i]]  # already smallest first
+
+        def recoverable() -> bool:
+            total = sum(counts[i] for i in hidden)
+            return bool(hidden) and bool(shown) and (len(hidden) == 1 or total in (len(hidden), len(hidden) * (k - 1)))
+
+        while recoverable():
+            hidden.append(shown.pop(0))
+        suppressed[hidden] = True
     totals = mart.groupby(group)["cases"].transform("sum")
-    mart["suppressed"] = mart["cases"].between(1, k - 1)
-    group_has_suppressed = mart.groupby(group)["suppressed"].transform("any")
-    mart["share_pct"] = (100 * mart["cases"] / totals).where(~group_has_suppressed)
-    mart["cases"] = _suppress(mart["cases"].astype("float64"), k)
+    mart["suppressed"] = suppressed
+    mart["share_pct"] = (100 * mart["cases"] / totals).where(~suppressed)
+    mart["cases"] = mart["cases"].astype("float64").where(~suppressed)
     return mart[keys + ["cases", "share_pct", "suppressed"]]
 
 
