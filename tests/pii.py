@@ -34,7 +34,10 @@ def landing_pii(landing: Path) -> set[str]:
             values.update(v for v in df[column] if v)
     for path in landing.glob("igvm_reports_*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a broken line; its values are caught by the e-mail and phone patterns
             values.update(v for v in (record.get("contact") or {}).values() if v)
             if record.get("description"):
                 values.add(record["description"])

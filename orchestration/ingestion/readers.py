@@ -111,8 +111,9 @@ def _scan_csv(conn: duckdb.DuckDBPyConnection, path: Path, delimiter: str, colum
                               max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})""",
             {"path": str(path), "delim": delimiter},
         )
-    except duckdb.Error as exc:
-        raise FileRejected(f"unreadable CSV: {str(exc).splitlines()[0][:200]}") from None
+    except duckdb.Error:
+        # DuckDB's message quotes the offending input, which may be personal data: never pass it on.
+        raise FileRejected(f"unreadable CSV: not a {delimiter!r}-separated export the reader can parse") from None
     # One row per malformed record (DuckDB lists a record once per missing column); `line` is record + 1.
     conn.execute(
         """CREATE TEMP TABLE scan_rejects AS
@@ -264,10 +265,10 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         raise FileRejected("JSON Lines must be UTF-8")
 
     def field(path: str) -> str:
-        return f"CASE WHEN is_object THEN json_extract_string(line, '{path}') END"
+        return f"json_extract_string(doc, '{path}')"
 
     def jtype(path: str) -> str:
-        return f"CASE WHEN is_object THEN json_type(line, '{path}') END"
+        return f"json_type(doc, '{path}')"
 
     for table in ("scan", "scan_rejects"):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
@@ -279,10 +280,12 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                     FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, delim = chr(30), header = false,
                                   quote = '', escape = '', auto_detect = false,
                                   max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})
-                ), parsed AS (
-                    SELECT row_number, line, json_valid(line) AS valid,
-                           json_valid(line) AND json_type(line) = 'OBJECT' AS is_object
+                ), valid AS (
+                    -- invalid lines become NULL documents before any JSON function sees them
+                    SELECT row_number, json_valid(line) AS valid, CASE WHEN json_valid(line) THEN line END::JSON AS doc
                     FROM lines WHERE trim(coalesce(line, ''), ' \t\r') <> ''
+                ), parsed AS (
+                    SELECT *, coalesce(json_type(doc) = 'OBJECT', false) AS is_object FROM valid
                 )
                 SELECT row_number, valid, is_object,
                        {field('$.report_id')} AS ref, {field('$.submitted_at')} AS submitted_at,
@@ -292,14 +295,14 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                        {field('$.incident.type')} AS incident_type,
                        {jtype('$.incident.ai_generated')} AS ai_type, {field('$.incident.ai_generated')} AS ai_generated,
                        {jtype('$.incident.platforms')} AS platforms_type,
-                       CASE WHEN is_object AND json_type(line, '$.incident.platforms') = 'ARRAY'
-                            THEN from_json(json_extract(line, '$.incident.platforms'), '["VARCHAR"]') END AS platforms,
+                       CASE WHEN json_type(doc, '$.incident.platforms') = 'ARRAY'
+                            THEN from_json(json_extract(doc, '$.incident.platforms'), '["VARCHAR"]') END AS platforms,
                        {field('$.incident.offender')} AS incident_offender, {field('$.status')} AS status
                 FROM parsed""",
             {"path": str(landed.path)},
         )
-    except duckdb.Error as exc:
-        raise FileRejected(f"unreadable JSON Lines file: {str(exc).splitlines()[0][:200]}") from None
+    except duckdb.Error:
+        raise FileRejected("unreadable JSON Lines file") from None
     conn.execute("CREATE TEMP TABLE scan_rejects (row_number BIGINT, field VARCHAR, reason VARCHAR)")
     rows_read = conn.execute("SELECT count(*) FROM scan").fetchone()[0]
     submitted = f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"

@@ -42,8 +42,8 @@ def read_frame(landed: LandedFile) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=[1, 2])
     except FileRejected:
         raise
-    except Exception as exc:  # pyreadstat/pandas name the problem; keep its first line only
-        raise FileRejected(f"unreadable survey file: {str(exc).splitlines()[0][:200]}") from None
+    except Exception as exc:  # the library's message may quote file content: name only its kind
+        raise FileRejected(f"unreadable survey file ({type(exc).__name__})") from None
     if len(frame) and str(frame.iloc[0].get("ResponseId", "")).startswith("{"):
         raise FileRejected("unexpected header rows: expected a Qualtrics export with three header rows")
     return frame

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,7 +35,8 @@ class Publication:
 def publish_marts(settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS) -> Publication:
     """Copy the audited marts from warehouse.duckdb into a new published file and Parquet folder, then swap."""
     _remove_leftovers(settings.warehouse_dir)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    # sortable by time even for publications within the same second (pruning keeps the newest)
+    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{time.time_ns() % 10**9:09d}-{uuid.uuid4().hex[:6]}"
     versions_dir = settings.warehouse_dir / "publications"
     version_dir = versions_dir / stamp
     version_dir.mkdir(parents=True)
