@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.checks.assets import ASSET_CHECKS
 from orchestration.ingestion.assets import INGESTION_ASSETS
 from orchestration.publishing.assets import published_marts
 from orchestration.resources import WarehouseResource
@@ -16,6 +17,7 @@ main_job = dg.define_asset_job(MAIN_JOB_NAME, selection=dg.AssetSelection.all(),
 
 defs = dg.Definitions(
     assets=[*INGESTION_ASSETS, warehouse_dbt_models, published_marts],
+    asset_checks=ASSET_CHECKS,
     jobs=[main_job],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
 )

@@ -30,6 +30,7 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     message: str | None = None
+    load_id: str | None = None  # set when the file was loaded
 
 
 def file_sha256(path) -> str:
@@ -92,7 +93,7 @@ def load_file(
         )
         loaded = conn.execute("SELECT count(*) FROM staged_rows").fetchone()[0]
         quarantined = conn.execute("SELECT count(*) FROM staged_rejects").fetchone()[0]
-        outcome = FileOutcome(landed.name, "loaded", result.rows_read, loaded, quarantined)
+        outcome = FileOutcome(landed.name, "loaded", result.rows_read, loaded, quarantined, load_id=load_id)
         if outcome.rows_read != loaded + quarantined:
             raise RuntimeError(f"{landed.name}: {outcome.rows_read} rows read but {loaded} loaded + {quarantined} quarantined")
         _record(conn, load_id, landed, sha, outcome)

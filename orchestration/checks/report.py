@@ -1,0 +1,85 @@
+"""Validation reports an analyst can read: one HTML page per run and an index of all runs.
+
+Each suite result is appended to `history.jsonl` as it is produced (a run whose gate fails
+still leaves its report), and the run's page and the index are rewritten from that history.
+The pages are self-contained HTML: no script, no network. They hold check names and counts
+only, never row values.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from orchestration.checks.gx_suites import SuiteResult
+from orchestration.settings import Settings
+
+STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+.ok{color:#1a7f37}.fail{color:#b42318;font-weight:bold}.warn{color:#9a6700}"""
+
+
+def validation_dir(settings: Settings) -> Path:
+    return settings.reports_dir / "validation"
+
+
+def record_result(settings: Settings, run_id: str, result: SuiteResult) -> Path:
+    """Append one suite's result to the history and rewrite this run's page and the index."""
+    directory = validation_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    entry = {"run_id": run_id, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             "suite": result.suite, "rows": result.rows, "success": result.success,
+             "outcomes": [asdict(o) for o in result.outcomes]}
+    with (directory / "history.jsonl").open("a") as handle:
+        handle.write(json.dumps(entry) + "\n")
+    history = [json.loads(line) for line in (directory / "history.jsonl").read_text().splitlines() if line]
+    page = directory / f"run-{run_id}.html"
+    page.write_text(_run_page(run_id, [h for h in history if h["run_id"] == run_id]))
+    (directory / "index.html").write_text(_index_page(history))
+    return page
+
+
+def _status(success: bool, severity: str = "error") -> str:
+    if success:
+        return '<span class="ok">passed</span>'
+    return '<span class="fail">FAILED</span>' if severity == "error" else '<span class="warn">warning</span>'
+
+
+def _run_page(run_id: str, entries: list[dict]) -> str:
+    parts = [f"<h1>Validation of run {html.escape(run_id[:8])}</h1>", '<p><a href="index.html">All runs</a></p>']
+    for entry in entries:
+        parts.append(f"<h2>{html.escape(entry['suite'])}: {_status(entry['success'])}</h2>"
+                     f"<p>{entry['rows']:,} rows checked at {html.escape(entry['at'])}</p>")
+        rows = "".join(
+            f"<tr><td>{html.escape(o['expectation'])}</td><td>{o['severity']}</td>"
+            f"<td>{_status(o['success'], o['severity'])}</td><td>{'' if o['unexpected'] is None else o['unexpected']}</td></tr>"
+            for o in entry["outcomes"]
+        )
+        parts.append(f"<table><tr><th>check</th><th>severity</th><th>result</th><th>rows failing</th></tr>{rows}</table>")
+    return _page(f"Validation {run_id[:8]}", "".join(parts))
+
+
+def _index_page(history: list[dict]) -> str:
+    runs: dict[str, list[dict]] = {}
+    for entry in history:
+        runs.setdefault(entry["run_id"], []).append(entry)
+    rows = []
+    for run_id, entries in sorted(runs.items(), key=lambda item: item[1][0]["at"], reverse=True):
+        checks = sum(len(e["outcomes"]) for e in entries)
+        failed = sum(1 for e in entries for o in e["outcomes"] if not o["success"])
+        rows.append(
+            f'<tr><td><a href="run-{run_id}.html">{html.escape(entries[0]["at"])}</a></td><td>{len(entries)}</td>'
+            f"<td>{checks}</td><td>{failed}</td><td>{sum(e['rows'] for e in entries):,}</td>"
+            f"<td>{_status(all(e['success'] for e in entries))}</td></tr>"
+        )
+    table = ("<table><tr><th>run (UTC)</th><th>suites</th><th>checks</th><th>failed</th><th>rows</th><th>gate</th></tr>"
+             + "".join(rows) + "</table>")
+    return _page("Validation history", "<h1>Validation history</h1><p>Newest run first.</p>" + table)
+
+
+def _page(title: str, body: str) -> str:
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body>{body}</body></html>")

@@ -1,0 +1,129 @@
+"""The quality gate: every GX suite passes on good data and fails on data that breaks it, and a
+failed check blocks publication and leaves the previous one byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.checks import frames
+from orchestration.checks.gx_suites import validate_frame
+from orchestration.runner import run_main_job
+from tests.conftest import PipelineRun, make_settings
+
+
+def _first(frame: pd.DataFrame, column: str) -> int:
+    return frame[column].first_valid_index()
+
+
+def break_raw_childfocus(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[_first(f, "leeftijd_slachtoffer"), "leeftijd_slachtoffer"] = 150
+    return f
+
+
+def break_raw_igvm(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[0, "channel"] = "UNMAPPED:fax"
+    return f
+
+
+def break_raw_takedown(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[_first(f, "hours_to_resolution"), "hours_to_resolution"] = -5.0
+    return f
+
+
+def break_raw_survey(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[_first(f, "finished_weight"), "finished_weight"] = 0.0
+    return f
+
+
+def break_platform_monthly(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[_first(f, "cases"), "cases"] = 2  # a small count that escaped suppression
+    return f
+
+
+def break_victim_demographics(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[_first(f, "share_pct"), "share_pct"] = 150.0
+    return f
+
+
+def break_survey_prevalence(f: pd.DataFrame) -> pd.DataFrame:
+    row = _first(f, "weighted_pct")
+    f.loc[row, "ci_low_pct"] = f.loc[row, "weighted_pct"] + 1  # an interval that misses its estimate
+    return f
+
+
+def break_exposure(f: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([f, f.iloc[[0]]], ignore_index=True)  # a duplicated key
+
+
+BREAKERS: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], str]] = {
+    "raw_childfocus_cases": (break_raw_childfocus, "expect_column_values_to_be_between(leeftijd_slachtoffer)"),
+    "raw_igvm_reports": (break_raw_igvm, "expect_column_values_to_be_in_set(channel)"),
+    "raw_takedown_requests": (break_raw_takedown, "expect_column_values_to_be_between(hours_to_resolution)"),
+    "raw_survey_responses": (break_raw_survey, "expect_column_values_to_be_between(finished_weight)"),
+    "platform_monthly": (break_platform_monthly, "expect_column_values_to_not_be_in_set(cases)"),
+    "victim_demographics_quarterly": (break_victim_demographics, "expect_column_values_to_be_between(share_pct)"),
+    "survey_prevalence": (break_survey_prevalence, "expect_column_pair_values_a_to_be_greater_than_b(weighted_pct>=ci_low_pct)"),
+    "platform_exposure_vs_reports": (break_exposure, "expect_compound_columns_to_be_unique(year+platform)"),
+}
+
+
+@pytest.fixture(scope="module")
+def good_frames(pipeline_run: PipelineRun) -> dict[str, pd.DataFrame]:
+    conn = duckdb.connect(str(pipeline_run.settings.warehouse_db), read_only=True)
+    try:
+        load_ids = [r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()]
+        out = {suite: frames.raw_batch(conn, suite, load_ids) for suite in frames.RAW_SUITES}
+        out.update({m: frames.mart(conn, m) for m in BREAKERS if m not in frames.RAW_SUITES})
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("suite", sorted(BREAKERS))
+def test_each_suite_passes_on_good_data_and_fails_on_broken_data(good_frames, suite: str) -> None:
+    good = good_frames[suite]
+    assert len(good) > 0
+    passed = validate_frame(suite, good, k=5)
+    assert passed.success, passed.summary()
+
+    breaker, expected_failure = BREAKERS[suite]
+    failed = validate_frame(suite, breaker(good.copy()), k=5)
+    assert not failed.success
+    assert [o.expectation for o in failed.failed_errors] == [expected_failure]
+    assert expected_failure in failed.summary()
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_failed_check_blocks_publication_and_keeps_the_old_one(generated_landing, tmp_path, monkeypatch) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(generated_landing, landing)
+    settings = make_settings(landing, tmp_path / "warehouse")
+    assert run_main_job(settings).success
+    published = {p: digest(p) for p in [settings.published_db, *settings.published_dir.resolve().iterdir()]}
+
+    real_mart = frames.mart
+
+    def tampered(conn, name):  # the mart as a faulty model would have built it
+        frame = real_mart(conn, name)
+        return break_platform_monthly(frame) if name == "platform_monthly" else frame
+
+    monkeypatch.setattr(frames, "mart", tampered)
+    outcome = run_main_job(settings)
+
+    assert not outcome.success
+    assert "gx_platform_monthly" in outcome.reason
+    assert "\n" not in outcome.reason
+    assert {p: digest(p) for p in published} == published
+    report = (settings.reports_dir / "validation" / "index.html").read_text()
+    assert report.count("<tr>") == 3  # header + two runs
+    run_page = (settings.reports_dir / "validation" / f"run-{outcome.run_id}.html").read_text()
+    assert "expect_column_values_to_not_be_in_set(cases)" in run_page and "FAILED" in run_page
