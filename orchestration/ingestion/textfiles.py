@@ -27,6 +27,8 @@ def detect_encoding(path: Path) -> str:
         head = handle.read(CHUNK)
         if not head:
             raise FileRejected("empty file (0 bytes)")
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise FileRejected("UTF-16 text: export the file as UTF-8 (or cp1252)")
         if b"\0" in head:
             raise FileRejected("binary file, not a text export")
         decoder = codecs.getincrementaldecoder("utf-8")()
