@@ -44,6 +44,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Rebuild the HTML report from the published marts (every successful run also does this)."""
+    from orchestration.reporting.report import build_report
+
+    settings = Settings.from_env()
+    if not settings.published_db.exists():
+        raise FileNotFoundError(f"nothing published yet at {settings.published_db}: run `ncii run` first")
+    print(f"Wrote {build_report(settings)}")
+    return 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     """Run SQL against the published marts (read-only) and print the result."""
     from orchestration.publishing.exports import run_query
@@ -81,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the whole pipeline once on NCII_LANDING_DIR")
     run.set_defaults(func=cmd_run)
+    report = sub.add_parser("report", help="rebuild the HTML report from the published marts")
+    report.set_defaults(func=cmd_report)
     query = sub.add_parser("query", help="run SQL against the published marts (read-only)")
     query.add_argument("sql")
     query.add_argument("--format", choices=["table", "csv"], default="table")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.publishing.publish import publish_marts
+from orchestration.reporting.report import build_report
 from orchestration.resources import WarehouseResource
 from orchestration.settings import PUBLISHED_MARTS
 
@@ -15,11 +16,14 @@ from orchestration.settings import PUBLISHED_MARTS
     description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet.",
 )
 def published_marts(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    publication = publish_marts(warehouse.settings())
+    settings = warehouse.settings()
+    publication = publish_marts(settings)
+    report = build_report(settings)  # the report always shows the publication that is live
     return dg.MaterializeResult(
         metadata={
             "published_db": dg.MetadataValue.path(str(publication.published_db)),
             "parquet_dir": dg.MetadataValue.path(str(publication.parquet_dir)),
+            "report": dg.MetadataValue.path(str(report)),
             **{f"rows_{mart}": count for mart, count in publication.row_counts.items()},
         }
     )

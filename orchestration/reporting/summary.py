@@ -11,7 +11,10 @@ def run_summary(settings: Settings) -> str:
     """Cases per source, months covered, quarantined rows by reason, and where the marts are."""
     conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
     try:
-        lines = [f"Published marts: {settings.published_db} (open read-only) and {settings.published_dir}/<mart>.parquet"]
+        lines = [
+            f"Published marts: {settings.published_db} (open read-only) and {settings.published_dir}/<mart>.parquet",
+            f"Report: {settings.reports_dir / 'report.html'}   Validation: {settings.reports_dir / 'validation' / 'index.html'}",
+        ]
         for source, cases, first, last in conn.execute(
             """SELECT source, count(*), min(opened_month), max(opened_month)
                FROM intermediate.int_cases GROUP BY source ORDER BY source"""
