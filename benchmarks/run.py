@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 MONTHS = 25  # complete months in the full refresh; one more lands for the incremental run
 END_MONTH = date(2026, 11, 1)
-STAGES = {  # step key prefix -> stage
+STAGES = {  # step key pattern -> stage, first match wins (a GX check's key names its asset too)
+    "_gx_": "checks",
     "raw_": "ingest",
     "warehouse_dbt_models": "dbt",
     "published_marts": "publish",
@@ -87,7 +88,7 @@ def child(kind: str, *paths: Path) -> Measured:
 def stage_seconds(steps: dict[str, float]) -> dict[str, float]:
     stages: dict[str, float] = {}
     for step, seconds in steps.items():
-        stage = next((name for prefix, name in STAGES.items() if step.startswith(prefix)), "checks")
+        stage = next((name for pattern, name in STAGES.items() if pattern in step), "other")
         stages[stage] = stages.get(stage, 0.0) + seconds
     return stages
 

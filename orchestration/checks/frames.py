@@ -30,9 +30,10 @@ def _to_canonical(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     codes = pd.read_csv(SEEDS_DIR / "code_map.csv", dtype=str, keep_default_na=False)
     codes = codes[codes["source"] == source]
     for column in CODED.get(source, []):
-        mapping = {c.lower(): v for c, v in zip(codes[codes["field"] == column]["code"], codes[codes["field"] == column]["canonical"])}
+        field = codes[codes["field"] == column]
         values = frame[column].astype("string").str.strip().str.lower()
-        frame[column] = values.map(lambda v: mapping.get(v, f"UNMAPPED:{v}") if isinstance(v, str) else None)
+        mapped = values.map(dict(zip(field["code"].str.lower(), field["canonical"])))
+        frame[column] = mapped.where(mapped.notna() | values.isna(), "UNMAPPED:" + values)  # keep what did not map
     return frame
 
 

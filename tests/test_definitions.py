@@ -1,0 +1,41 @@
+"""The asset graph: one Definitions, sources wired to ingestion, every mart gated before publication."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.definitions import MAIN_JOB_NAME, defs
+from orchestration.settings import PUBLISHED_MARTS
+
+
+def test_asset_graph_groups_and_edges() -> None:
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert {k for k, g in groups.items() if g == "raw"} == {
+        "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses"}
+    assert {k for k, g in groups.items() if g == "marts"} == set(PUBLISHED_MARTS)
+    assert groups["published_marts"] == "published"
+    assert {"stg_childfocus__cases", "stg_igvm__reports", "stg_takedown__requests", "stg_survey__responses"} <= {
+        k for k, g in groups.items() if g == "staging"}
+    # dbt sources are the ingestion assets, not separate external assets
+    upstream = {p.to_user_string() for p in graph.get(dg.AssetKey("stg_childfocus__cases")).parent_keys}
+    assert upstream == {"raw_childfocus_cases"}
+    publish_parents = {p.to_user_string() for p in graph.get(dg.AssetKey("published_marts")).parent_keys}
+    assert publish_parents == set(PUBLISHED_MARTS)
+
+
+def test_every_raw_batch_and_mart_has_a_blocking_gx_check() -> None:
+    graph = defs.resolve_asset_graph()
+    gx = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys if key.name.startswith("gx_")}
+    raw = ["raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses"]
+    assert set(gx) == {f"gx_{name}" for name in [*PUBLISHED_MARTS, *raw]}
+    assert all(spec.blocking for spec in gx.values())
+    assert {gx[f"gx_{m}"].asset_key.to_user_string() for m in PUBLISHED_MARTS} == set(PUBLISHED_MARTS)
+
+
+def test_the_main_job_selects_every_asset_and_check() -> None:
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def(MAIN_JOB_NAME)
+    assert job.asset_layer.executable_asset_keys == graph.get_all_asset_keys() - {
+        k for k in graph.get_all_asset_keys() if not graph.get(k).is_executable}
+    assert set(job.asset_layer.asset_graph.asset_check_keys) == set(graph.asset_check_keys)
