@@ -144,3 +144,11 @@ def test_demo_key_is_readable_by_the_owner_only(tmp_path: Path) -> None:
     key = create_demo_key(tmp_path)
     assert oct(key.stat().st_mode & 0o777) == "0o600" and len(key.read_text()) == 64
     assert create_demo_key(tmp_path).read_text() == key.read_text()  # never replaced: pseudonyms stay stable
+
+
+def test_dbt_docs_are_published_and_linked_from_the_report(pipeline_run: PipelineRun, report_html: str) -> None:
+    docs = (pipeline_run.settings.warehouse_dir / "docs" / "index.html").read_text()
+    for mart in PUBLISHED_MARTS:
+        assert mart in docs
+    assert "Fraction (0 to 1) of requests with a final outcome" in docs  # column descriptions travel along
+    assert 'href="../docs/index.html"' in report_html

@@ -187,7 +187,7 @@ def build_report(settings: Settings) -> Path:
     docs = settings.warehouse_dir / "docs" / "index.html"
     links = '<a href="validation/index.html">validation reports</a>'
     if docs.exists():
-        links += ' · <a href="../docs/index.html">documentation of the marts</a>'
+        links += ' · <a href="../docs/index.html">documentation of the marts (dbt docs)</a>'
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>NCII warehouse report</title>"
         f"<style>{STYLE}</style></head><body><h1>Image-based sexual abuse in Belgium: published figures</h1>"

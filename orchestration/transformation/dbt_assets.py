@@ -28,7 +28,7 @@ FINGERPRINT_PATH = DBT_TARGET_DIR / "manifest.fingerprint"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-def _project_fingerprint() -> str:
+def project_fingerprint() -> str:
     """Hash of every file dbt parses, so a stale manifest is never used."""
     digest = hashlib.sha256()
     roots = [DBT_PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")]
@@ -46,7 +46,7 @@ def ensure_manifest() -> Path:
     DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
     with open(DBT_TARGET_DIR / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        fingerprint = _project_fingerprint()
+        fingerprint = project_fingerprint()
         if MANIFEST_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint:
             return MANIFEST_PATH
         env = {**os.environ, "NCII_WAREHOUSE_DIR": os.environ.get("NCII_WAREHOUSE_DIR", "data/warehouse")}
