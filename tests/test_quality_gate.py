@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -127,3 +128,31 @@ def test_a_failed_check_blocks_publication_and_keeps_the_old_one(generated_landi
     assert report.count("<tr>") == 3  # header + two runs
     run_page = (settings.reports_dir / "validation" / f"run-{outcome.run_id}.html").read_text()
     assert "expect_column_values_to_not_be_in_set(cases)" in run_page and "FAILED" in run_page
+
+
+def test_a_raw_batch_that_fails_keeps_blocking_until_it_passes(tmp_path, monkeypatch) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "landing"
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for name in ("childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"):
+        shutil.copy(fixtures / name, landing / name)
+    settings = make_settings(landing, tmp_path / "warehouse", k=2)
+    assert run_main_job(settings).success
+    before = digest(settings.published_db)
+
+    shutil.copy(fixtures / "childfocus_cases_20260301.csv", landing / "childfocus_cases_20260301.csv")
+    real_batch = frames.raw_batch
+
+    def tampered(conn, suite, load_ids):  # the batch as a faulty reader would have loaded it
+        frame = real_batch(conn, suite, load_ids)
+        return break_raw_childfocus(frame) if suite == "raw_childfocus_cases" and len(frame) else frame
+
+    monkeypatch.setattr(frames, "raw_batch", tampered)
+    for _ in range(2):  # the file is in the ledger after the first run; the batch still blocks
+        outcome = run_main_job(settings)
+        assert not outcome.success and "gx_raw_childfocus_cases" in outcome.reason
+        assert digest(settings.published_db) == before
+
+    monkeypatch.setattr(frames, "raw_batch", real_batch)
+    assert run_main_job(settings).success
+    assert digest(settings.published_db) != before

@@ -35,8 +35,6 @@ def _raw_asset(asset_name: str, source: str) -> dg.AssetsDefinition:
             "rows_loaded": summary.rows_loaded,
             "rows_quarantined": summary.rows_quarantined,
             "quarantine_reasons": dg.MetadataValue.json(dict(summary.quarantine_reasons)),
-            # the batch this run loaded: what the quality gate validates
-            "load_ids": dg.MetadataValue.json([f.load_id for f in summary.files if f.load_id]),
         }
         if summary.rejected:
             context.add_output_metadata(metadata)

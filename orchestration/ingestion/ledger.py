@@ -30,7 +30,6 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     message: str | None = None
-    load_id: str | None = None  # set when the file was loaded
 
 
 def file_sha256(path) -> str:
@@ -54,10 +53,24 @@ def _seen(conn: duckdb.DuckDBPyConnection, landed: LandedFile, sha: str) -> File
 
 def _record(conn, load_id: str, landed: LandedFile, sha: str, outcome: FileOutcome) -> None:
     conn.execute(
-        "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
         [load_id, landed.source, landed.name, sha, landed.export_date, landed.wave, outcome.rows_read,
          outcome.rows_loaded, outcome.rows_quarantined, outcome.status, outcome.message, datetime.now(timezone.utc)],
     )
+
+
+def mark_published(conn: duckdb.DuckDBPyConnection) -> int:
+    """Loads included in the publication that just went live stop being "new" for the gate."""
+    return conn.execute(
+        "UPDATE raw.load_ledger SET published_at = now() WHERE status = 'loaded' AND published_at IS NULL"
+    ).fetchone()[0]
+
+
+def unpublished_loads(conn: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    """Loads of a source no publication has included yet: what the quality gate must still pass."""
+    return [r[0] for r in conn.execute(
+        "SELECT load_id FROM raw.load_ledger WHERE source = ? AND status = 'loaded' AND published_at IS NULL", [source]
+    ).fetchall()]
 
 
 def load_file(
@@ -93,7 +106,7 @@ def load_file(
         )
         loaded = conn.execute("SELECT count(*) FROM staged_rows").fetchone()[0]
         quarantined = conn.execute("SELECT count(*) FROM staged_rejects").fetchone()[0]
-        outcome = FileOutcome(landed.name, "loaded", result.rows_read, loaded, quarantined, load_id=load_id)
+        outcome = FileOutcome(landed.name, "loaded", result.rows_read, loaded, quarantined)
         if outcome.rows_read != loaded + quarantined:
             raise RuntimeError(f"{landed.name}: {outcome.rows_read} rows read but {loaded} loaded + {quarantined} quarantined")
         _record(conn, load_id, landed, sha, outcome)

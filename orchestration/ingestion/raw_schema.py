@@ -42,7 +42,8 @@ DDL: dict[str, str] = {
             rows_quarantined BIGINT NOT NULL,
             status           VARCHAR NOT NULL,   -- loaded | rejected
             message          VARCHAR,            -- one line; why a file was rejected
-            loaded_at        TIMESTAMPTZ NOT NULL
+            loaded_at        TIMESTAMPTZ NOT NULL,
+            published_at     TIMESTAMPTZ         -- the publication that first included it; NULL until then
         )""",
     "quarantine": """
         CREATE TABLE IF NOT EXISTS raw.quarantine (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.ingestion.ledger import mark_published
 from orchestration.publishing.publish import publish_marts
 from orchestration.reporting.dbt_docs import generate_dbt_docs
 from orchestration.reporting.report import build_report
@@ -19,6 +20,8 @@ from orchestration.settings import PUBLISHED_MARTS
 def published_marts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
     publication = publish_marts(settings)
+    with warehouse.connect() as conn:
+        mark_published(conn)
     generate_dbt_docs(settings)  # only when the models changed; the report links to it
     report = build_report(settings)  # the report always shows the publication that is live
     return dg.MaterializeResult(
