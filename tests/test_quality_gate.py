@@ -43,7 +43,8 @@ def break_raw_survey(f: pd.DataFrame) -> pd.DataFrame:
 
 
 def break_platform_monthly(f: pd.DataFrame) -> pd.DataFrame:
-    f.loc[_first(f, "cases"), "cases"] = 2  # a small count that escaped suppression
+    row = _first(f, "cases")
+    f.loc[row, ["cases", "ai_generated_cases"]] = [2, 0]  # a small count that escaped suppression
     return f
 
 

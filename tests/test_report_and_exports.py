@@ -152,3 +152,27 @@ def test_dbt_docs_are_published_and_linked_from_the_report(pipeline_run: Pipelin
         assert mart in docs
     assert "Fraction (0 to 1) of requests with a final outcome" in docs  # column descriptions travel along
     assert 'href="../docs/index.html"' in report_html
+
+
+def test_the_report_copes_with_empty_marts(tmp_path: Path) -> None:
+    """A first publication may hold no helpline data (or no survey): the report says so, never fails."""
+    from orchestration.settings import Settings
+
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    conn = duckdb.connect(str(warehouse / "published.duckdb"))
+    conn.execute("CREATE TABLE platform_monthly (month DATE, source VARCHAR, platform VARCHAR, incident_type VARCHAR, "
+                 "cases BIGINT, ai_generated_cases BIGINT, takedown_requests BIGINT, takedowns_removed BIGINT, "
+                 "removal_rate DOUBLE, median_hours_to_removal DOUBLE, suppressed BOOLEAN)")
+    conn.execute("CREATE TABLE victim_demographics_quarterly (quarter DATE, source VARCHAR, incident_type VARCHAR, "
+                 "victim_gender VARCHAR, victim_age_band VARCHAR, cases BIGINT, share_pct DOUBLE, suppressed BOOLEAN)")
+    conn.execute("CREATE TABLE survey_prevalence (wave VARCHAR, indicator VARCHAR, breakdown VARCHAR, group_value VARCHAR, "
+                 "base VARCHAR, n_base BIGINT, weighted_pct DOUBLE, ci_low_pct DOUBLE, ci_high_pct DOUBLE, "
+                 "low_reliability BOOLEAN, suppressed BOOLEAN)")
+    conn.execute("CREATE TABLE platform_exposure_vs_reports (year INTEGER, platform VARCHAR, survey_wave VARCHAR, "
+                 "exposure_pct DOUBLE, exposure_ci_low_pct DOUBLE, exposure_ci_high_pct DOUBLE, helpline_cases BIGINT, "
+                 "case_share_pct DOUBLE, takedown_requests BIGINT, removal_rate DOUBLE, median_hours_to_removal DOUBLE, "
+                 "suppressed BOOLEAN)")
+    conn.close()
+    page = build_report(Settings.from_env({"NCII_WAREHOUSE_DIR": str(warehouse)})).read_text()
+    assert page.count("Nothing published in") == 5

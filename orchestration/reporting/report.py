@@ -52,12 +52,18 @@ def _table(frame: pd.DataFrame, k: int) -> str:
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def _nothing_yet(title: str, mart: str) -> str:
+    return f"<h2>{title}</h2><p class='note'>Nothing published in {mart} yet.</p>"
+
+
 def _platform_section(conn: duckdb.DuckDBPyConnection) -> str:
     monthly = conn.execute(
         """SELECT month, platform, sum(cases) AS cases, sum(ai_generated_cases) AS ai_cases,
                   count(*) FILTER (WHERE cases IS NULL AND suppressed) AS suppressed_cells
            FROM platform_monthly WHERE source <> 'unknown' GROUP BY ALL ORDER BY month"""
     ).df()
+    if monthly["cases"].notna().sum() == 0:
+        return _nothing_yet("Cases by platform", "platform_monthly")
     monthly["ai_share_pct"] = 100 * monthly["ai_cases"] / monthly["cases"]
     left_out = int(monthly["suppressed_cells"].sum())
     first, last = monthly["month"].min(), monthly["month"].max()
@@ -83,6 +89,8 @@ def _takedown_section(conn: duckdb.DuckDBPyConnection, k: int) -> str:
         """SELECT year, platform, takedown_requests, removal_rate, median_hours_to_removal
            FROM platform_exposure_vs_reports WHERE takedown_requests IS NOT NULL OR suppressed ORDER BY year, platform"""
     ).df()
+    if yearly["removal_rate"].notna().sum() == 0:
+        return _nothing_yet("Takedowns", "platform_exposure_vs_reports")
     latest = int(yearly["year"].max())
     frame = yearly[(yearly["year"] == latest) & yearly["removal_rate"].notna()].copy()
     frame["removal_pct"] = 100 * frame["removal_rate"]
@@ -103,6 +111,8 @@ def _takedown_section(conn: duckdb.DuckDBPyConnection, k: int) -> str:
 
 def _demographics_section(conn: duckdb.DuckDBPyConnection, k: int) -> str:
     cells = conn.execute("SELECT * FROM victim_demographics_quarterly ORDER BY quarter, source").df()
+    if cells.empty:
+        return _nothing_yet("Whom it hits", "victim_demographics_quarterly")
     quarters = sorted(cells["quarter"].unique())[-4:]
     recent = cells[cells["quarter"].isin(quarters)]
     chart = alt.Chart(recent[recent["cases"].notna()]).mark_bar().encode(
@@ -126,6 +136,8 @@ def _survey_section(conn: duckdb.DuckDBPyConnection) -> str:
            WHERE breakdown IN ('gender', 'age_band') AND NOT suppressed
              AND indicator IN ('heard_of_deepnudes', 'received_deepnude', 'knows_deepnude_apps', 'tried_making_all')"""
     ).df()
+    if frame.empty:
+        return _nothing_yet("Youth survey", "survey_prevalence")
     points = alt.Chart(frame).mark_point(filled=True).encode(
         x=alt.X("weighted_pct:Q", title="weighted %"), y=alt.Y("group_value:N", title=None), color="wave:N",
     )
@@ -145,6 +157,8 @@ def _exposure_section(conn: duckdb.DuckDBPyConnection) -> str:
            WHERE year = (SELECT max(year) FROM platform_exposure_vs_reports) AND platform IN (SELECT unnest(?))""",
         [MAIN_PLATFORMS],
     ).df()
+    if frame[["exposure_pct", "case_share_pct"]].notna().sum().sum() == 0:
+        return _nothing_yet("Exposure against reports", "platform_exposure_vs_reports")
     long = frame.melt(id_vars=["platform", "year", "survey_wave"], value_vars=["exposure_pct", "case_share_pct"],
                       var_name="measure", value_name="pct").dropna(subset=["pct"])
     long["measure"] = long["measure"].map({"exposure_pct": "survey: came across deepnudes there",
@@ -152,8 +166,8 @@ def _exposure_section(conn: duckdb.DuckDBPyConnection) -> str:
     chart = alt.Chart(long).mark_bar().encode(
         x=alt.X("pct:Q", title="%"), y=alt.Y("platform:N", sort="-x"), color="measure:N", yOffset="measure:N",
     ).properties(width=700, height=320, title="What young people see against what the helplines receive")
-    year = int(frame["year"].max()) if len(frame) else ""
-    wave = frame["survey_wave"].dropna().max() if len(frame) else ""
+    year = int(frame["year"].max())
+    wave = frame["survey_wave"].dropna().max() if frame["survey_wave"].notna().any() else "none"
     return "<h2>Exposure against reports</h2>" + _figure(
         chart, f"Source: platform_exposure_vs_reports, {year}; survey wave {wave}. Survey base: youths who heard of deepnudes. "
                "Helpline base: cases opened that year (a case can name several platforms)."
