@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,17 @@ E2E_MONTHS = 25
 E2E_CASES_PER_MONTH = 820
 E2E_END_MONTH = date(2026, 10, 1)
 TEST_KEY = "test-pseudonym-key-not-a-secret"
+
+
+FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
+
+
+def fixture_landing(target: Path, names: list[str]) -> Path:
+    """A landing folder holding some of the hand-written fixture exports."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(FIXTURE_LANDING / name, target / name)
+    return target
 
 
 def make_settings(landing: Path, warehouse: Path, k: int = 5, **extra: str) -> Settings:

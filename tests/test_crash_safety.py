@@ -9,7 +9,6 @@ the old one.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,9 +19,7 @@ import duckdb
 import pytest
 
 from orchestration.runner import run_main_job
-from tests.conftest import TEST_KEY, make_settings
-
-FIXTURES = Path(__file__).parent / "fixtures" / "landing"
+from tests.conftest import TEST_KEY, fixture_landing, make_settings
 
 CHILD = textwrap.dedent(
     """
@@ -70,15 +67,11 @@ def run_and_kill(settings, point: str, tmp_path: Path) -> int:
 
 @pytest.fixture()
 def published_once(tmp_path: Path):
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    for name in ("childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"):
-        shutil.copy(FIXTURES / name, landing / name)
+    landing = fixture_landing(tmp_path / "landing", ["childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"])
     settings = make_settings(landing, tmp_path / "warehouse", k=2)
     assert run_main_job(settings).success
     # new exports land: the next run has something to load and publish
-    for name in ("childfocus_cases_20260301.csv", "igvm_reports_20260301.jsonl"):
-        shutil.copy(FIXTURES / name, landing / name)
+    fixture_landing(landing, ["childfocus_cases_20260301.csv", "igvm_reports_20260301.jsonl"])
     return settings
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -15,7 +14,7 @@ import pytest
 from orchestration.checks import frames
 from orchestration.checks.gx_suites import validate_frame
 from orchestration.runner import run_main_job
-from tests.conftest import PipelineRun, make_settings
+from tests.conftest import PipelineRun, fixture_landing, make_settings
 
 
 def _first(frame: pd.DataFrame, column: str) -> int:
@@ -132,16 +131,12 @@ def test_a_failed_check_blocks_publication_and_keeps_the_old_one(generated_landi
 
 
 def test_a_raw_batch_that_fails_keeps_blocking_until_it_passes(tmp_path, monkeypatch) -> None:
-    fixtures = Path(__file__).parent / "fixtures" / "landing"
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    for name in ("childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"):
-        shutil.copy(fixtures / name, landing / name)
+    landing = fixture_landing(tmp_path / "landing", ["childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"])
     settings = make_settings(landing, tmp_path / "warehouse", k=2)
     assert run_main_job(settings).success
     before = digest(settings.published_db)
 
-    shutil.copy(fixtures / "childfocus_cases_20260301.csv", landing / "childfocus_cases_20260301.csv")
+    fixture_landing(landing, ["childfocus_cases_20260301.csv"])
     real_batch = frames.raw_batch
 
     def tampered(conn, suite, load_ids):  # the batch as a faulty reader would have loaded it

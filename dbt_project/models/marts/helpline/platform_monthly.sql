@@ -11,10 +11,7 @@ with case_side as (
 
 request_side as (
     select submitted_month as month, case_source as source, platform, case_incident_type as incident_type,
-           count(*) as takedown_requests,
-           count(*) filter (where is_removed) as takedowns_removed,
-           count(*) filter (where is_final) as final_requests,
-           median(hours_to_removal) filter (where is_removed) as median_hours
+           {{ takedown_counts() }}
     from {{ ref('int_takedown_requests') }}
     group by all
 ),
@@ -23,8 +20,8 @@ joined as (
     select month, source, platform, incident_type,
            coalesce(cases, 0) as cases,
            coalesce(ai_generated_cases, 0) as ai_generated_cases,
-           coalesce(takedown_requests, 0) as takedown_requests,
-           coalesce(takedowns_removed, 0) as takedowns_removed,
+           coalesce(requests, 0) as takedown_requests,
+           coalesce(removed, 0) as takedowns_removed,
            coalesce(final_requests, 0) as final_requests,
            median_hours
     from case_side
@@ -40,10 +37,8 @@ select
     {{ suppress('ai_generated_cases') }} as ai_generated_cases,
     {{ suppress('takedown_requests') }} as takedown_requests,
     {{ suppress('takedowns_removed') }} as takedowns_removed,
-    -- a published rate times the request count would give back a suppressed removed count
-    case when final_requests >= {{ suppression_k() }} and not {{ is_small('takedowns_removed') }}
-         then takedowns_removed::double / final_requests end as removal_rate,
-    case when takedowns_removed >= {{ suppression_k() }} then median_hours end as median_hours_to_removal,
+    {{ removal_rate('takedowns_removed', 'final_requests') }} as removal_rate,
+    {{ median_hours_to_removal('median_hours', 'takedowns_removed') }} as median_hours_to_removal,
     ({{ is_small('cases') }} or {{ is_small('ai_generated_cases') }}
      or {{ is_small('takedown_requests') }} or {{ is_small('takedowns_removed') }}) as suppressed
 from joined

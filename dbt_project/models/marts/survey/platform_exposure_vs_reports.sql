@@ -24,10 +24,7 @@ year_totals as (
 
 request_side as (
     select submitted_year as year, platform,
-           count(*) as requests,
-           count(*) filter (where is_removed) as removed,
-           count(*) filter (where is_final) as final_requests,
-           median(hours_to_removal) filter (where is_removed) as median_hours
+           {{ takedown_counts() }}
     from {{ ref('int_takedown_requests') }}
     group by all
 ),
@@ -69,9 +66,8 @@ select
     {{ suppress('cases') }} as helpline_cases,
     case when not {{ is_small('cases') }} and total_cases > 0 then 100.0 * cases / total_cases end as case_share_pct,
     {{ suppress('requests') }} as takedown_requests,
-    case when final_requests >= {{ suppression_k() }} and not {{ is_small('removed') }}
-         then removed::double / final_requests end as removal_rate,
-    case when removed >= {{ suppression_k() }} then median_hours end as median_hours_to_removal,
+    {{ removal_rate('removed', 'final_requests') }} as removal_rate,
+    {{ median_hours_to_removal('median_hours', 'removed') }} as median_hours_to_removal,
     ({{ is_small('cases') }} or {{ is_small('requests') }} or {{ is_small('removed') }}) as suppressed
 from joined
 where cases > 0 or requests > 0 or weighted_pct is not null
