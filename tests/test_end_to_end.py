@@ -127,3 +127,23 @@ def test_no_suppressed_cell_is_recoverable_from_its_group(pipeline_run: Pipeline
         checked += 1
     assert checked > 10, "the data must exercise suppression with published shares"
     assert frame["share_pct"].notna().sum() > len(frame) / 3, "shares must stay useful to analysts"
+
+
+@pytest.mark.parametrize(("yearly", "monthly"), [("helpline_cases", "cases"), ("takedown_requests", "takedown_requests")])
+def test_yearly_totals_do_not_reveal_suppressed_monthly_cells(pipeline_run: PipelineRun, yearly: str, monthly: str) -> None:
+    """A yearly count per platform is the sum of that platform's monthly cells: the year less the
+    published months gives the suppressed months. It must never pin any of them down."""
+    k = pipeline_run.settings.suppression_k
+    tables = published_tables(pipeline_run)
+    months = tables["platform_monthly"].assign(year=lambda f: pd.to_datetime(f["month"]).dt.year)
+    checked = 0
+    for _, row in tables["platform_exposure_vs_reports"].dropna(subset=[yearly]).iterrows():
+        cells = months[(months["year"] == row["year"]) & (months["platform"] == row["platform"])]
+        hidden = cells[monthly].isna() & cells["suppressed"]
+        m = int(hidden.sum())
+        if m == 0:
+            continue
+        remainder = row[yearly] - cells.loc[~hidden, monthly].sum()
+        assert m >= 2 and remainder not in (m, m * (k - 1)), (row["year"], row["platform"], m, remainder)
+        checked += 1
+    assert checked > 5

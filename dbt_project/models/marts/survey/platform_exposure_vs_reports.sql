@@ -10,9 +10,31 @@ with exposure as (
     where indicator like 'came\_across\_via\_%' escape '\' and breakdown = 'total'
 ),
 
-case_side as (
-    select opened_year as year, platform, count(*) as cases
+-- The yearly count of a platform is the sum of its monthly cells in platform_monthly, so the year
+-- less the published months gives the suppressed months: when that would pin them down (one small
+-- cell, or small cells whose sum forces each value), the yearly count is suppressed too.
+monthly_case_cells as (
+    select opened_year as year, platform, opened_month, source, incident_type, count(*) as cases
     from {{ ref('int_case_platforms') }}
+    group by all
+),
+
+case_side as (
+    select year, platform, sum(cases)::bigint as cases,
+           {{ pins_down_small_cells('cases') }} as cases_reveal_months
+    from monthly_case_cells
+    group by all
+),
+
+monthly_request_cells as (
+    select submitted_year as year, platform, submitted_month, case_source, case_incident_type, count(*) as requests
+    from {{ ref('int_takedown_requests') }}
+    group by all
+),
+
+request_reveal as (
+    select year, platform, {{ pins_down_small_cells('requests') }} as requests_reveal_months
+    from monthly_request_cells
     group by all
 ),
 
@@ -45,6 +67,8 @@ with_wave as (
 joined as (
     select with_wave.*,
            coalesce(case_side.cases, 0) as cases,
+           coalesce(case_side.cases_reveal_months, false) as cases_reveal_months,
+           coalesce(request_reveal.requests_reveal_months, false) as requests_reveal_months,
            year_totals.total_cases,
            coalesce(request_side.requests, 0) as requests,
            coalesce(request_side.removed, 0) as removed,
@@ -54,6 +78,7 @@ joined as (
     left join case_side using (year, platform)
     left join year_totals using (year)
     left join request_side using (year, platform)
+    left join request_reveal using (year, platform)
 )
 
 select
@@ -63,11 +88,13 @@ select
     weighted_pct as exposure_pct,
     ci_low_pct as exposure_ci_low_pct,
     ci_high_pct as exposure_ci_high_pct,
-    {{ suppress('cases') }} as helpline_cases,
-    case when not {{ is_small('cases') }} and total_cases > 0 then 100.0 * cases / total_cases end as case_share_pct,
-    {{ suppress('requests') }} as takedown_requests,
+    case when {{ is_small('cases') }} or cases_reveal_months then null else cases end as helpline_cases,
+    case when not ({{ is_small('cases') }} or cases_reveal_months) and total_cases > 0
+         then 100.0 * cases / total_cases end as case_share_pct,
+    case when {{ is_small('requests') }} or requests_reveal_months then null else requests end as takedown_requests,
     {{ removal_rate('removed', 'final_requests') }} as removal_rate,
     {{ median_hours_to_removal('median_hours', 'removed') }} as median_hours_to_removal,
-    ({{ is_small('cases') }} or {{ is_small('requests') }} or {{ is_small('removed') }}) as suppressed
+    ({{ is_small('cases') }} or {{ is_small('requests') }} or {{ is_small('removed') }}
+     or cases_reveal_months or requests_reveal_months) as suppressed
 from joined
 where cases > 0 or requests > 0 or weighted_pct is not null
