@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orchestration.publishing.exports import PublishedDataError
-from orchestration.runner import RunInProgress
+from orchestration.locking import RunInProgress
 from orchestration.settings import Settings, SettingsError, create_demo_key
 
 
@@ -34,6 +34,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.runner import run_main_job
 
     settings = Settings.from_env()
+    _alerts_to_file(settings)
     print(f"Running the pipeline on {settings.landing_dir} ...", flush=True)
     outcome = run_main_job(settings, progress=True)
     if not outcome.success:
@@ -42,6 +43,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     print(run_summary(settings))
     return 0
+
+
+def _alerts_to_file(settings: Settings) -> None:
+    """Alerts are logged in full to logs/alerts.log; the terminal keeps its one-line error and the summary."""
+    import logging
+
+    log_dir = settings.warehouse_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_dir / "alerts.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    alerts = logging.getLogger("ncii.alerts")
+    alerts.handlers = [handler]
+    alerts.setLevel(logging.INFO)
+    alerts.propagate = False
 
 
 def cmd_report(args: argparse.Namespace) -> int:

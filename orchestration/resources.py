@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
+from orchestration.locking import run_lock
 from orchestration.settings import Settings
 
 
@@ -22,6 +23,13 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def settings(self) -> Settings:
         return Settings.from_env()
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        """Hold the warehouse's run lock while a run uses it, however the run was started
+        (the daemon's runs included); `ncii run` already holds it, and the lock is re-entrant."""
+        with run_lock(self.settings()), super().yield_for_execution(context) as resource:
+            yield resource
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.locking import run_lock
+from orchestration.monitoring.failures import alert_failed_run
 from orchestration.settings import Settings
 
 
@@ -65,9 +66,11 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
         with _engine_output(settings, enabled=progress) as log_path:
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
         timings = step_seconds(instance, result.run_id)
-    if result.success:
-        return RunOutcome(True, result.run_id, step_seconds=timings, log_path=log_path)
-    return RunOutcome(False, result.run_id, first_failure_reason(result), timings, log_path)
+        if result.success:
+            return RunOutcome(True, result.run_id, step_seconds=timings, log_path=log_path)
+        step, reason = describe_failure(result.get_step_failure_events())
+        alert_failed_run(settings, result.run_id, step, reason)  # headless runs have no run-failure sensor
+    return RunOutcome(False, result.run_id, reason, timings, log_path)
 
 
 @contextmanager
@@ -96,38 +99,10 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
     return durations
 
 
-class RunInProgress(RuntimeError):
-    """Another run holds the warehouse; DuckDB takes one writer per file."""
-
-
-@contextmanager
-def run_lock(settings: Settings) -> Iterator[None]:
-    """One run at a time per warehouse folder (a sensor run and a manual `ncii run` must not overlap)."""
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.warehouse_dir / ".run.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunInProgress(
-                f"another run is already working on {settings.warehouse_dir}; wait for it to finish"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @contextmanager
 def settings_environment(settings: Settings) -> Iterator[None]:
     """Settings live in the environment (resources and the dbt subprocess read it): set, then restore."""
-    values = {
-        "NCII_LANDING_DIR": str(settings.landing_dir),
-        "NCII_WAREHOUSE_DIR": str(settings.warehouse_dir),
-        "NCII_SUPPRESSION_K": str(settings.suppression_k),
-        "NCII_PSEUDONYM_KEY": settings.require_key().decode(),
-    }
-    if settings.alert_webhook_url:
-        values["NCII_ALERT_WEBHOOK_URL"] = settings.alert_webhook_url
+    values = settings.environment()
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -140,15 +115,15 @@ def settings_environment(settings: Settings) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def first_failure_reason(result: dg.ExecuteInProcessResult) -> str:
+def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
     """The first failed step and the first line of its error: what an operator needs to act."""
-    for event in result.get_step_failure_events():
+    for event in events:
         error = event.step_failure_data.error
         while error is not None and error.cause is not None and _is_wrapper(error.message):
             error = error.cause
         message = (error.message if error else "unknown error").strip().splitlines()[0]
-        return f"step {event.step_key} failed: {message}"
-    return "run failed before any step ran"
+        return event.step_key, f"step {event.step_key} failed: {message}"
+    return None, "run failed before any step ran"
 
 
 def _is_wrapper(message: str) -> bool:

@@ -15,6 +15,8 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 DEFAULT_LANDING_DIR = Path("data/landing")
 DEFAULT_WAREHOUSE_DIR = Path("data/warehouse")
 DEFAULT_SUPPRESSION_K = 5
+DEFAULT_DRIFT_BASELINE_MONTHS = 6
+DEFAULT_FRESHNESS_DAYS = 35  # monthly exports, plus a few days' grace
 KEY_FILE_NAME = ".pseudonym_key"
 
 # The marts the contract publishes, in the order analysts meet them.
@@ -24,6 +26,8 @@ PUBLISHED_MARTS = (
     "survey_prevalence",
     "platform_exposure_vs_reports",
 )
+# Published next to the marts so analysts can query and chart them (published name -> warehouse table).
+PUBLISHED_MONITORING = {"monitoring_checks": "monitoring.checks", "alerts": "monitoring.alerts"}
 
 
 class SettingsError(RuntimeError):
@@ -37,18 +41,16 @@ class Settings:
     pseudonym_key: bytes | None
     alert_webhook_url: str | None
     suppression_k: int
+    drift_baseline_months: int = DEFAULT_DRIFT_BASELINE_MONTHS
+    freshness_days: int = DEFAULT_FRESHNESS_DAYS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
         warehouse_dir = Path(env.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
-        raw_k = env.get("NCII_SUPPRESSION_K") or str(DEFAULT_SUPPRESSION_K)
-        try:
-            k = int(raw_k)
-        except ValueError:
-            raise SettingsError(f"NCII_SUPPRESSION_K must be a whole number, got {raw_k!r}") from None
-        if k < 2:
-            raise SettingsError(f"NCII_SUPPRESSION_K must be at least 2, got {k}")
+        k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, minimum=2)
+        baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, minimum=3)
+        freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, minimum=1)
         key = env.get("NCII_PSEUDONYM_KEY")
         if not key:
             key_file = warehouse_dir / KEY_FILE_NAME
@@ -59,6 +61,8 @@ class Settings:
             pseudonym_key=key.encode() if key else None,
             alert_webhook_url=env.get("NCII_ALERT_WEBHOOK_URL") or None,
             suppression_k=k,
+            drift_baseline_months=baseline,
+            freshness_days=freshness_days,
         )
 
     # --- files of the warehouse directory -------------------------------------------
@@ -88,12 +92,37 @@ class Settings:
             )
         return self.pseudonym_key
 
+    def environment(self) -> dict[str, str]:
+        """The settings as the `NCII_*` variables that resources and the dbt subprocess read."""
+        values = {
+            "NCII_LANDING_DIR": str(self.landing_dir),
+            "NCII_WAREHOUSE_DIR": str(self.warehouse_dir),
+            "NCII_SUPPRESSION_K": str(self.suppression_k),
+            "NCII_DRIFT_BASELINE_MONTHS": str(self.drift_baseline_months),
+            "NCII_FRESHNESS_DAYS": str(self.freshness_days),
+            "NCII_PSEUDONYM_KEY": self.require_key().decode(),
+        }
+        if self.alert_webhook_url:
+            values["NCII_ALERT_WEBHOOK_URL"] = self.alert_webhook_url
+        return values
+
     def dbt_env(self) -> dict[str, str]:
         """Environment for the dbt subprocess: where the warehouse is and the suppression threshold."""
         return {
             "NCII_WAREHOUSE_DIR": str(self.warehouse_dir),
             "NCII_SUPPRESSION_K": str(self.suppression_k),
         }
+
+
+def _whole_number(env: dict[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def create_demo_key(warehouse_dir: Path) -> Path:

@@ -68,3 +68,72 @@ def pipeline_run(generated_landing: Path, tmp_path_factory: pytest.TempPathFacto
     outcome = run_main_job(settings)
     assert outcome.success, outcome.reason
     return PipelineRun(settings, outcome)
+
+
+class Webhook:
+    """A real HTTP server on 127.0.0.1 standing in for Slack: records every POST it answers.
+
+    `failures` is how many requests it answers with HTTP 500 before it starts taking messages.
+    """
+
+    def __init__(self, failures: int = 0) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.failures = failures
+        self.statuses: list[int] = []
+        self.messages: list[dict] = []  # the payloads answered with 200
+        hook = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                status = 500 if hook.failures > 0 else 200
+                hook.failures -= status == 500
+                hook.statuses.append(status)
+                if status == 200:
+                    hook.messages.append(body)
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"error")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/ncii"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def titles(self) -> list[str]:
+        return [m["text"].splitlines()[0] for m in self.messages]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook():
+    """Start webhooks on demand (`webhook(failures=1)`); all are shut down after the test."""
+    started: list[Webhook] = []
+
+    def start(failures: int = 0) -> Webhook:
+        started.append(Webhook(failures))
+        return started[-1]
+
+    yield start
+    for hook in started:
+        hook.close()
+
+
+def dead_webhook_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens: every delivery attempt is refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/hooks/ncii"

@@ -15,13 +15,17 @@ def test_asset_graph_groups_and_edges() -> None:
         "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses"}
     assert {k for k, g in groups.items() if g == "marts"} == set(PUBLISHED_MARTS)
     assert groups["published_marts"] == "published"
+    assert groups["source_monitoring"] == "monitoring"
     assert {"stg_childfocus__cases", "stg_igvm__reports", "stg_takedown__requests", "stg_survey__responses"} <= {
         k for k, g in groups.items() if g == "staging"}
     # dbt sources are the ingestion assets, not separate external assets
     upstream = {p.to_user_string() for p in graph.get(dg.AssetKey("stg_childfocus__cases")).parent_keys}
     assert upstream == {"raw_childfocus_cases"}
     publish_parents = {p.to_user_string() for p in graph.get(dg.AssetKey("published_marts")).parent_keys}
-    assert publish_parents == set(PUBLISHED_MARTS)
+    assert publish_parents == {*PUBLISHED_MARTS, "source_monitoring"}
+    # drift is computed on the case-level models, before (and independent of) the marts
+    monitoring_parents = {p.to_user_string() for p in graph.get(dg.AssetKey("source_monitoring")).parent_keys}
+    assert monitoring_parents == {"int_cases", "int_case_platforms", "int_takedown_requests"}
 
 
 def test_every_raw_batch_and_mart_has_a_blocking_gx_check() -> None:
@@ -39,3 +43,19 @@ def test_the_main_job_selects_every_asset_and_check() -> None:
     assert job.asset_layer.executable_asset_keys == graph.get_all_asset_keys() - {
         k for k in graph.get_all_asset_keys() if not graph.get(k).is_executable}
     assert set(job.asset_layer.asset_graph.asset_check_keys) == set(graph.asset_check_keys)
+
+
+def test_drift_checks_cover_every_source_and_never_block() -> None:
+    graph = defs.resolve_asset_graph()
+    drift = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys if key.name.startswith("drift_")}
+    checks = ["freshness", "volume", "distribution_shift", "missing_rate", "unmapped_value"]
+    assert set(drift) == {f"drift_{s}_{c}" for s in ("childfocus", "igvm", "takedown") for c in checks}
+    assert not any(spec.blocking for spec in drift.values())
+
+
+def test_sensors_and_schedule_target_the_main_job() -> None:
+    assert {s.name for s in defs.sensors} == {"landing_sensor", "alert_on_run_failure"}
+    schedule = defs.resolve_schedule_def("daily_safety_net")
+    assert schedule.job_name == MAIN_JOB_NAME
+    assert schedule.execution_timezone == "Europe/Brussels"
+    assert defs.resolve_sensor_def("landing_sensor").job_name == MAIN_JOB_NAME

@@ -147,3 +147,33 @@ def test_yearly_totals_do_not_reveal_suppressed_monthly_cells(pipeline_run: Pipe
         assert m >= 2 and remainder not in (m, m * (k - 1)), (row["year"], row["platform"], m, remainder)
         checked += 1
     assert checked > 5
+
+
+def test_monitoring_history_holds_every_check_and_sees_the_drifting_month(pipeline_run: PipelineRun) -> None:
+    """The generated exports end on a month with a new platform name and a jump in Telegram's share."""
+    conn = duckdb.connect(str(pipeline_run.settings.published_db), read_only=True)
+    try:
+        checks = conn.execute("SELECT * FROM monitoring_checks").df()
+        alerts = conn.execute("SELECT * FROM alerts").df()
+    finally:
+        conn.close()
+    checks_names = {"freshness", "volume", "distribution_shift", "missing_rate", "unmapped_value"}
+    assert set(zip(checks["source"], checks["check_name"])) == {
+        (s, c) for s in ("childfocus", "igvm", "takedown") for c in checks_names}
+    assert set(checks["period"].astype(str)) == {"2026-09-01"}  # the month before the newest export (2026-10-01)
+    assert set(checks["baseline_months"][checks["check_name"] != "freshness"]) == {6}
+    flagged = checks[checks["status"].isin(["warn", "error"])]
+    for source in ("childfocus", "igvm", "takedown"):
+        mine = flagged[flagged["source"] == source]
+        assert "platform_mix" in set(mine["subject"]), source
+        assert "platform name: bluesky" in set(mine["subject"]), source
+        freshness = checks[(checks["source"] == source) & (checks["check_name"] == "freshness")].iloc[0]
+        assert freshness["status"] in ("warn", "error") and "2026-10-01" in freshness["detail"]  # exports are old now
+    # the stable fields did not move
+    assert not set(flagged["check_name"]) & {"missing_rate"}
+    assert not set(flagged["subject"]) & {"victim_gender", "victim_age_band", "channel"}
+    # every flagged source and check raised one open alert, kept in the table (no webhook here)
+    assert set(zip(alerts["source"], alerts["check_name"])) == set(zip(flagged["source"], flagged["check_name"]))
+    assert set(alerts["delivery_state"]) == {"log_only"} and set(alerts["state"]) == {"open"}
+    report = (pipeline_run.settings.reports_dir / "report.html").read_text()
+    assert "Drift checks (latest run)" in report and "platform name: bluesky" in report

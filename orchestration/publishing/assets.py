@@ -5,21 +5,25 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.ingestion.ledger import mark_published
+from orchestration.monitoring.alerts import clear_pipeline_alerts
 from orchestration.publishing.publish import publish_marts
 from orchestration.reporting.dbt_docs import generate_dbt_docs
 from orchestration.reporting.report import build_report
 from orchestration.resources import WarehouseResource
-from orchestration.settings import PUBLISHED_MARTS
+from orchestration.settings import PUBLISHED_MARTS, PUBLISHED_MONITORING
 
 
 @dg.asset(
     group_name="published",
-    deps=[dg.AssetKey(mart) for mart in PUBLISHED_MARTS],
-    description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet.",
+    deps=[*(dg.AssetKey(mart) for mart in PUBLISHED_MARTS), dg.AssetKey("source_monitoring")],
+    description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet, "
+                "with the monitoring history (monitoring_checks) and the alerts beside them.",
 )
 def published_marts(warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
-    publication = publish_marts(settings)
+    with warehouse.connect() as conn:
+        clear_pipeline_alerts(conn)  # this run gets through the gate: earlier blocked runs are over
+    publication = publish_marts(settings, extra_tables=PUBLISHED_MONITORING)
     with warehouse.connect() as conn:
         mark_published(conn)
     generate_dbt_docs(settings)  # only when the models changed; the report links to it

@@ -32,8 +32,12 @@ class Publication:
     row_counts: dict[str, int]
 
 
-def publish_marts(settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS) -> Publication:
-    """Copy the audited marts from warehouse.duckdb into a new published file and Parquet folder, then swap."""
+def publish_marts(
+    settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS, extra_tables: dict[str, str] | None = None
+) -> Publication:
+    """Copy the audited marts (and extra tables: published name -> warehouse table, such as the
+    monitoring history) from warehouse.duckdb into a new published file and Parquet folder, then swap."""
+    tables = {mart: f"{MART_SCHEMA}.{mart}" for mart in marts} | (extra_tables or {})
     _remove_leftovers(settings.warehouse_dir)
     # sortable by time even for publications within the same second (pruning keeps the newest)
     stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{time.time_ns() % 10**9:09d}-{uuid.uuid4().hex[:6]}"
@@ -46,8 +50,8 @@ def publish_marts(settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS) 
     conn = duckdb.connect(str(tmp_db))
     try:
         conn.execute(f"ATTACH '{settings.warehouse_db}' AS wh (READ_ONLY)")
-        for mart in marts:
-            conn.execute(f"CREATE TABLE main.{mart} AS SELECT * FROM wh.{MART_SCHEMA}.{mart}")
+        for mart, table in tables.items():
+            conn.execute(f"CREATE TABLE main.{mart} AS SELECT * FROM wh.{table}")
             row_counts[mart] = conn.execute(f"SELECT count(*) FROM main.{mart}").fetchone()[0]
             conn.execute(f"COPY main.{mart} TO '{version_dir / (mart + '.parquet')}' (FORMAT parquet)")
         conn.execute("DETACH wh")

@@ -174,6 +174,30 @@ def _exposure_section(conn: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def _drift_section(conn: duckdb.DuckDBPyConnection) -> str:
+    """The latest run's drift checks: what moved, in which source and month, and the open alerts."""
+    tables = {row[0] for row in conn.execute("SHOW TABLES").fetchall()}
+    if "monitoring_checks" not in tables:
+        return "<h2>Drift checks</h2><p class='note'>No drift checks published yet.</p>"
+    latest = conn.execute(
+        """SELECT source, check_name AS "check", subject, strftime(period, '%Y-%m') AS period, status, detail
+           FROM monitoring_checks WHERE run_id = (SELECT arg_max(run_id, checked_at) FROM monitoring_checks)
+           ORDER BY CASE status WHEN 'error' THEN 0 WHEN 'warn' THEN 1 WHEN 'skipped' THEN 2 ELSE 3 END, source, "check", subject"""
+    ).df()
+    if latest.empty:
+        return "<h2>Drift checks</h2><p class='note'>No drift checks published yet.</p>"
+    flagged = latest[latest["status"].isin(["warn", "error"])]
+    counts = latest["status"].value_counts().to_dict()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warn", "ok", "skipped"))
+    body = (f"<p class='note'>Latest run: {len(latest)} results ({summary}). Each source's latest complete month "
+            "against its trailing baseline; full history in the published table monitoring_checks, alerts in alerts.</p>")
+    if not flagged.empty:
+        body += _table(flagged, 0)
+    else:
+        body += "<p>Nothing drifted in the latest month.</p>"
+    return "<h2>Drift checks (latest run)</h2>" + body
+
+
 def _quality_section(settings: Settings) -> str:
     history = settings.reports_dir / "validation" / "history.jsonl"
     if not history.exists():
@@ -195,7 +219,7 @@ def build_report(settings: Settings) -> Path:
     try:
         k = settings.suppression_k
         sections = [_platform_section(conn), _takedown_section(conn, k), _demographics_section(conn, k),
-                    _survey_section(conn), _exposure_section(conn), _quality_section(settings)]
+                    _survey_section(conn), _exposure_section(conn), _drift_section(conn), _quality_section(settings)]
     finally:
         conn.close()
     docs = settings.warehouse_dir / "docs" / "index.html"

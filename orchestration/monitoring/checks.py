@@ -1,0 +1,279 @@
+"""Which drift checks run on which source, and the queries that feed them their counts.
+
+Drift looks at data time, not the wall clock (the contract): for each source, the period is
+the latest complete month before its newest export's date, and the baseline is the trailing
+months before it. Freshness is the one check against today's date. Counts come from the
+intermediate models (one row per case or request, the latest export's version), so an open
+case that appears in every cumulative export is counted once, as in the marts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from orchestration.monitoring import drift
+
+MIN_BASELINE_MONTHS = 3  # fewer months of history: shares and volumes have nothing to stand on
+CONTACT_LIKE = re.compile(r"@|\d{6,}|https?://|www\.", re.IGNORECASE)  # never echo something that may be contact data
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One row of the monitoring history: a check's verdict on one subject of one source."""
+
+    source: str
+    check_name: str
+    subject: str
+    period: date | None
+    baseline_months: int
+    statistic: float | None
+    threshold: float | None
+    status: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where a source's rows are and which of their fields the checks look at."""
+
+    source: str
+    relation: str  # one row per case or request
+    month_column: str
+    where: str
+    distributions: dict[str, tuple[str, str]]  # dimension -> (relation, column); same month column and filter
+    missing: dict[str, str]  # field -> SQL predicate true when the field is empty or recorded as unknown
+    unmapped: tuple[str, str]  # (relation, key column) holding platform_name and is_mapped
+    unit: str = "cases"
+
+
+_CASE_DISTRIBUTIONS = {
+    "platform_mix": ("intermediate.int_case_platforms", "platform"),
+    "victim_gender": ("intermediate.int_cases", "victim_gender"),
+    "victim_age_band": ("intermediate.int_cases", "victim_age_band"),
+    "channel": ("intermediate.int_cases", "channel"),
+}
+_CASE_MISSING = {
+    "victim_age": "victim_age IS NULL",
+    "victim_gender": "coalesce(victim_gender, 'unknown') = 'unknown'",
+    "region": "coalesce(region, 'unknown') = 'unknown'",
+    "channel": "coalesce(channel, 'unknown') = 'unknown'",
+    "incident_type": "coalesce(incident_type, 'unknown') = 'unknown'",
+    "ai_generated": "ai_generated IS NULL",
+    "offender_relation": "coalesce(offender_relation, 'unknown') = 'unknown'",
+    "platforms": "coalesce(len(platform_names), 0) = 0",
+}
+
+SOURCES: tuple[SourceSpec, ...] = tuple(
+    SourceSpec(
+        source=name,
+        relation="intermediate.int_cases",
+        month_column="opened_month",
+        where=f"source = '{name}'",
+        distributions=_CASE_DISTRIBUTIONS,
+        missing=_CASE_MISSING,
+        unmapped=("intermediate.int_case_platforms", "case_key"),
+    )
+    for name in ("childfocus", "igvm")
+) + (
+    SourceSpec(
+        source="takedown",
+        relation="intermediate.int_takedown_requests",
+        month_column="submitted_month",
+        where="true",
+        distributions={"platform_mix": ("intermediate.int_takedown_requests", "platform")},
+        missing={
+            "case_reference": "case_key IS NULL",
+            "platform": "coalesce(platform, 'unknown') = 'unknown'",
+            "content_type": "content_type IS NULL",
+        },
+        unmapped=("intermediate.int_takedown_requests", "request_id"),
+        unit="requests",
+    ),
+)
+
+
+@dataclass
+class Window:
+    period: date | None
+    baseline: list[date] = field(default_factory=list)  # months of the baseline that hold data
+
+
+def newest_exports(conn: duckdb.DuckDBPyConnection) -> dict[str, date]:
+    rows = conn.execute(
+        "SELECT source, max(export_date) FROM raw.load_ledger WHERE status = 'loaded' AND export_date IS NOT NULL GROUP BY source"
+    ).fetchall()
+    return {source: newest for source, newest in rows}
+
+
+def add_months(day: date, months: int) -> date:
+    return (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
+
+
+def period_of(newest_export: date) -> date:
+    """The latest complete month before the export's date."""
+    return add_months(newest_export.replace(day=1), -1)
+
+
+def run_checks(
+    conn: duckdb.DuckDBPyConnection, today: date, baseline_months: int, cadence_days: int, k: int
+) -> list[CheckResult]:
+    """Every check on every monitored source; the order is the order of the history table."""
+    exports = newest_exports(conn)
+    results: list[CheckResult] = []
+    for spec in SOURCES:
+        newest = exports.get(spec.source)
+        verdict = drift.freshness(newest, today, cadence_days)
+        period = period_of(newest) if newest else None
+        results.append(_result(spec, "freshness", "exports", period, 0, verdict))
+        if period is None:
+            continue
+        window = _window(conn, spec, period, baseline_months)
+        results += _volume(conn, spec, window)
+        results += _distributions(conn, spec, window)
+        results += _missing_rates(conn, spec, window)
+        results += _unmapped_names(conn, spec, window, k)
+        results += _unknown_codes(conn, spec, newest, period)
+    return results
+
+
+def _result(spec: SourceSpec, check: str, subject: str, period: date | None, months: int, v: drift.Verdict) -> CheckResult:
+    return CheckResult(spec.source, check, subject, period, months, v.statistic, v.threshold, v.status, v.detail)
+
+
+def _window(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, period: date, months: int) -> Window:
+    start = add_months(period, -months)
+    held = conn.execute(
+        f"SELECT DISTINCT {spec.month_column} FROM {spec.relation} WHERE {spec.where} "
+        f"AND {spec.month_column} >= ? AND {spec.month_column} < ? ORDER BY 1",
+        [start, period],
+    ).fetchall()
+    return Window(period, [row[0] for row in held])
+
+
+def _skipped(spec: SourceSpec, check: str, subject: str, window: Window) -> CheckResult:
+    return CheckResult(spec.source, check, subject, window.period, len(window.baseline), None, None, drift.SKIPPED,
+                       f"only {len(window.baseline)} baseline months with data (need {MIN_BASELINE_MONTHS})")
+
+
+def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+    if len(window.baseline) < MIN_BASELINE_MONTHS:
+        return [_skipped(spec, "volume", spec.unit, window)]
+    counts = dict(conn.execute(
+        f"SELECT {spec.month_column}, count(*) FROM {spec.relation} WHERE {spec.where} "
+        f"AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY 1",
+        [[*window.baseline, window.period]],
+    ).fetchall())
+    verdict = drift.volume_anomaly([counts.get(m, 0) for m in window.baseline], counts.get(window.period, 0))
+    return [_result(spec, "volume", spec.unit, window.period, len(window.baseline), verdict)]
+
+
+def _distributions(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+    results = []
+    for dimension, (relation, column) in spec.distributions.items():
+        if len(window.baseline) < MIN_BASELINE_MONTHS:
+            results.append(_skipped(spec, "distribution_shift", dimension, window))
+            continue
+        frame = conn.execute(
+            f"SELECT {spec.month_column} = ? AS in_period, coalesce({column}, 'unknown') AS category, count(*) AS n "
+            f"FROM {relation} WHERE {spec.where} AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY ALL",
+            [window.period, [*window.baseline, window.period]],
+        ).df()
+        current = frame[frame["in_period"]].set_index("category")["n"].to_dict()
+        baseline = frame[~frame["in_period"]].set_index("category")["n"].to_dict()
+        verdict = drift.distribution_shift(baseline, current)
+        results.append(_result(spec, "distribution_shift", dimension, window.period, len(window.baseline), verdict))
+    return results
+
+
+def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+    if len(window.baseline) < MIN_BASELINE_MONTHS:
+        return [_skipped(spec, "missing_rate", name, window) for name in spec.missing]
+    sums = ", ".join(
+        f"count(*) FILTER (WHERE in_period AND ({rule})), count(*) FILTER (WHERE NOT in_period AND ({rule}))"
+        for rule in spec.missing.values()
+    )
+    row = conn.execute(
+        f"SELECT count(*) FILTER (WHERE in_period), count(*) FILTER (WHERE NOT in_period), {sums} FROM ("
+        f"  SELECT *, {spec.month_column} = ? AS in_period FROM {spec.relation} "
+        f"  WHERE {spec.where} AND {spec.month_column} IN (SELECT unnest(?)))",
+        [window.period, [*window.baseline, window.period]],
+    ).fetchone()
+    current_n, baseline_n = row[0], row[1]
+    results = []
+    for i, name in enumerate(spec.missing):
+        current_missing, baseline_missing = row[2 + 2 * i], row[3 + 2 * i]
+        verdict = drift.missing_rate_jump(baseline_missing, baseline_n, current_missing, current_n)
+        results.append(_result(spec, "missing_rate", name, window.period, len(window.baseline), verdict))
+    return results
+
+
+def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
+    """Platform names the alias seed does not know, named and counted.
+
+    A name stays flagged while it was typed anywhere in the baseline months or the period, so
+    a rare name does not clear and re-alert month after month; adding it to the alias seed
+    clears it at once (the models re-map all history). A name is shown only when it was typed
+    in at least k cases over the whole history and does not look like contact data (free text
+    typed by a helpline worker can hold a person's handle); rarer names are counted together.
+    Counts below k are written as such, as in the marts.
+    """
+    relation, key = spec.unmapped
+    frame = conn.execute(
+        f"SELECT platform_name, count(DISTINCT {key}) FILTER (WHERE {spec.month_column} = ?) AS in_period, "
+        f"count(DISTINCT {key}) FILTER (WHERE {spec.month_column} IN (SELECT unnest(?))) AS in_window, "
+        f"count(DISTINCT {key}) AS in_history FROM {relation} "
+        f"WHERE {spec.where} AND NOT is_mapped AND platform_name IS NOT NULL GROUP BY 1 ORDER BY 1",
+        [window.period, [*window.baseline, window.period]],
+    ).df()
+    frame = frame[frame["in_window"] > 0]
+    months = len(window.baseline)
+    if frame.empty:
+        return [CheckResult(spec.source, "unmapped_value", "platform names", window.period, months,
+                            0.0, 0.0, drift.OK, "every platform name of the period and its baseline is in the alias seed")]
+
+    def count(n: int) -> str:
+        return f"{n}" if n == 0 or n >= k else f"fewer than {k}"
+
+    shown = (frame["in_history"] >= k) & ~frame["platform_name"].str.contains(CONTACT_LIKE)
+    results = [
+        CheckResult(spec.source, "unmapped_value", f"platform name: {row.platform_name[:40]}", window.period, months,
+                    float(row.in_period) if row.in_period >= k else None, 0.0, drift.WARN,
+                    f"'{row.platform_name[:40]}' typed in {count(row.in_period)} {spec.unit} of the period and "
+                    f"{count(row.in_window)} since the baseline began ({row.in_history} in all); counted as 'other' "
+                    "until it is added to seeds/platform_aliases.csv")
+        for row in frame[shown].itertuples()
+    ]
+    rare = frame[~shown]
+    if not rare.empty:
+        results.append(CheckResult(
+            spec.source, "unmapped_value", "platform names (rare, not shown)", window.period, months, None, 0.0,
+            drift.WARN,
+            f"{len(rare)} unknown platform names, each typed in fewer than {k} {spec.unit} or looking like "
+            "contact data, so not shown; review them in the source system",
+        ))
+    return results
+
+
+def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: date, period: date) -> list[CheckResult]:
+    """Codes (channel, gender, ...) the code map does not know, from the quarantine of the newest export."""
+    rows = conn.execute(
+        "SELECT q.field, substr(q.reason, length('unknown code ') + 1) AS code, count(*) FROM raw.quarantine q "
+        "JOIN raw.load_ledger l USING (load_id) WHERE l.source = ? AND l.export_date = ? "
+        "AND q.reason LIKE 'unknown code %' GROUP BY ALL ORDER BY 3 DESC",
+        [spec.source, newest],
+    ).fetchall()
+    return [
+        CheckResult(spec.source, "unmapped_value", f"code {fieldname}: {code}", period, 0, float(n), 0.0, drift.WARN,
+                    f"{n} rows of the {newest:%Y-%m-%d} export have {fieldname} '{code}', which seeds/code_map.csv "
+                    "does not list; they are quarantined until the code is added")
+        for fieldname, code, n in rows
+    ]
+
+
+def results_frame(results: list[CheckResult]) -> pd.DataFrame:
+    return pd.DataFrame([r.__dict__ for r in results])

@@ -1,0 +1,31 @@
+"""Alerts for runs that did not publish: the headless runner and the run-failure sensor share this."""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+from orchestration.monitoring.alerts import deliver_pending, pipeline_condition, raise_pipeline_alert
+from orchestration.settings import Settings
+
+log = logging.getLogger("ncii.alerts")
+
+
+def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reason: str) -> None:
+    """Record and send one alert for a blocked publication (a gate check failed) or a failed run.
+
+    Never raises: the run has already failed and its one-line reason must reach the operator.
+    """
+    kind = "publication_blocked" if step_key and "_gx_" in step_key else "run_failed"
+    page = settings.reports_dir / "validation" / f"run-{run_id}.html"
+    report = str(page if page.exists() else settings.reports_dir / "validation" / "index.html")
+    try:
+        conn = duckdb.connect(str(settings.warehouse_db))
+        try:
+            raise_pipeline_alert(conn, run_id, pipeline_condition(kind, step_key or "run", reason), report)
+            deliver_pending(conn, settings.alert_webhook_url)
+        finally:
+            conn.close()
+    except (duckdb.Error, OSError) as exc:
+        log.error("could not record the alert for run %s (%s): %s", run_id[:8], reason, exc)
