@@ -140,3 +140,16 @@ def test_unmapped_names_that_may_be_personal_are_counted_never_named(tmp_path) -
     assert ("childfocus", "unmapped_value", "platform names (rare, not shown)") in hits
     omegle = hits[("childfocus", "unmapped_value", "platform name: omegle")]  # still flagged, two months later
     assert "typed in 0 cases of the period" in omegle.detail
+
+
+def test_a_short_history_is_skipped_not_judged(tmp_path) -> None:
+    db = tmp_path / "wh.duckdb"
+    months = [month(START, i) for i in range(3)]
+    build_warehouse(db, months, shifted={months[-1]: "volume"})
+    results = checks_for(db, months[-1])  # two baseline months only
+    by_check = {}
+    for r in results:
+        by_check.setdefault(r.check_name, set()).add(r.status)
+    assert by_check["volume"] == by_check["distribution_shift"] == by_check["missing_rate"] == {drift.SKIPPED}
+    assert by_check["freshness"] == by_check["unmapped_value"] == {drift.OK}
+    assert all("only 2 baseline months" in r.detail for r in results if r.status == drift.SKIPPED)

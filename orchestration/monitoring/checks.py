@@ -10,7 +10,7 @@ case that appears in every cumulative export is counted once, as in the marts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import duckdb
@@ -133,9 +133,14 @@ def run_checks(
         if period is None:
             continue
         window = _window(conn, spec, period, baseline_months)
-        results += _volume(conn, spec, window)
-        results += _distributions(conn, spec, window)
-        results += _missing_rates(conn, spec, window)
+        if len(window.baseline) >= MIN_BASELINE_MONTHS:
+            results += _volume(conn, spec, window)
+            results += _distributions(conn, spec, window)
+            results += _missing_rates(conn, spec, window)
+        else:  # nothing to compare with yet: say so rather than judge
+            results += [_skipped(spec, "volume", spec.unit, window)]
+            results += [_skipped(spec, "distribution_shift", dimension, window) for dimension in spec.distributions]
+            results += [_skipped(spec, "missing_rate", name, window) for name in spec.missing]
         results += _unmapped_names(conn, spec, window, k)
         results += _unknown_codes(conn, spec, newest, period)
     return results
@@ -161,8 +166,6 @@ def _skipped(spec: SourceSpec, check: str, subject: str, window: Window) -> Chec
 
 
 def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
-    if len(window.baseline) < MIN_BASELINE_MONTHS:
-        return [_skipped(spec, "volume", spec.unit, window)]
     counts = dict(conn.execute(
         f"SELECT {spec.month_column}, count(*) FROM {spec.relation} WHERE {spec.where} "
         f"AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY 1",
@@ -175,9 +178,6 @@ def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -
 def _distributions(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
     results = []
     for dimension, (relation, column) in spec.distributions.items():
-        if len(window.baseline) < MIN_BASELINE_MONTHS:
-            results.append(_skipped(spec, "distribution_shift", dimension, window))
-            continue
         frame = conn.execute(
             f"SELECT {spec.month_column} = ? AS in_period, coalesce({column}, 'unknown') AS category, count(*) AS n "
             f"FROM {relation} WHERE {spec.where} AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY ALL",
@@ -191,8 +191,6 @@ def _distributions(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Wi
 
 
 def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
-    if len(window.baseline) < MIN_BASELINE_MONTHS:
-        return [_skipped(spec, "missing_rate", name, window) for name in spec.missing]
     sums = ", ".join(
         f"count(*) FILTER (WHERE in_period AND ({rule})), count(*) FILTER (WHERE NOT in_period AND ({rule}))"
         for rule in spec.missing.values()
@@ -276,4 +274,4 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: da
 
 
 def results_frame(results: list[CheckResult]) -> pd.DataFrame:
-    return pd.DataFrame([r.__dict__ for r in results])
+    return pd.DataFrame([asdict(r) for r in results])

@@ -62,10 +62,8 @@ def distribution_shift(baseline: Mapping[str, float], current: Mapping[str, floa
     status = OK
     if p_value < SIGNIFICANCE:
         status = ERROR if psi >= PSI_ERROR else WARN if psi >= PSI_WARN else OK
-    moved = sorted(categories, key=lambda c: -abs(p[categories.index(c)] - q[categories.index(c)]))[:3]
-    shifts = ", ".join(
-        f"{c} {100 * q[categories.index(c)]:.1f}% -> {100 * p[categories.index(c)]:.1f}%" for c in moved
-    )
+    moved = np.argsort(-np.abs(p - q), kind="stable")[:3]
+    shifts = ", ".join(f"{categories[i]} {100 * q[i]:.1f}% -> {100 * p[i]:.1f}%" for i in moved)
     return Verdict(psi, PSI_WARN, status, f"PSI {psi:.3f} (chi-square p={p_value:.2g}); largest moves: {shifts}")
 
 
