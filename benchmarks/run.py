@@ -46,6 +46,9 @@ STAGES = {  # step key pattern -> stage, first match wins (a GX check's key name
 }
 
 
+LOADS: list[float] = []  # the machine's 1-minute load average at the end of every measured step
+
+
 @dataclass
 class Measured:
     seconds: float
@@ -84,6 +87,7 @@ def measure(args: list[str], env: dict[str, str] | None = None, json_result: boo
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(args[2:])}\n{err[-3000:]}")
     result = json.loads(out.strip().splitlines()[-1]) if json_result else {}
+    LOADS.append(os.getloadavg()[0])
     return Measured(time.perf_counter() - started, peak / 2**20, result)
 
 
@@ -135,6 +139,7 @@ def compare_all(pipeline_dir: Path, baselines: dict[str, Path]) -> None:
 
 
 def bench_size(label: str, workdir: Path) -> dict:
+    LOADS.clear()
     root = workdir / label
     shutil.rmtree(root, ignore_errors=True)
     landing, hold = root / "landing", root / "held_back"
@@ -177,6 +182,7 @@ def bench_size(label: str, workdir: Path) -> dict:
         "incremental_stages": stage_seconds(incremental.result["steps"]),
         "incremental_peak_mb": incremental.peak_rss_mb,
         "incremental_profile": profile(incremental),
+        "load_avg": list(LOADS),  # above ~2 on 2 cores: something else was running too
     }
 
 
@@ -313,6 +319,10 @@ def write_markdown(results: list[dict], out: Path, demo: dict | None = None, col
             f"| {r['incremental_s'] / r['pipeline_s']:.0%} |"
         )
     lines += [
+        "",
+        "1-minute load average at the end of each measured step (pipeline, SQL, pandas, +1 month, SQL over all months; "
+        "the benchmark itself keeps it near 1-2 on 2 cores): "
+        + "; ".join(f"{r['size']} " + ", ".join(f"{x:.1f}" for x in r.get("load_avg", [])) for r in results) + ".",
         "",
         "Every size passed the equality check: `platform_monthly` and `victim_demographics_quarterly` of the full refresh "
         "equal both baselines cell by cell, and those of the `+1 month` (incremental) run equal the SQL baseline over all "
