@@ -2,6 +2,7 @@
 
     python -m benchmarks.child pipeline LANDING WAREHOUSE
     python -m benchmarks.child sql|pandas LANDING OUT_DIR
+    python -m benchmarks.child generate LANDING CASE_ROWS
 
 Prints one JSON line: wall seconds, step timings (pipeline) and where the marts are.
 """
@@ -66,6 +67,13 @@ def run_baseline(kind: str, landing: Path, out_dir: Path) -> dict:
 def main(argv: list[str]) -> int:
     kind, landing, target = argv[0], Path(argv[1]), Path(argv[2])
     started = time.perf_counter()
+    if kind == "generate":  # in a process of its own, so that the benchmark's own process stays small
+        from benchmarks.run import generate
+
+        case_rows, held_back = generate(landing, int(argv[2]))
+        print(json.dumps({"case_rows": case_rows, "held_back": [str(p) for p in held_back],
+                          "seconds": time.perf_counter() - started}))
+        return 0
     result = run_pipeline(landing, target) if kind == "pipeline" else run_baseline(kind, landing, target)
     result["seconds"] = time.perf_counter() - started
     print(json.dumps(result))

@@ -144,9 +144,10 @@ def bench_size(label: str, workdir: Path) -> dict:
     shutil.rmtree(root, ignore_errors=True)
     landing, hold = root / "landing", root / "held_back"
     hold.mkdir(parents=True)
-    t0 = time.perf_counter()
-    case_rows, held_back = generate(landing, SIZES[label])
-    generate_seconds = time.perf_counter() - t0
+    generated = measure([sys.executable, "-m", "benchmarks.child", "generate", str(landing), str(SIZES[label])])
+    case_rows, held_back = generated.result["case_rows"], [Path(p) for p in generated.result["held_back"]]
+    generate_seconds = generated.seconds
+    LOADS.clear()
     for path in held_back:
         path.rename(hold / path.name)
 
@@ -183,6 +184,8 @@ def bench_size(label: str, workdir: Path) -> dict:
         "incremental_peak_mb": incremental.peak_rss_mb,
         "incremental_profile": profile(incremental),
         "load_avg": list(LOADS),  # above ~2 on 2 cores: something else was running too
+        "commit": git_commit(),
+        "finished_at": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}",
     }
 
 
@@ -297,6 +300,9 @@ def write_markdown(results: list[dict], out: Path, demo: dict | None = None, col
         "# Benchmarks",
         "",
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{git_commit()}`; machine: {machine}.",
+        *([] if {r.get("commit") for r in results} <= {git_commit()} else [
+            "Sizes measured in earlier runs and kept (`--keep`): " + "; ".join(
+                f"{r['size']} on commit `{r['commit']}` at {r['finished_at']} UTC" for r in results if r.get("commit") != git_commit()) + "."]),
         "Command: `make bench` (`.venv/bin/python -m benchmarks.run`). Times are wall seconds of a process of their own "
         "(interpreter start-up included); memory is the peak RSS of the whole process tree (the dbt subprocess included).",
         "Case rows are the rows of the Child Focus and IGVM exports of the full refresh (a case is in about 1.9 cumulative "
@@ -390,6 +396,19 @@ def write_markdown(results: list[dict], out: Path, demo: dict | None = None, col
     out.write_text("\n".join(lines) + notes)
 
 
+def previous_results(out: Path) -> dict:
+    """The raw results an earlier run wrote into the report (its JSON block)."""
+    text = out.read_text() if out.exists() else ""
+    if "```json" not in text:
+        return {"sizes": [], "demo": None, "cold_parse_s": None}
+    kept = json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+    header = re.search(r"Run (\S+ \S+) UTC on commit `(\w+)`", text)
+    for r in kept["sizes"]:  # reports written before sizes carried their own commit and time
+        r.setdefault("commit", header.group(2) if header else "unknown")
+        r.setdefault("finished_at", header.group(1) if header else "unknown")
+    return kept
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated subset of " + ", ".join(SIZES))
@@ -397,14 +416,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "ncii-bench")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo-size `ncii run` measurement")
     parser.add_argument("--contended", help="a note on other load on the machine during the run, printed in the report")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the sizes (and demo) already in --out that this run does not measure again")
     args = parser.parse_args(argv)
+    kept = previous_results(args.out) if args.keep else {"sizes": [], "demo": None, "cold_parse_s": None}
     cold = cold_parse_seconds()
     # warm the cached manifest, as every run after the first does
     subprocess.run([sys.executable, "-c", "import orchestration.transformation.dbt_assets"], cwd=REPO, check=True)
-    demo = None if args.no_demo else bench_demo(args.workdir)
-    results = []
-    for label in args.sizes.split(","):
+    demo = kept["demo"] if args.no_demo else bench_demo(args.workdir)
+    labels = args.sizes.split(",")
+    results = [r for r in kept["sizes"] if r["size"] not in labels]
+    for label in labels:
         results.append(bench_size(label, args.workdir))
+        results.sort(key=lambda r: SIZES[r["size"]])
         # written after every size, so a run cut short still leaves the sizes that finished
         write_markdown(results, args.out, demo, cold, args.contended)
     print(f"Wrote {args.out}")
