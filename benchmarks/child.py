@@ -2,6 +2,7 @@
 
     python -m benchmarks.child pipeline LANDING WAREHOUSE
     python -m benchmarks.child sql|pandas LANDING OUT_DIR
+    python -m benchmarks.child generate LANDING CASE_ROWS
 
 Prints one JSON line: wall seconds, step timings (pipeline) and where the marts are.
 """
@@ -9,22 +10,47 @@ Prints one JSON line: wall seconds, step timings (pipeline) and where the marts 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 
 def run_pipeline(landing: Path, warehouse: Path) -> dict:
+    # the settings come from the environment, as for `ncii run` (the cached dbt manifest and its partial-parse
+    # state are only reused by dbt when they were made for the same warehouse path)
+    env = {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(warehouse), "NCII_PSEUDONYM_KEY": "benchmark-key"}
+    os.environ.update(env)
+    started = time.perf_counter()
+    import orchestration.definitions  # noqa: F401  Dagster, dagster-dbt, GX and the dbt manifest: a fixed cost
+    import_seconds = time.perf_counter() - started
     from orchestration.runner import run_main_job
     from orchestration.settings import Settings
 
-    settings = Settings.from_env(
-        {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(warehouse), "NCII_PSEUDONYM_KEY": "benchmark-key"}
-    )
+    settings = Settings.from_env(env)
     outcome = run_main_job(settings)
     if not outcome.success:
         raise SystemExit(f"pipeline failed: {outcome.reason}")
-    return {"steps": outcome.step_seconds, "marts_dir": str(settings.published_dir)}
+    return {"steps": outcome.step_seconds, "marts_dir": str(settings.published_dir), "import_s": import_seconds,
+            **dbt_profile(outcome.run_id)}
+
+
+def dbt_profile(run_id: str) -> dict:
+    """dbt's own execution time in the run (its run_results.json) and its slowest nodes."""
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    found = sorted((DBT_PROJECT_DIR / "target").glob(f"*-{run_id[:7]}-*/run_results.json"))
+    if not found:
+        return {}
+    results = json.loads(found[-1].read_text())
+    nodes = sorted(((r["execution_time"], r["unique_id"].split(".")[0] + " " + r["unique_id"].split(".")[2])
+                    for r in results["results"]), reverse=True)
+    return {
+        "dbt_elapsed_s": results["elapsed_time"],
+        "dbt_nodes": len(nodes),
+        "dbt_slowest": [[name, seconds] for seconds, name in nodes[:6]],
+        "dbt_tests_s": sum(seconds for seconds, name in nodes if name.startswith("test ")),
+    }
 
 
 def run_baseline(kind: str, landing: Path, out_dir: Path) -> dict:
@@ -41,6 +67,13 @@ def run_baseline(kind: str, landing: Path, out_dir: Path) -> dict:
 def main(argv: list[str]) -> int:
     kind, landing, target = argv[0], Path(argv[1]), Path(argv[2])
     started = time.perf_counter()
+    if kind == "generate":  # in a process of its own, so that the benchmark's own process stays small
+        from benchmarks.run import generate
+
+        case_rows, held_back = generate(landing, int(argv[2]))
+        print(json.dumps({"case_rows": case_rows, "held_back": [str(p) for p in held_back],
+                          "seconds": time.perf_counter() - started}))
+        return 0
     result = run_pipeline(landing, target) if kind == "pipeline" else run_baseline(kind, landing, target)
     result["seconds"] = time.perf_counter() - started
     print(json.dumps(result))

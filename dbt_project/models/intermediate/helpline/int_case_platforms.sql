@@ -1,9 +1,20 @@
 -- One row per case and canonical platform it mentions. Names are matched to the alias seed after
 -- lower-casing, trimming and collapsing white space; an unknown name counts as `other`, a case
 -- naming no platform as `unknown`. `IG, Insta` is one platform, counted once.
-with names as (
+-- Incremental (macros/incremental.sql): a run redoes only the cases int_cases changed since the newest
+-- `loaded_at` held here, and replaces all their rows (a platform dropped from a case disappears).
+{{ config(unique_key='case_key') }}
+
+with cases as (
+    select * from {{ ref('int_cases') }}
+    {% if is_incremental() %}
+    where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+    {% endif %}
+),
+
+names as (
     select case_key, {{ platform_name('name') }} as platform_name
-    from (select case_key, unnest(platform_names) as name from {{ ref('int_cases') }})
+    from (select case_key, unnest(platform_names) as name from cases)
 ),
 
 mapped as (
@@ -35,6 +46,7 @@ select
     coalesce(per_platform.platform, 'unknown') as platform,
     coalesce(per_platform.platform_name, '') as platform_name,
     coalesce(per_platform.platform_names, []::varchar[]) as platform_names,
-    coalesce(per_platform.is_mapped, true) as is_mapped
-from {{ ref('int_cases') }} as cases
+    coalesce(per_platform.is_mapped, true) as is_mapped,
+    cases.loaded_at
+from cases
 left join per_platform using (case_key)

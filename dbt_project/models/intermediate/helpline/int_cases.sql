@@ -1,9 +1,31 @@
 -- One row per case, both helpline sources: the latest export that contains a case wins
 -- (exports are cumulative snapshots), values mapped to the contract's canonical vocabularies.
-with childfocus as (
+-- Incremental (macros/incremental.sql): a run recomputes only the cases that appear in a load newer
+-- than the newest `loaded_at` held here, from every raw row of those cases, and replaces their rows.
+{{ config(unique_key='case_key') }}
+
+with loads as (
+    select load_id, loaded_at from {{ ref('stg_ingestion__loads') }}
+),
+
+{% if is_incremental() %}
+new_loads as (
+    select load_id from loads
+    where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+),
+
+changed_cases as (
+    select case_key from {{ ref('stg_childfocus__cases') }} where load_id in (select load_id from new_loads)
+    union
+    select case_key from {{ ref('stg_igvm__reports') }} where load_id in (select load_id from new_loads)
+),
+
+{% endif %}
+childfocus as (
     select
         case_key,
         'childfocus' as source,
+        load_id,
         export_date,
         row_number,
         opened_at_local,
@@ -17,12 +39,14 @@ with childfocus as (
         {{ canonical('childfocus', 'relatie_dader', 'offender_code') }} as offender_relation,
         platform_names
     from {{ ref('stg_childfocus__cases') }}
+    {% if is_incremental() %}where case_key in (select case_key from changed_cases){% endif %}
 ),
 
 igvm as (
     select
         case_key,
         'igvm' as source,
+        load_id,
         export_date,
         row_number,
         opened_at_local,
@@ -36,6 +60,7 @@ igvm as (
         {{ canonical('igvm', 'incident_offender', 'offender_code') }} as offender_relation,
         platform_names
     from {{ ref('stg_igvm__reports') }}
+    {% if is_incremental() %}where case_key in (select case_key from changed_cases){% endif %}
 ),
 
 latest as (
@@ -60,7 +85,9 @@ select
     try_cast(nullif(latest.ai_generated_value, 'unknown') as boolean) as ai_generated,
     latest.offender_relation,
     latest.is_open,
-    latest.platform_names
+    latest.platform_names,
+    loads.loaded_at
 from latest
+join loads using (load_id)
 left join {{ ref('age_bands') }} as bands
     on latest.victim_age between bands.min_age and bands.max_age

@@ -1,7 +1,33 @@
 -- One row per takedown request (the latest export wins), under its own platform and its case's
 -- source and incident type; `unknown` while its case is in no export yet.
-with latest as (
+-- Incremental (macros/incremental.sql): a run redoes the requests that appear in a load newer than the
+-- newest `loaded_at` held here, and the requests whose case int_cases changed since the newest
+-- `case_loaded_at` held here (so a request moves under its case once the case arrives).
+{{ config(unique_key='request_id') }}
+
+with loads as (
+    select load_id, loaded_at from {{ ref('stg_ingestion__loads') }}
+),
+
+{% if is_incremental() %}
+changed_requests as (
+    select request_id from {{ ref('stg_takedown__requests') }}
+    where load_id in (
+        select load_id from loads
+        where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+    )
+    union
+    select request_id from {{ this }}
+    where case_key in (
+        select case_key from {{ ref('int_cases') }}
+        where loaded_at > (select coalesce(max(case_loaded_at), '-infinity'::timestamptz) from {{ this }})
+    )
+),
+
+{% endif %}
+latest as (
     select * from {{ ref('stg_takedown__requests') }}
+    {% if is_incremental() %}where request_id in (select request_id from changed_requests){% endif %}
     qualify row_number() over (partition by request_id order by export_date desc, row_number) = 1
 ),
 
@@ -28,7 +54,10 @@ select
     case when outcomes.outcome = 'removed'
          then epoch(outcomes.resolved_at - outcomes.submitted_at) / 3600.0 end as hours_to_removal,
     coalesce(cases.source, 'unknown') as case_source,
-    coalesce(cases.incident_type, 'unknown') as case_incident_type
+    coalesce(cases.incident_type, 'unknown') as case_incident_type,
+    loads.loaded_at,
+    cases.loaded_at as case_loaded_at
 from outcomes
+join loads using (load_id)
 left join {{ ref('platform_aliases') }} as aliases on aliases.alias = outcomes.platform_name
 left join {{ ref('int_cases') }} as cases using (case_key)
