@@ -52,6 +52,8 @@ class SourceSpec:
 
 
 _CASE_DISTRIBUTIONS = {
+    # platform mix counts mentions: a case naming two platforms counts for each, as in platform_monthly.
+    # The chi-square gate then sees a slightly larger n than there are cases; PSI (shares) is unaffected.
     "platform_mix": ("intermediate.int_case_platforms", "platform"),
     "victim_gender": ("intermediate.int_cases", "victim_gender"),
     "victim_age_band": ("intermediate.int_cases", "victim_age_band"),
