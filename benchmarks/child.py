@@ -32,17 +32,14 @@ def run_pipeline(landing: Path, warehouse: Path) -> dict:
     if not outcome.success:
         raise SystemExit(f"pipeline failed: {outcome.reason}")
     return {"steps": outcome.step_seconds, "marts_dir": str(settings.published_dir), "import_s": import_seconds,
-            **dbt_profile(outcome.run_id)}
+            **dbt_profile(settings.dbt_target_dir / "run_results.json")}
 
 
-def dbt_profile(run_id: str) -> dict:
-    """dbt's own execution time in the run (its run_results.json) and its slowest nodes."""
-    from orchestration.settings import DBT_PROJECT_DIR
-
-    found = sorted((DBT_PROJECT_DIR / "target").glob(f"*-{run_id[:7]}-*/run_results.json"))
-    if not found:
+def dbt_profile(run_results: Path) -> dict:
+    """dbt's own execution time in the run (the warehouse's run_results.json) and its slowest nodes."""
+    if not run_results.exists():
         return {}
-    results = json.loads(found[-1].read_text())
+    results = json.loads(run_results.read_text())
     nodes = sorted(((r["execution_time"], r["unique_id"].split(".")[0] + " " + r["unique_id"].split(".")[2])
                     for r in results["results"]), reverse=True)
     return {

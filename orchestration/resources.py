@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.locking import run_lock
-from orchestration.settings import Settings
+from orchestration.settings import DUCKDB_MEMORY_LIMIT, Settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -35,7 +35,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         settings = self.settings()
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(settings.warehouse_db), read_only=read_only)
+        conn = duckdb.connect(str(settings.warehouse_db), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
         try:
             yield conn
         finally:

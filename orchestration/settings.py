@@ -18,6 +18,9 @@ DEFAULT_SUPPRESSION_K = 5
 DEFAULT_DRIFT_BASELINE_MONTHS = 6
 DEFAULT_FRESHNESS_DAYS = 35  # monthly exports, plus a few days' grace
 KEY_FILE_NAME = ".pseudonym_key"
+# DuckDB takes 80% of the machine's memory by default and holds on to it; with a cap it spills to
+# disk instead. The pipeline's own connections use this; dbt's is set in dbt_project/profiles.yml.
+DUCKDB_MEMORY_LIMIT = "4GB"
 
 # The marts the contract publishes, in the order analysts meet them.
 PUBLISHED_MARTS = (
@@ -82,6 +85,11 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "reports"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder for this warehouse: artifacts, logs and the partial-parse state of its runs."""
+        return self.warehouse_dir / "dbt"
 
     def require_key(self) -> bytes:
         """The keyed hash must be stable across runs, so a missing key is an error, never invented."""

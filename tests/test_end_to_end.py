@@ -86,6 +86,10 @@ def test_running_again_on_the_same_landing_folder_changes_nothing(pipeline_run: 
     conn = duckdb.connect(str(pipeline_run.settings.warehouse_db), read_only=True)
     assert conn.execute("SELECT count(*) FROM raw.load_ledger").fetchone()[0] == ledger_rows
     conn.close()
+    # the warehouse keeps its dbt target folder, so the second build re-parsed nothing
+    last_parse = [line for line in (pipeline_run.settings.dbt_target_dir / "dbt.log").read_text().splitlines()
+                  if '"PartialParsingEnabled"' in line or '"UnableToPartialParse"' in line][-1]
+    assert '"PartialParsingEnabled"' in last_parse, last_parse
 
 
 def test_no_published_count_between_1_and_k_minus_1(pipeline_run: PipelineRun) -> None:

@@ -126,6 +126,10 @@ def _scan_csv(conn: duckdb.DuckDBPyConnection, path: Path, delimiter: str, colum
     )
     conn.execute("DROP TABLE scan_reject_errors")  # it holds the raw line text: never keep it
     conn.execute("DROP TABLE scan_reject_scans")
+    if conn.execute("SELECT count(*) FROM scan_rejects").fetchone()[0] == 0:  # the usual case: numbering is final
+        conn.execute("ALTER TABLE scan_raw RENAME COLUMN good_idx TO row_number")
+        conn.execute("ALTER TABLE scan_raw RENAME TO scan")
+        return conn.execute("SELECT count(*) FROM scan").fetchone()[0]
     # Good record i is the i-th record not rejected: add the rejects that come before it.
     conn.execute(
         """CREATE TEMP TABLE scan AS
@@ -143,13 +147,13 @@ def _stage(conn: duckdb.DuckDBPyConnection, checked_sql: str, row_columns: str, 
     """Split checked rows into staged_rows and staged_rejects (duplicates: first valid row kept)."""
     for table in ("checked", "staged_rows", "staged_rejects"):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
-    conn.execute(f"CREATE TEMP TABLE checked AS {checked_sql}", _bind(checked_sql, params))
     conn.execute(
-        """CREATE OR REPLACE TEMP TABLE checked AS
-           SELECT * REPLACE (CASE WHEN problem IS NULL AND row_number() OVER (
-                                       PARTITION BY problem IS NULL, ref_key ORDER BY row_number) > 1
-                                  THEN [ref_label, 'duplicate reference in this file'] ELSE problem END AS problem)
-           FROM checked"""
+        f"""CREATE TEMP TABLE checked AS
+            SELECT * REPLACE (CASE WHEN problem IS NULL AND row_number() OVER (
+                                        PARTITION BY problem IS NULL, ref_key ORDER BY row_number) > 1
+                                   THEN [ref_label, 'duplicate reference in this file'] ELSE problem END AS problem)
+            FROM ({checked_sql})""",
+        _bind(checked_sql, params),
     )
     conn.execute(
         f"CREATE TEMP TABLE staged_rows AS SELECT row_number, {row_columns} FROM checked WHERE problem IS NULL",
@@ -182,8 +186,7 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
     check_header(read_header(landed.path, encoding, ";"), list(CHILDFOCUS_COLUMNS), ";")
     with utf8_view(landed.path, encoding) as path:
         rows_read = _scan_csv(conn, path, ";", CHILDFOCUS_COLUMNS)
-    opened = "try_strptime(trim(opened), '%d/%m/%Y %H:%M')"
-    closed = "try_strptime(trim(closed), '%d/%m/%Y %H:%M')"
+    opened, closed = "opened_local", "closed_local"  # parsed once, in the inner select below
     grace = "($export_date::DATE + INTERVAL 1 DAY)"
     codes = "\n".join(
         _unknown_code(alias, alias, header)
@@ -203,7 +206,9 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
             {codes}
             WHEN length(platformen) > {MAX_PLATFORM_CHARS} THEN ['Platformen', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
           END AS problem
-        FROM scan"""
+        FROM (SELECT *, try_strptime(trim(opened), '%d/%m/%Y %H:%M') AS opened_local,
+                        try_strptime(trim(closed), '%d/%m/%Y %H:%M') AS closed_local
+              FROM scan)"""
     row_columns = f"""
         {hmac_sql('ref')} AS dossier_key,
         timezone('Europe/Brussels', {opened}) AS datum_opening,
@@ -224,7 +229,12 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
     with utf8_view(landed.path, encoding) as path:
         rows_read = _scan_csv(conn, path, ",", TAKEDOWN_COLUMNS)
 
-    def ts(column: str) -> str:
+    stamps = ("submitted_at", "acknowledged_at", "resolved_at")
+
+    def ts(column: str) -> str:  # parsed once, in the inner select below
+        return f"{column}_ts"
+
+    def parse(column: str) -> str:
         return f"CASE WHEN regexp_matches(trim({column}), '{ISO_OFFSET}') THEN TRY_CAST(trim({column}) AS TIMESTAMPTZ) END"
 
     def ts_rules(column: str, required: bool) -> str:
@@ -246,7 +256,7 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
             {_unknown_code('outcome', 'outcome', 'outcome')}
             WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
           END AS problem
-        FROM scan"""
+        FROM (SELECT *, {", ".join(f"{parse(c)} AS {ts(c)}" for c in stamps)} FROM scan)"""
     row_columns = f"""
         trim(request_id) AS request_id,
         CASE WHEN trim(case_ref) <> '' THEN {hmac_sql('case_ref')} END AS case_key,
@@ -264,11 +274,15 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
     if encoding != "utf-8-sig":
         raise FileRejected("JSON Lines must be UTF-8")
 
-    def field(path: str) -> str:
-        return f"json_extract_string(doc, '{path}')"
+    # Every path is read in one call per document (each call parses the JSON text once).
+    strings = {"ref": "$.report_id", "submitted_at": "$.submitted_at", "channel": "$.channel", "age": "$.victim.age",
+               "victim_gender": "$.victim.gender", "victim_region": "$.victim.region",
+               "incident_type": "$.incident.type", "ai_generated": "$.incident.ai_generated",
+               "incident_offender": "$.incident.offender", "status": "$.status"}
+    types = {"age_type": "$.victim.age", "ai_type": "$.incident.ai_generated", "platforms_type": "$.incident.platforms"}
 
-    def jtype(path: str) -> str:
-        return f"json_type(doc, '{path}')"
+    def paths(spec: dict[str, str]) -> str:
+        return "[" + ", ".join(f"'{path}'" for path in spec.values()) + "]"
 
     for table in ("scan", "scan_rejects"):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
@@ -282,22 +296,19 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                                   max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})
                 ), valid AS (
                     -- invalid lines become NULL documents before any JSON function sees them
-                    SELECT row_number, json_valid(line) AS valid, CASE WHEN json_valid(line) THEN line END::JSON AS doc
+                    SELECT row_number, json_valid(line) AS valid, CASE WHEN valid THEN line END::JSON AS doc
                     FROM lines WHERE trim(coalesce(line, ''), ' \t\r') <> ''
                 ), parsed AS (
-                    SELECT *, coalesce(json_type(doc) = 'OBJECT', false) AS is_object FROM valid
+                    SELECT row_number, valid, coalesce(json_type(doc) = 'OBJECT', false) AS is_object,
+                           json_extract_string(doc, {paths(strings)}) AS s, json_type(doc, {paths(types)}) AS t,
+                           json_extract(doc, '$.incident.platforms') AS platforms_doc
+                    FROM valid
                 )
                 SELECT row_number, valid, is_object,
-                       {field('$.report_id')} AS ref, {field('$.submitted_at')} AS submitted_at,
-                       {field('$.channel')} AS channel,
-                       {field('$.victim.age')} AS age, {jtype('$.victim.age')} AS age_type,
-                       {field('$.victim.gender')} AS victim_gender, {field('$.victim.region')} AS victim_region,
-                       {field('$.incident.type')} AS incident_type,
-                       {jtype('$.incident.ai_generated')} AS ai_type, {field('$.incident.ai_generated')} AS ai_generated,
-                       {jtype('$.incident.platforms')} AS platforms_type,
-                       CASE WHEN json_type(doc, '$.incident.platforms') = 'ARRAY'
-                            THEN from_json(json_extract(doc, '$.incident.platforms'), '["VARCHAR"]') END AS platforms,
-                       {field('$.incident.offender')} AS incident_offender, {field('$.status')} AS status
+                       {", ".join(f"s[{i}] AS {name}" for i, name in enumerate(strings, 1))},
+                       {", ".join(f"t[{i}] AS {name}" for i, name in enumerate(types, 1))},
+                       CASE WHEN t[{list(types).index("platforms_type") + 1}] = 'ARRAY'
+                            THEN from_json(platforms_doc, '["VARCHAR"]') END AS platforms
                 FROM parsed""",
             {"path": str(landed.path)},
         )

@@ -15,11 +15,15 @@ import tempfile
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
-from orchestration.transformation.dbt_assets import project_fingerprint
+from orchestration.transformation.dbt_assets import DBT_TARGET_DIR, project_fingerprint
 
 
 def generate_dbt_docs(settings: Settings) -> Path:
-    """Write `docs/index.html` in the warehouse folder unless it is current; return its path."""
+    """Write `docs/index.html` in the warehouse folder unless it is current; return its path.
+
+    The page describes the project's models, so it is the same for every warehouse built from the
+    same project files: one generated page per project fingerprint is shared by all warehouses.
+    """
     docs_dir = settings.warehouse_dir / "docs"
     target = docs_dir / "index.html"
     stamp = docs_dir / "fingerprint"
@@ -27,14 +31,33 @@ def generate_dbt_docs(settings: Settings) -> Path:
     if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return target
     docs_dir.mkdir(parents=True, exist_ok=True)
+    _copy_atomically(_shared_page(settings, fingerprint), target)
+    stamp.write_text(fingerprint)
+    return target
+
+
+def _shared_page(settings: Settings, fingerprint: str) -> Path:
+    """The generated page of this project version, made with `dbt docs generate` if nobody made it yet."""
+    page = DBT_TARGET_DIR / "docs" / f"{fingerprint[:16]}.html"
+    if page.exists():
+        return page
+    page.parent.mkdir(parents=True, exist_ok=True)
+    for stale in page.parent.glob("*.html"):
+        stale.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="ncii-dbt-docs-") as scratch:
         subprocess.run(
             [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static", "--quiet",
              "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-             "--target-path", scratch, "--log-path", scratch],
+             "--target-path", scratch, "--log-path", scratch,
+             # the build's parse state for this warehouse: dbt re-renders only what changed since
+             "--partial-parse-file-path", str(settings.dbt_target_dir / "partial_parse.msgpack")],
             env={**os.environ, **settings.dbt_env()}, check=True, capture_output=True,
         )
-        shutil.copy(Path(scratch) / "static_index.html", target.with_suffix(".tmp"))
-    target.with_suffix(".tmp").replace(target)
-    stamp.write_text(fingerprint)
-    return target
+        _copy_atomically(Path(scratch) / "static_index.html", page)
+    return page
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copy(source, partial)
+    partial.replace(target)

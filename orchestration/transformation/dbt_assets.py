@@ -3,12 +3,18 @@
 The manifest is parsed on demand and reused while no file of the dbt project or the
 seeds changed (a fingerprint beside it), so a plain `ncii run` on a fresh clone works
 without a separate `dbt parse` step and later runs skip the parse.
+
+Each warehouse keeps one dbt target folder (`<warehouse>/dbt`), so `dbt build` finds the
+partial-parse state of its previous run there and parses only what changed. dbt checks that
+state itself (project files, dbt version, the profile's connection values) and parses in full
+when it does not match, so reusing it is never less correct than a full parse.
 """
 
 
 import fcntl
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -19,10 +25,11 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR
+from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_WAREHOUSE_DIR, SEEDS_DIR, Settings
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
+PARTIAL_PARSE_NAME = "partial_parse.msgpack"
 FINGERPRINT_PATH = DBT_TARGET_DIR / "manifest.fingerprint"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -49,7 +56,9 @@ def ensure_manifest() -> Path:
         fingerprint = project_fingerprint()
         if MANIFEST_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint:
             return MANIFEST_PATH
-        env = {**os.environ, "NCII_WAREHOUSE_DIR": os.environ.get("NCII_WAREHOUSE_DIR", "data/warehouse")}
+        # The warehouse path as Settings spell it, so the parse state also fits this warehouse's first build.
+        warehouse_dir = Path(os.environ.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
+        env = {**os.environ, "NCII_WAREHOUSE_DIR": str(warehouse_dir)}
         dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
             [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
@@ -60,6 +69,16 @@ def ensure_manifest() -> Path:
             raise RuntimeError(f"dbt parse failed: {(result.stdout + result.stderr).strip()[-2000:]}")
         FINGERPRINT_PATH.write_text(fingerprint)
     return MANIFEST_PATH
+
+
+def prepare_target_dir(settings: Settings) -> Path:
+    """The warehouse's dbt target folder; a new one starts from the parse state of `ensure_manifest`."""
+    target = settings.dbt_target_dir
+    target.mkdir(parents=True, exist_ok=True)
+    shared_state = DBT_TARGET_DIR / PARTIAL_PARSE_NAME
+    if not (target / PARTIAL_PARSE_NAME).exists() and shared_state.exists():
+        shutil.copyfile(shared_state, target / PARTIAL_PARSE_NAME)
+    return target
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -84,7 +103,7 @@ def warehouse_dbt_models(
     """`dbt build`: seeds, models and their dbt tests, in dependency order, into warehouse.duckdb."""
     settings = warehouse.settings()
     os.environ.update(settings.dbt_env())  # the dbt subprocess inherits this environment
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build"], context=context, target_path=prepare_target_dir(settings)).stream()
 
 
 def dbt_resource() -> DbtCliResource:
