@@ -36,6 +36,7 @@ class WarehouseResource(dg.ConfigurableResource):
         settings = self.settings()
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
         conn = duckdb.connect(str(settings.warehouse_db), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        conn.execute("SET enable_progress_bar = false")  # long loads would draw bars into `ncii run`'s output
         try:
             yield conn
         finally:

@@ -3,8 +3,10 @@ failed check blocks publication and leaves the previous one byte for byte."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
+import weakref
 from collections.abc import Callable
 
 import duckdb
@@ -98,6 +100,16 @@ def test_each_suite_passes_on_good_data_and_fails_on_broken_data(good_frames, su
     assert not failed.success
     assert [o.expectation for o in failed.failed_errors] == [expected_failure]
     assert expected_failure in failed.summary()
+
+
+def test_a_validated_frame_is_not_kept_alive(good_frames) -> None:
+    """GX caches every batch it loads; a kept frame would hold gigabytes while dbt runs."""
+    frame = good_frames["raw_takedown_requests"].copy()
+    alive = weakref.ref(frame)
+    assert validate_frame("raw_takedown_requests", frame, k=5).success
+    del frame
+    gc.collect()
+    assert alive() is None
 
 
 def digest(path) -> str:

@@ -7,7 +7,7 @@ the run: nothing is published and the previous publication stays as it was.
 import dagster as dg
 
 from orchestration.checks import frames
-from orchestration.checks.gx_suites import SuiteResult, validate_frame
+from orchestration.checks.gx_suites import SuiteResult, release_memory, validate_frame
 from orchestration.checks.report import record_result
 from orchestration.ingestion.ledger import unpublished_loads
 from orchestration.resources import WarehouseResource
@@ -34,7 +34,10 @@ def _raw_check(suite: str) -> dg.AssetChecksDefinition:
             frame = frames.raw_batch(conn, suite, unpublished_loads(conn, frames.RAW_SUITES[suite][0]))
         if frame.empty:
             return dg.AssetCheckResult(passed=True, description="no rows waiting for publication")
-        return _result(context, warehouse, validate_frame(suite, frame, warehouse.settings().suppression_k))
+        result = validate_frame(suite, frame, warehouse.settings().suppression_k)
+        del frame
+        release_memory()
+        return _result(context, warehouse, result)
 
     return _check
 
