@@ -25,7 +25,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.resources import WarehouseResource
-from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_WAREHOUSE_DIR, SEEDS_DIR, Settings
+from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
@@ -56,9 +56,8 @@ def ensure_manifest() -> Path:
         fingerprint = project_fingerprint()
         if MANIFEST_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint:
             return MANIFEST_PATH
-        # The warehouse path as Settings spell it, so the parse state also fits this warehouse's first build.
-        warehouse_dir = Path(os.environ.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
-        env = {**os.environ, "NCII_WAREHOUSE_DIR": str(warehouse_dir)}
+        # The same environment the build gets, so the parse state also fits this warehouse's first build.
+        env = {**os.environ, **Settings.from_env().dbt_env()}
         dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
             [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
