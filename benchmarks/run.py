@@ -345,7 +345,7 @@ def write_markdown(results: list[dict], out: Path, demo: dict | None = None, col
         "Per run: `start-up` is the wall time outside every Dagster step (interpreter, imports of Dagster, dagster-dbt and "
         "Great Expectations, loading the Definitions, Dagster's run set-up); `dbt overhead` is the dbt step less dbt's own "
         "execution of the nodes (the dbt CLI start-up, parsing, dagster-dbt's event stream); `dbt tests` is the summed "
-        "execution time of the dbt data tests (two threads run nodes side by side).",
+        "execution time of the dbt data tests (dbt runs one node at a time).",
         "",
         "| run | wall s | start-up | imports | ingest | checks | dbt step | dbt nodes (n) | dbt overhead | dbt tests | publish |",
         "|---|---|---|---|---|---|---|---|---|---|---|",

@@ -29,6 +29,7 @@ def break_raw_childfocus(f: pd.DataFrame) -> pd.DataFrame:
 
 
 def break_raw_igvm(f: pd.DataFrame) -> pd.DataFrame:
+    f["channel"] = f["channel"].cat.add_categories(["UNMAPPED:fax"])  # raw batches hold text as categoricals
     f.loc[0, "channel"] = "UNMAPPED:fax"
     return f
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from orchestration.settings import SEEDS_DIR
 
@@ -48,7 +49,6 @@ DERIVED = {
 # GX fingerprints every batch with pandas' row hashing, which cannot hash list cells and then pickles
 # the whole frame instead (seconds per 100,000 rows): lists are handed over as text.
 LIST_COLUMNS = {"igvm": ["incident_platforms"]}
-LOAD_COLUMNS = ["load_id", "source_file"]
 
 
 def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) -> pd.DataFrame:
@@ -67,9 +67,10 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     )
     derived = "".join(f", {expression} AS {name}" for name, expression in DERIVED[source].items())
     # Through Arrow: several times faster than `.df()` for millions of strings. Nullable integers
-    # arrive as floats (NaN for NULL); no suite depends on that. The load's own columns, the same in
-    # every row of a load, arrive as categoricals: a fraction of the memory of a string per row.
-    return conn.sql(
+    # arrive as floats (NaN for NULL); no suite depends on that. Every text column arrives as a
+    # categorical: GX's pandas engine copies the whole frame through a row mask for each column
+    # expectation, and copying integer codes is several times faster (and smaller) than copying strings.
+    table = conn.sql(
         f"""WITH codes AS (
                 SELECT field, lower(trim(code)) AS code, any_value(canonical) AS canonical
                 FROM read_csv($code_map, all_varchar = true, header = true)
@@ -80,7 +81,9 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
             SELECT r.* {"REPLACE (" + ", ".join(replaced) + ")" if replaced else ""} {derived}
             FROM batch r{joins}""",
         params={"code_map": str(SEEDS_DIR / "code_map.csv"), "source": source, "load_ids": load_ids},
-    ).to_arrow_table().to_pandas(date_as_object=False, categories=LOAD_COLUMNS)
+    ).to_arrow_table()
+    text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return table.to_pandas(date_as_object=False, categories=text)
 
 
 def mart(conn: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:

@@ -75,13 +75,14 @@ def unpublished_loads(conn: duckdb.DuckDBPyConnection, source: str) -> list[str]
 
 def load_file(
     conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, reader: Reader, raw_table: str,
-    replace_where: tuple[str, list] | None = None,
+    replace_where: tuple[str, list] | None = None, sha: str | None = None,
 ) -> FileOutcome:
     """Read one file with `reader` (which leaves TEMP staged_rows/staged_rejects) and commit it.
 
-    `replace_where` deletes earlier rows first in the same transaction (a re-landed survey wave).
+    `replace_where` deletes earlier rows first in the same transaction (a re-landed survey wave);
+    `sha` is the file's SHA-256 when the caller has it already.
     """
-    sha = file_sha256(landed.path)
+    sha = sha or file_sha256(landed.path)
     seen = _seen(conn, landed, sha)
     if seen is not None:
         if seen.status == "rejected":

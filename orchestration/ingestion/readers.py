@@ -20,6 +20,7 @@ moved forward one hour, an ambiguous autumn time is taken as the later (winter-t
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,14 @@ MAX_LINE_BYTES = 1 << 27  # a 50 MB free-text summary must not stop a load
 MAX_PLATFORM_CHARS = 1000
 AGE_PATTERN = r"^\s*(-?\d+)\s*(jaar|jr|j|ans|years?)?\.?\s*$"
 ISO_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
+# The IGVM fields the warehouse keeps, as DuckDB's JSON parser reads them in one pass. Values whose JSON
+# type is checked (age, ai_generated, platforms) come as JSON; a field of another type becomes its text.
+IGVM_STRUCTURE = json.dumps({
+    "report_id": "VARCHAR", "submitted_at": "VARCHAR", "channel": "VARCHAR",
+    "victim": {"age": "JSON", "gender": "VARCHAR", "region": "VARCHAR"},
+    "incident": {"type": "VARCHAR", "ai_generated": "JSON", "platforms": "JSON", "offender": "VARCHAR"},
+    "status": "VARCHAR",
+})
 
 CHILDFOCUS_COLUMNS = {  # export header -> scan alias (personal-data columns are left out)
     "Dossiernummer": "ref",
@@ -274,16 +283,6 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
     if encoding != "utf-8-sig":
         raise FileRejected("JSON Lines must be UTF-8")
 
-    # Every path is read in one call per document (each call parses the JSON text once).
-    strings = {"ref": "$.report_id", "submitted_at": "$.submitted_at", "channel": "$.channel", "age": "$.victim.age",
-               "victim_gender": "$.victim.gender", "victim_region": "$.victim.region",
-               "incident_type": "$.incident.type", "ai_generated": "$.incident.ai_generated",
-               "incident_offender": "$.incident.offender", "status": "$.status"}
-    types = {"age_type": "$.victim.age", "ai_type": "$.incident.ai_generated", "platforms_type": "$.incident.platforms"}
-
-    def paths(spec: dict[str, str]) -> str:
-        return "[" + ", ".join(f"'{path}'" for path in spec.values()) + "]"
-
     for table in ("scan", "scan_rejects"):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     try:
@@ -294,21 +293,23 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                     FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, delim = chr(30), header = false,
                                   quote = '', escape = '', auto_detect = false,
                                   max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})
-                ), valid AS (
-                    -- invalid lines become NULL documents before any JSON function sees them
-                    SELECT row_number, json_valid(line) AS valid, CASE WHEN valid THEN line END::JSON AS doc
-                    FROM lines WHERE trim(coalesce(line, ''), ' \t\r') <> ''
                 ), parsed AS (
-                    SELECT row_number, valid, coalesce(json_type(doc) = 'OBJECT', false) AS is_object,
-                           json_extract_string(doc, {paths(strings)}) AS s, json_type(doc, {paths(types)}) AS t,
-                           json_extract(doc, '$.incident.platforms') AS platforms_doc
-                    FROM valid
+                    -- invalid lines become NULL before the parser sees them; a valid line is parsed once,
+                    -- into the fields the warehouse keeps (personal-data fields are not in the structure)
+                    SELECT row_number, json_valid(line) AS valid,
+                           valid AND left(ltrim(line, ' \t\r\n'), 1) = '{{' AS is_object,
+                           from_json(CASE WHEN valid THEN line END, '{IGVM_STRUCTURE}') AS d
+                    FROM lines WHERE trim(coalesce(line, ''), ' \t\r') <> ''
                 )
                 SELECT row_number, valid, is_object,
-                       {", ".join(f"s[{i}] AS {name}" for i, name in enumerate(strings, 1))},
-                       {", ".join(f"t[{i}] AS {name}" for i, name in enumerate(types, 1))},
-                       CASE WHEN t[{list(types).index("platforms_type") + 1}] = 'ARRAY'
-                            THEN from_json(platforms_doc, '["VARCHAR"]') END AS platforms
+                       d.report_id AS ref, d.submitted_at, d.channel,
+                       json_extract_string(d.victim.age, '$') AS age, d.victim.gender AS victim_gender,
+                       d.victim.region AS victim_region, d.incident.type AS incident_type,
+                       json_extract_string(d.incident.ai_generated, '$') AS ai_generated,
+                       d.incident.offender AS incident_offender, d.status,
+                       json_type(d.victim.age) AS age_type, json_type(d.incident.ai_generated) AS ai_type,
+                       json_type(d.incident.platforms) AS platforms_type,
+                       CASE WHEN platforms_type = 'ARRAY' THEN from_json(d.incident.platforms, '["VARCHAR"]') END AS platforms
                 FROM parsed""",
             {"path": str(landed.path)},
         )
