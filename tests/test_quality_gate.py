@@ -103,6 +103,31 @@ def test_each_suite_passes_on_good_data_and_fails_on_broken_data(good_frames, su
     assert expected_failure in failed.summary()
 
 
+def test_hashed_references_still_fail_on_a_duplicate(pipeline_run: PipelineRun, tmp_path) -> None:
+    """References reach GX as 64-bit hashes: one per distinct reference, and a duplicate still fails."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(pipeline_run.settings.warehouse_db, db)
+    conn = duckdb.connect(str(db))
+    try:
+        load_ids = [r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()]
+        # a request without a case reference (the contract allows it): its key must stay missing
+        conn.execute("UPDATE raw.takedown_requests SET case_key = NULL WHERE request_id = (SELECT min(request_id) FROM raw.takedown_requests)")
+        frame = frames.raw_batch(conn, "raw_takedown_requests", load_ids)
+        assert str(frame["request_id"].dtype) == "UInt64"
+        distinct = conn.execute("SELECT count(DISTINCT (load_id, request_id)), count(DISTINCT case_key) FROM raw.takedown_requests").fetchone()
+        assert len(frame[["load_id", "request_id"]].drop_duplicates()) == distinct[0] == len(frame)
+        assert frame["case_key"].nunique() == distinct[1]
+        missing = conn.execute("SELECT count(*) FROM raw.takedown_requests WHERE case_key IS NULL").fetchone()[0]
+        assert missing > 0 and frame["case_key"].isna().sum() == missing
+
+        conn.execute("INSERT INTO raw.takedown_requests SELECT * REPLACE (row_number + 100000 AS row_number) FROM raw.takedown_requests LIMIT 1")
+        result = validate_frame("raw_takedown_requests", frames.raw_batch(conn, "raw_takedown_requests", load_ids), k=5)
+    finally:
+        conn.close()
+    assert [o.expectation for o in result.failed_errors] == ["expect_compound_columns_to_be_unique(load_id+request_id)"]
+    assert result.failed_errors[0].unexpected == 2
+
+
 def test_a_validated_frame_is_not_kept_alive(good_frames) -> None:
     """GX caches every batch it loads; a kept frame would hold gigabytes while dbt runs."""
     frame = good_frames["raw_takedown_requests"].copy()

@@ -49,6 +49,15 @@ DERIVED = {
 # GX fingerprints every batch with pandas' row hashing, which cannot hash list cells and then pickles
 # the whole frame instead (seconds per 100,000 rows): lists are handed over as text.
 LIST_COLUMNS = {"igvm": ["incident_platforms"]}
+# References (64-character HMACs, one per row) are only checked for presence and uniqueness, so they are
+# handed over as 64-bit hashes (NULL stays NULL): as text, each of GX's frame copies would move every
+# string again. Two different references would have to share a hash to fail the uniqueness check
+# falsely (about one chance in a million at ten million rows); a real duplicate always fails it.
+KEY_COLUMNS = {
+    "childfocus": ["dossier_key"],
+    "igvm": ["report_key"],
+    "takedown": ["request_id", "case_key"],
+}
 
 
 def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) -> pd.DataFrame:
@@ -58,6 +67,7 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     source, table = RAW_SUITES[suite]
     coded = CODED.get(source, [])
     replaced = [f"array_to_string({c}, '|') AS {c}" for c in LIST_COLUMNS.get(source, [])]
+    replaced += [f"CASE WHEN r.{c} IS NOT NULL THEN hash(r.{c}) END AS {c}" for c in KEY_COLUMNS.get(source, [])]
     replaced += [
         f"CASE WHEN r.{c} IS NULL THEN NULL ELSE coalesce(m{i}.canonical, 'UNMAPPED:' || lower(trim(r.{c}))) END AS {c}"
         for i, c in enumerate(coded)
@@ -67,7 +77,8 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     )
     derived = "".join(f", {expression} AS {name}" for name, expression in DERIVED[source].items())
     # Through Arrow: several times faster than `.df()` for millions of strings. Nullable integers
-    # arrive as floats (NaN for NULL); no suite depends on that. Every text column arrives as a
+    # arrive as floats (NaN for NULL); no suite depends on that (the hashed references arrive as
+    # nullable UInt64, which a float could not hold exactly). Every text column arrives as a
     # categorical: GX's pandas engine copies the whole frame through a row mask for each column
     # expectation, and copying integer codes is several times faster (and smaller) than copying strings.
     table = conn.sql(
@@ -83,7 +94,7 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
         params={"code_map": str(SEEDS_DIR / "code_map.csv"), "source": source, "load_ids": load_ids},
     ).to_arrow_table()
     text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    return table.to_pandas(date_as_object=False, categories=text)
+    return table.to_pandas(date_as_object=False, categories=text, types_mapper={pa.uint64(): pd.UInt64Dtype()}.get)
 
 
 def mart(conn: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
