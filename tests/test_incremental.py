@@ -28,6 +28,7 @@ import duckdb
 import pytest
 
 from orchestration.ingestion.ingest import ingest_source
+from orchestration.ingestion.ledger import mark_published
 from orchestration.ingestion.pseudonymise import hmac_hex
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
 from tests.conftest import TEST_KEY, fixture_landing, make_settings
@@ -35,7 +36,7 @@ from tests.conftest import TEST_KEY, fixture_landing, make_settings
 HISTORY = ["childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"]
 NEW_MONTH = ["childfocus_cases_20260301.csv", "igvm_reports_20260301.jsonl"]
 INCREMENTAL_MODELS = ("int_cases", "int_case_platforms", "int_takedown_requests")
-LINEAGE = {"loaded_at", "case_loaded_at"}  # when a row's export was loaded: differs between two warehouses
+LINEAGE = {"loaded_at", "case_loaded_at", "built_at"}  # when a row's export was loaded or written: differs between two warehouses
 MART_TABLES = ("platform_monthly", "victim_demographics_quarterly", "platform_exposure_vs_reports")
 
 
@@ -74,19 +75,24 @@ def ingest(settings: Settings) -> None:
 
 def build(project: Path, settings: Settings) -> dict[str, str]:
     """`dbt build` on the warehouse; returns how each incremental model was built: merged or rebuilt."""
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    target = project.parent / "target"
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(project), "--profiles-dir", str(project),
-         "--target-path", str(target), "--log-path", str(project.parent / "logs")],
-        env={**os.environ, **settings.dbt_env()}, cwd=settings.warehouse_dir, capture_output=True, text=True,
-    )
+    result = dbt_build(project, settings)
     assert result.returncode == 0, result.stdout[-3000:]
+    target = project.parent / "target"
     how = {}
     for model in INCREMENTAL_MODELS:
         executed = (target / "run" / "ncii_warehouse" / "models" / "intermediate" / "helpline" / f"{model}.sql").read_text()
         how[model] = "merged" if "delete from" in executed.lower() else "rebuilt"
     return how
+
+
+def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    target = project.parent / "target"
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(project), "--profiles-dir", str(project),
+         "--target-path", str(target), "--log-path", str(project.parent / "logs")],
+        env={**os.environ, **settings.dbt_env()}, cwd=settings.warehouse_dir, capture_output=True, text=True,
+    )
 
 
 def table_rows(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
@@ -198,3 +204,27 @@ def test_a_taxonomy_change_rebuilds_the_models_that_use_it(runs, tmp_path) -> No
     ingest(fresh)
     build(project, fresh)
     assert differences(settings.warehouse_db, fresh.warehouse_db) == {}
+
+
+def test_intermediate_tests_read_the_rows_written_since_the_last_publication(runs, tmp_path) -> None:
+    """A bad row written after the last publication fails the build (and keeps failing while no publication
+    includes it); a row written before it was tested then and is not read again."""
+    shutil.copytree(runs["project"].parent, tmp_path / "project")
+    project = tmp_path / "project" / runs["project"].name
+    settings = clone(runs["incremental"], tmp_path / "warehouse")
+    with duckdb.connect(str(settings.warehouse_db)) as conn:
+        mark_published(conn)
+        published = conn.execute("SELECT max(published_at) FROM raw.load_ledger").fetchone()[0]
+        # a case written twice by a run after the publication (delete+insert replaces a key's rows, so a
+        # duplicate can only be among the rows one run writes)
+        conn.execute("UPDATE intermediate.int_cases SET built_at = now() + INTERVAL 1 MINUTE WHERE case_key = ?",
+                     [key("CF-2026-000001")])
+        conn.execute("INSERT INTO intermediate.int_cases SELECT * FROM intermediate.int_cases WHERE case_key = ?",
+                     [key("CF-2026-000001")])
+    for _ in range(2):  # nothing new lands: the duplicate written after the publication is read every time
+        failed = dbt_build(project, settings)
+        assert failed.returncode != 0 and "unique_int_cases_case_key" in failed.stdout
+    with duckdb.connect(str(settings.warehouse_db)) as conn:
+        conn.execute("UPDATE intermediate.int_cases SET built_at = ? - INTERVAL 1 MINUTE WHERE case_key = ?",
+                     [published, key("CF-2026-000001")])
+    assert dbt_build(project, settings).returncode == 0

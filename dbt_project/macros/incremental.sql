@@ -91,3 +91,10 @@
     {%- endfor -%}
     {{ return(local_md5(parts | sort | join('\n'))) }}
 {%- endmacro %}
+
+
+{# When this dbt run started: every row an incremental model writes carries it (`built_at`), so the data
+   tests of these models can read only the rows written since the last publication (dbt_project.yml). #}
+{% macro built_at() -%}
+    '{{ run_started_at.isoformat() }}'::timestamptz
+{%- endmacro %}

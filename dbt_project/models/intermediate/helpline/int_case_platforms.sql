@@ -64,5 +64,6 @@ select
     coalesce(entry.names[1], '') as platform_name,
     entry.names as platform_names,
     entry.is_mapped as is_mapped,
-    loaded_at
+    loaded_at,
+    {{ built_at() }} as built_at
 from per_platform

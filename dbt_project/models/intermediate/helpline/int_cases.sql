@@ -91,7 +91,8 @@ select
     latest.offender_relation,
     latest.is_open,
     latest.platform_names,
-    loads.loaded_at
+    loads.loaded_at,
+    {{ built_at() }} as built_at
 from latest
 join loads using (load_id)
 left join ages as bands on latest.victim_age = bands.age

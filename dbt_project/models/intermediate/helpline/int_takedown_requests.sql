@@ -56,7 +56,8 @@ select
     coalesce(cases.source, 'unknown') as case_source,
     coalesce(cases.incident_type, 'unknown') as case_incident_type,
     loads.loaded_at,
-    cases.loaded_at as case_loaded_at
+    cases.loaded_at as case_loaded_at,
+    {{ built_at() }} as built_at
 from outcomes
 join loads using (load_id)
 left join {{ ref('platform_aliases') }} as aliases on aliases.alias = outcomes.platform_name
