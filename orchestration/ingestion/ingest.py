@@ -17,6 +17,7 @@ from orchestration.settings import Settings
 
 log = logging.getLogger(__name__)
 INGEST_WORKERS = 2  # files loaded side by side (the machine this runs on has two cores)
+CHECKPOINT_THRESHOLD = "1GB"
 
 
 @dataclass
@@ -51,6 +52,9 @@ def _survey_loader():
 def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: str) -> SourceLoadSummary:
     """Load every new file of one source; returns what happened to each file, oldest export first."""
     ensure_raw_schema(conn)
+    # Each file commits on its own; with DuckDB's default (16 MB) most commits would also checkpoint the
+    # whole database. The log is checkpointed once, when the step closes its connection (1M: 2 s less).
+    conn.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     key = settings.require_key()
     summary = SourceLoadSummary(source)
     files = discover(settings.landing_dir, source)
