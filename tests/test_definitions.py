@@ -59,3 +59,15 @@ def test_sensors_and_schedule_target_the_main_job() -> None:
     assert schedule.job_name == MAIN_JOB_NAME
     assert schedule.execution_timezone == "Europe/Brussels"
     assert defs.resolve_sensor_def("landing_sensor").job_name == MAIN_JOB_NAME
+
+
+def test_the_dbt_resource_knows_the_version_of_its_executable() -> None:
+    """The resource reads dbt's version from the installed package instead of running `dbt --version`
+    before every build: both must agree, or dagster-dbt would treat the executable as something else."""
+    import re
+    import subprocess
+
+    resource = defs.resources["dbt"]
+    printed = subprocess.run([resource.dbt_executable, "--version"], capture_output=True, text=True, check=True).stdout
+    assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", printed).group(1)
+    assert resource._cli_version.major < 2  # dbt-core, not the fusion engine

@@ -13,16 +13,19 @@ when it does not match, so reusing it is never less correct than a full parse.
 
 import fcntl
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
 from orchestration.resources import WarehouseResource
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
@@ -105,5 +108,22 @@ def warehouse_dbt_models(
     yield from dbt.cli(["build"], context=context, target_path=prepare_target_dir(settings)).stream()
 
 
+class WarehouseDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource without two fixed costs this project does not use (3.7 s a run).
+
+    Before every `dbt build` the stock resource runs `dbt --version` in a subprocess (1.5 s) to learn
+    the version of the executable, and loads the dbt project's macros in-process to hold an adapter
+    (2.2 s) that only its optional row-count and column-metadata fetches use. The executable is the
+    dbt-core of this environment, so its version is read from the installed package; no adapter is held.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        return None
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
+    return WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
