@@ -53,7 +53,7 @@ def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: s
     """Load every new file of one source; returns what happened to each file, oldest export first."""
     ensure_raw_schema(conn)
     # Each file commits on its own; with DuckDB's default (16 MB) most commits would also checkpoint the
-    # whole database. The log is checkpointed once, when the step closes its connection (1M: 2 s less).
+    # whole database. The log is checkpointed once, when the step closes its connection (1M: 13.4 s -> 12.1 s).
     conn.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     key = settings.require_key()
     summary = SourceLoadSummary(source)
