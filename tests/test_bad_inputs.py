@@ -111,6 +111,18 @@ def test_a_broken_json_line_is_quarantined_with_its_line_number(ingest) -> None:
     assert quarantine(conn) == [(3, "line", "not valid JSON")]
 
 
+def test_blank_json_lines_are_skipped_and_keep_the_line_numbers(ingest) -> None:
+    lines = (FIXTURES / "igvm_reports_20260301.jsonl").read_text(encoding="utf-8").splitlines()
+    # a blank line, spaces and a tab between the records; a record indented by a space
+    padded = [lines[0], "", "   ", "\t", " " + lines[1], *lines[2:]]
+    (ingest.landing / "igvm_reports_20260301.jsonl").write_text("\n".join(padded) + "\n", encoding="utf-8")
+    summary, conn = ingest("igvm")
+    outcome = only_file(summary)
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (3, 2, 1)
+    assert quarantine(conn) == [(6, "line", "not valid JSON")]  # the broken third record, now on line 6
+    assert conn.execute("SELECT list(row_number ORDER BY row_number) FROM raw.igvm_reports").fetchone()[0] == [1, 5]
+
+
 def test_duplicated_references_keep_the_first_row(ingest) -> None:
     text = childfocus_text().rstrip("\r\n") + "\r\n" + childfocus_text().splitlines()[1] + "\r\n"
     write_childfocus(ingest.landing, text)
