@@ -124,7 +124,7 @@ def test_hashed_references_still_fail_on_a_duplicate(pipeline_run: PipelineRun, 
         result = validate_frame("raw_takedown_requests", frames.raw_batch(conn, "raw_takedown_requests", load_ids), k=5)
     finally:
         conn.close()
-    assert [o.expectation for o in result.failed_errors] == ["expect_compound_columns_to_be_unique(load_id+request_id)"]
+    assert [o.expectation for o in result.failed_errors] == ["expect_column_values_to_be_unique(load_reference)"]
     assert result.failed_errors[0].unexpected == 2
 
 

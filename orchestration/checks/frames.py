@@ -3,7 +3,8 @@
 Some rules compare a row with its file or its group; the columns they need are derived here,
 in plain sight, so the suites stay plain GX expectations:
 days after the export date, hours to resolution, codes mapped to their canonical values
-(the raw layer keeps source codes), and the share total of groups with nothing suppressed.
+(the raw layer keeps source codes), one key per load and reference, and the share total of
+groups with nothing suppressed.
 Raw batches are prepared inside DuckDB, which is many times faster than pandas on millions of rows.
 """
 
@@ -58,6 +59,11 @@ KEY_COLUMNS = {
     "igvm": ["report_key"],
     "takedown": ["request_id", "case_key"],
 }
+# A reference appears once per load: checked on `load_reference`, one 64-bit hash of (load_id, reference),
+# NULL when the reference is missing (its not-null expectation fails then). pandas finds the duplicates
+# of one integer column several times faster than those of a pair of columns (2.3 s against 0.6 s at
+# 6.8 million rows); a false duplicate needs a 64-bit collision, like the hashed references above.
+LOAD_REFERENCES = {"childfocus": "dossier_key", "igvm": "report_key", "takedown": "request_id"}
 
 
 def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) -> pd.DataFrame:
@@ -76,6 +82,9 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
         f" LEFT JOIN codes m{i} ON m{i}.field = '{c}' AND m{i}.code = lower(trim(r.{c}))" for i, c in enumerate(coded)
     )
     derived = "".join(f", {expression} AS {name}" for name, expression in DERIVED[source].items())
+    if source in LOAD_REFERENCES:
+        reference = f"r.{LOAD_REFERENCES[source]}"
+        derived += f", CASE WHEN {reference} IS NOT NULL THEN hash(r.load_id, {reference}) END AS load_reference"
     # Through Arrow: several times faster than `.df()` for millions of strings. Nullable integers
     # arrive as floats (NaN for NULL); no suite depends on that (the hashed references arrive as
     # nullable UInt64, which a float could not hold exactly). Every text column arrives as a

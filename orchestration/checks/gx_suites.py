@@ -106,35 +106,60 @@ def _label(spec: dict) -> str:
     return f"{spec['type']}({target})"
 
 
+def _columns(spec: dict) -> tuple[str, ...] | None:
+    """The columns an expectation reads; None for a table-level one (column names, row count)."""
+    kwargs = spec["kwargs"]
+    if "column" in kwargs:
+        return (kwargs["column"],)
+    if "column_list" in kwargs:
+        return tuple(kwargs["column_list"])
+    if "column_A" in kwargs:
+        return kwargs["column_A"], kwargs["column_B"]
+    return None
+
+
+def _by_columns(expectations: list[dict]) -> dict[tuple[str, ...] | None, list[dict]]:
+    groups: dict[tuple[str, ...] | None, list[dict]] = {}
+    for spec in expectations:
+        groups.setdefault(_columns(spec), []).append(spec)
+    return groups
+
+
 def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
-    """Validate a frame against one suite; k sets the forbidden small counts 1..k-1."""
+    """Validate a frame against one suite; k sets the forbidden small counts 1..k-1.
+
+    The expectations run in one GX validation per set of columns they read, each on just those
+    columns (table-level ones on the whole frame). GX's pandas engine copies the whole frame it is
+    given to drop the rows where a column is empty; at ten million rows one such copy of a 19-column
+    frame took 2 s, of its column alone 0.1 s. A run costs about 5 ms, so small frames lose nothing.
+    """
     import great_expectations as gx
     from great_expectations.expectations.registry import get_expectation_impl
 
     spec = suite_spec(suite_name)
     context, batch_definition = _context()
-    suite = gx.ExpectationSuite(
-        name=f"{suite_name}",
-        expectations=[get_expectation_impl(e["type"])(**e["kwargs"], meta=e.get("meta")) for e in spec["expectations"]],
-    )
-    suite = context.suites.add_or_update(suite)
-    definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=f"validate_{suite_name}", data=batch_definition, suite=suite)
-    )
-    try:
-        result = definition.run(
-            batch_parameters={"dataframe": frame},
-            expectation_parameters={"small_counts": list(range(1, k))},
-        )
-    finally:
-        _forget_batches(batch_definition)
     by_label = {}
-    for item in result.results:
-        config = item.expectation_config
-        spec_item = {"type": config.type, "kwargs": dict(config.kwargs)}
-        by_label[_label(spec_item)] = ExpectationOutcome(
-            _label(spec_item), (config.meta or {}).get("severity", "error"), bool(item.success),
-            (item.result or {}).get("unexpected_count"),
+    for columns, expectations in _by_columns(spec["expectations"]).items():
+        suite = context.suites.add_or_update(gx.ExpectationSuite(
+            name=suite_name,
+            expectations=[get_expectation_impl(e["type"])(**e["kwargs"], meta=e.get("meta")) for e in expectations],
+        ))
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"validate_{suite_name}", data=batch_definition, suite=suite)
         )
+        try:
+            result = definition.run(
+                batch_parameters={"dataframe": frame if columns is None else frame[list(columns)]},
+                expectation_parameters={"small_counts": list(range(1, k))},
+            )
+        finally:
+            _forget_batches(batch_definition)
+        for item in result.results:
+            config = item.expectation_config
+            label = _label({"type": config.type, "kwargs": dict(config.kwargs)})
+            by_label[label] = ExpectationOutcome(
+                label, (config.meta or {}).get("severity", "error"), bool(item.success),
+                (item.result or {}).get("unexpected_count"),
+            )
     outcomes = [by_label[_label(e)] for e in spec["expectations"]]
     return SuiteResult(suite_name, len(frame), outcomes)
