@@ -131,6 +131,19 @@ def test_duplicated_references_keep_the_first_row(ingest) -> None:
     assert (6, "Dossiernummer", "duplicate reference in this file") in quarantine(conn)
 
 
+def test_the_first_valid_row_of_a_reference_is_kept(ingest) -> None:
+    """A reference whose first row is quarantined for another reason keeps its next valid row."""
+    bad_first = row().replace("03/02/2026 09:00", "31/02/2026 09:00")
+    write_childfocus(ingest.landing, childfocus_text() + "\r\n".join([bad_first, row(), row("TikTok")]) + "\r\n")
+    summary, conn = ingest("childfocus")
+    assert only_file(summary).rows_loaded == 5  # the fixture's four, and row 7
+    assert [r for r in quarantine(conn) if r[0] >= 6] == [
+        (6, "Datum opening", "unreadable date (expected dd/mm/yyyy HH:MM)"),
+        (8, "Dossiernummer", "duplicate reference in this file"),
+    ]
+    assert conn.execute("SELECT platformen FROM raw.childfocus_cases WHERE row_number = 7").fetchone() == ("Snapchat",)
+
+
 @pytest.mark.parametrize(
     ("field_value", "field", "reason"),
     [
