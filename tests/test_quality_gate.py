@@ -103,6 +103,17 @@ def test_each_suite_passes_on_good_data_and_fails_on_broken_data(good_frames, su
     assert expected_failure in failed.summary()
 
 
+def test_a_missing_column_fails_its_expectations_instead_of_the_check(good_frames) -> None:
+    """Each set of columns is validated apart; a column the batch lacks is still a failed expectation."""
+    frame = good_frames["raw_childfocus_cases"].drop(columns=["leeftijd_slachtoffer"])
+    result = validate_frame("raw_childfocus_cases", frame, k=5)
+    assert [o.expectation for o in result.failed_errors] == [
+        "expect_table_columns_to_match_set(table)",
+        "expect_column_values_to_be_between(leeftijd_slachtoffer)",
+    ]
+    assert len([o for o in result.outcomes if o.success]) == len(result.outcomes) - 2
+
+
 def test_hashed_references_still_fail_on_a_duplicate(pipeline_run: PipelineRun, tmp_path) -> None:
     """References reach GX as 64-bit hashes: one per distinct reference, and a duplicate still fails."""
     db = tmp_path / "warehouse.duckdb"

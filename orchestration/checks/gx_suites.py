@@ -125,6 +125,14 @@ def _by_columns(expectations: list[dict]) -> dict[tuple[str, ...] | None, list[d
     return groups
 
 
+def _only(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> pd.DataFrame:
+    """The columns an expectation group reads; the whole frame when one is missing, so that GX reports
+    the missing column as a failed expectation."""
+    if columns is None or not set(columns) <= set(frame.columns):
+        return frame
+    return frame[list(columns)]
+
+
 def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
     """Validate a frame against one suite; k sets the forbidden small counts 1..k-1.
 
@@ -149,7 +157,7 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
         )
         try:
             result = definition.run(
-                batch_parameters={"dataframe": frame if columns is None else frame[list(columns)]},
+                batch_parameters={"dataframe": _only(frame, columns)},
                 expectation_parameters={"small_counts": list(range(1, k))},
             )
         finally:
