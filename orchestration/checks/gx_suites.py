@@ -139,7 +139,8 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
     The expectations run in one GX validation per set of columns they read, each on just those
     columns (table-level ones on the whole frame). GX's pandas engine copies the whole frame it is
     given to drop the rows where a column is empty; at ten million rows one such copy of a 19-column
-    frame took 2 s, of its column alone 0.1 s. A run costs about 5 ms, so small frames lose nothing.
+    frame took 2 s, of its column alone 0.1 s. A validation costs about 5 ms: a mart suite of 15
+    expectations on a few thousand rows takes 0.27 s this way, 0.21 s as one validation.
     """
     import great_expectations as gx
     from great_expectations.expectations.registry import get_expectation_impl
