@@ -151,9 +151,8 @@ def _stage(conn: duckdb.DuckDBPyConnection, scan_sql: str, checked_sql: str, row
     (duplicates: first valid row kept). Returns the number of records read.
 
     `checked_sql` reads the relation `scan` (`scan_sql`, the file's records; `csv`: read by `_csv_scan`,
-    which sets malformed records aside). The file is read inside the
-    statement that checks it, so each record is copied once less (every copy of a file's text rows costs
-    about a third of the time of the checks themselves).
+    which sets malformed records aside). The file is read inside the statement that checks it, so its
+    rows are copied once less (Child Focus at 10M: 42.3 s with a table of its own, 40.6 s without).
     """
     for table in ("checked", "renumbered", "duplicates", "staged_rows", "staged_rejects", "scan_rejects",
                   "scan_reject_errors", "scan_reject_scans"):
