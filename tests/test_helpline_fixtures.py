@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingestion.pseudonymise import hmac_hex
+from orchestration.ingestion.pseudonymise import pseudonym
 from orchestration.runner import run_main_job
 from tests.conftest import TEST_KEY, make_settings
 from tests.pii import find_pii, landing_pii
@@ -21,8 +21,8 @@ from tests.pii import find_pii, landing_pii
 FIXTURES = Path(__file__).parent / "fixtures" / "landing"
 
 
-def key(reference: str) -> str:
-    return hmac_hex(TEST_KEY.encode(), reference)
+def key(reference: str) -> int:
+    return pseudonym(TEST_KEY.encode(), reference)
 
 
 @pytest.fixture(scope="module")

@@ -50,9 +50,9 @@ DERIVED = {
 # GX fingerprints every batch with pandas' row hashing, which cannot hash list cells and then pickles
 # the whole frame instead (seconds per 100,000 rows): lists are handed over as text.
 LIST_COLUMNS = {"igvm": ["incident_platforms"]}
-# References (64-character HMACs, one per row) are only checked for presence and uniqueness, so they are
-# handed over as 64-bit hashes (NULL stays NULL): as text, each of GX's frame copies would move every
-# string again. Two different references would have to share a hash to fail the uniqueness check
+# References (128-bit pseudonyms, or request ids as text) are only checked for presence and uniqueness,
+# so they are handed over as 64-bit hashes (NULL stays NULL): pandas has no 128-bit integer (a float
+# would merge neighbouring keys), and as text each of GX's frame copies would move every string again. Two different references would have to share a hash to fail the uniqueness check
 # falsely (about one chance in a million at ten million rows); a real duplicate always fails it.
 KEY_COLUMNS = {
     "childfocus": ["dossier_key"],

@@ -4,8 +4,9 @@ This is the interface between the Python ingestion and the dbt models. Rules tha
 every raw table:
 
 * No personal data: names, phones, e-mails and free-text summaries never get here.
-* Case references are HMAC-SHA256 pseudonyms (hex) of the source reference, so a case and
-  its takedown requests still join and a case keeps its key across exports.
+* Case references are keyed pseudonyms (HMAC-SHA256 truncated to 128 bits, as UHUGEINT; see
+  `pseudonymise.py`) of the source reference, so a case and its takedown requests still join and
+  a case keeps its key across exports.
 * Values are typed (timestamps as TIMESTAMPTZ, ages as INTEGER) but codes keep the source
   vocabulary (`V`, `Telefoon 116000`, `deepfake_nude`, ...): mapping to canonical values is
   the dbt models' job, through the seeds.
@@ -18,6 +19,8 @@ every raw table:
 from __future__ import annotations
 
 import duckdb
+
+from orchestration.ingestion.pseudonymise import pseudonym_from_hex_sql
 
 RAW_SCHEMA = "raw"
 
@@ -58,7 +61,7 @@ DDL: dict[str, str] = {
     "childfocus_cases": f"""
         CREATE TABLE IF NOT EXISTS raw.childfocus_cases (
             {LINEAGE_COLUMNS}
-            dossier_key          VARCHAR NOT NULL,   -- HMAC of Dossiernummer
+            dossier_key          UHUGEINT NOT NULL,  -- pseudonym of Dossiernummer
             datum_opening        TIMESTAMPTZ NOT NULL,  -- local Europe/Brussels time, stored as an instant
             datum_afsluiting     TIMESTAMPTZ,
             kanaal               VARCHAR,
@@ -75,7 +78,7 @@ DDL: dict[str, str] = {
     "igvm_reports": f"""
         CREATE TABLE IF NOT EXISTS raw.igvm_reports (
             {LINEAGE_COLUMNS}
-            report_key            VARCHAR NOT NULL,   -- HMAC of report_id
+            report_key            UHUGEINT NOT NULL,  -- pseudonym of report_id
             submitted_at          TIMESTAMPTZ NOT NULL,
             channel               VARCHAR,
             victim_age            INTEGER,
@@ -91,7 +94,7 @@ DDL: dict[str, str] = {
         CREATE TABLE IF NOT EXISTS raw.takedown_requests (
             {LINEAGE_COLUMNS}
             request_id      VARCHAR NOT NULL,
-            case_key        VARCHAR,                  -- HMAC of case_ref (a Dossiernummer or a report_id)
+            case_key        UHUGEINT,                 -- pseudonym of case_ref (a Dossiernummer or a report_id)
             platform        VARCHAR,                  -- free text
             content_type    VARCHAR,
             submitted_at    TIMESTAMPTZ NOT NULL,
@@ -117,8 +120,29 @@ DDL: dict[str, str] = {
 }
 
 
+# The pseudonym columns, which warehouses built before 2026-12 hold as 64 hexadecimal characters.
+PSEUDONYM_COLUMNS = {"childfocus_cases": "dossier_key", "igvm_reports": "report_key", "takedown_requests": "case_key"}
+
+
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and its tables if they are missing (idempotent)."""
+    """Create the raw schema and its tables if they are missing, and bring older tables up to date (idempotent)."""
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for ddl in DDL.values():
         conn.execute(ddl)
+    _migrate_hex_pseudonyms(conn)
+
+
+def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
+    """Hexadecimal pseudonyms become the 128-bit ones new loads get, so old and new rows of a case still join.
+
+    The models' incremental tables are rebuilt whole afterwards: the staging models that read these
+    columns changed with them, which changes the fingerprint of every table downstream.
+    """
+    text_columns = conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ? AND data_type = 'VARCHAR'",
+        [RAW_SCHEMA],
+    ).fetchall()
+    for table, column in set(text_columns) & set(PSEUDONYM_COLUMNS.items()):
+        conn.execute(
+            f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
+        )

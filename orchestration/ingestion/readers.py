@@ -27,7 +27,7 @@ import duckdb
 
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
-from orchestration.ingestion.pseudonymise import hmac_pads, hmac_sql
+from orchestration.ingestion.pseudonymise import hmac_pads, pseudonym_sql
 from orchestration.ingestion.textfiles import check_header, detect_encoding, read_header, utf8_view
 from orchestration.settings import SEEDS_DIR
 
@@ -234,7 +234,7 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
                         try_strptime(trim(closed), '%d/%m/%Y %H:%M') AS closed_local
               FROM scan)"""
     row_columns = f"""
-        {hmac_sql('ref')} AS dossier_key,
+        {pseudonym_sql('ref')} AS dossier_key,
         timezone('Europe/Brussels', {opened}) AS datum_opening,
         timezone('Europe/Brussels', {closed}) AS datum_afsluiting,
         nullif(trim(kanaal), '') AS kanaal, nullif(trim(melder), '') AS melder,
@@ -282,7 +282,7 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
         FROM (SELECT *, {", ".join(f"{parse(c)} AS {ts(c)}" for c in stamps)} FROM scan)"""
     row_columns = f"""
         trim(request_id) AS request_id,
-        CASE WHEN trim(case_ref) <> '' THEN {hmac_sql('case_ref')} END AS case_key,
+        CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql('case_ref')} END AS case_key,
         nullif(trim(platform), '') AS platform, nullif(trim(content_type), '') AS content_type,
         {ts('submitted_at')} AS submitted_at, {ts('acknowledged_at')} AS acknowledged_at,
         {ts('resolved_at')} AS resolved_at, nullif(trim(outcome), '') AS outcome"""
@@ -349,7 +349,7 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
           END AS problem
         FROM scan"""
     row_columns = f"""
-        {hmac_sql('ref')} AS report_key, {submitted} AS submitted_at,
+        {pseudonym_sql('ref')} AS report_key, {submitted} AS submitted_at,
         nullif(trim(channel), '') AS channel, {_age_value('age')} AS victim_age,
         nullif(trim(victim_gender), '') AS victim_gender, nullif(trim(victim_region), '') AS victim_region,
         nullif(trim(incident_type), '') AS incident_type, TRY_CAST(ai_generated AS BOOLEAN) AS incident_ai_generated,

@@ -1,4 +1,5 @@
 -- Child Focus case rows: English names, Europe/Brussels local times. Codes stay as exported.
+-- case_key is the 128-bit pseudonym (UHUGEINT) ingestion wrote.
 select
     load_id,
     source_file,

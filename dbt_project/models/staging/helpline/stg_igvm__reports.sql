@@ -1,4 +1,5 @@
 -- IGVM report rows: flattened names, Europe/Brussels local times. Codes stay as exported.
+-- case_key is the 128-bit pseudonym (UHUGEINT) ingestion wrote.
 select
     load_id,
     source_file,

@@ -1,4 +1,5 @@
 -- Takedown request rows: instants kept as TIMESTAMPTZ (durations), plus the local submission time.
+-- case_key is the 128-bit pseudonym (UHUGEINT) of the case reference, NULL when the request names none.
 select
     load_id,
     source_file,
