@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -31,6 +30,7 @@ from orchestration.ingestion.ingest import ingest_source
 from orchestration.ingestion.ledger import mark_published
 from orchestration.ingestion.pseudonymise import pseudonym
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
+from orchestration.transformation import dbt_in_warehouse
 from tests.conftest import TEST_KEY, fixture_landing, make_settings
 
 HISTORY = ["childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"]
@@ -48,12 +48,6 @@ def copy_project(target: Path, drop_alias: str | None = None) -> Path:
     """The dbt project and the seeds beside it, as in the repository (seed-paths is ../seeds)."""
     shutil.copytree(DBT_PROJECT_DIR, target / DBT_PROJECT_DIR.name, ignore=shutil.ignore_patterns("target", "logs"))
     shutil.copytree(SEEDS_DIR, target / SEEDS_DIR.name)
-    # The warehouse path relative to the folder dbt runs in, so that every warehouse has the same profile
-    # and one parse of the project serves them all (dbt re-parses whenever the connection details change).
-    profiles = target / DBT_PROJECT_DIR.name / "profiles.yml"
-    text = profiles.read_text()
-    assert text.count("{{ env_var('NCII_WAREHOUSE_DIR', 'data/warehouse') }}/warehouse.duckdb") == 1
-    profiles.write_text(text.replace("{{ env_var('NCII_WAREHOUSE_DIR', 'data/warehouse') }}/warehouse.duckdb", "warehouse.duckdb"))
     if drop_alias is not None:
         aliases = target / SEEDS_DIR.name / "platform_aliases.csv"
         lines = aliases.read_text().splitlines(keepends=True)
@@ -86,12 +80,13 @@ def build(project: Path, settings: Settings) -> dict[str, str]:
 
 
 def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    """`dbt build` as the pipeline runs it: `ncii-dbt`, in the warehouse folder (all warehouses share one
+    profile, so the module's project is parsed once)."""
     target = project.parent / "target"
     return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(project), "--profiles-dir", str(project),
+        [str(dbt_in_warehouse.EXECUTABLE), "build", "--project-dir", str(project), "--profiles-dir", str(project),
          "--target-path", str(target), "--log-path", str(project.parent / "logs")],
-        env={**os.environ, **settings.dbt_env()}, cwd=settings.warehouse_dir, capture_output=True, text=True,
+        env={**os.environ, **settings.dbt_env()}, capture_output=True, text=True,
     )
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.transformation import dbt_in_warehouse
 from orchestration.transformation.dbt_assets import DBT_TARGET_DIR, project_fingerprint
 
 
@@ -46,7 +46,7 @@ def _shared_page(settings: Settings, fingerprint: str) -> Path:
         stale.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="ncii-dbt-docs-") as scratch:
         subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static", "--quiet",
+            [str(dbt_in_warehouse.EXECUTABLE), "docs", "generate", "--static", "--quiet",
              "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
              "--target-path", scratch, "--log-path", scratch,
              # the build's parse state for this warehouse: dbt re-renders only what changed since

@@ -5,9 +5,11 @@ seeds changed (a fingerprint beside it), so a plain `ncii run` on a fresh clone 
 without a separate `dbt parse` step and later runs skip the parse.
 
 Each warehouse keeps one dbt target folder (`<warehouse>/dbt`), so `dbt build` finds the
-partial-parse state of its previous run there and parses only what changed. dbt checks that
-state itself (project files, dbt version, the profile's connection values) and parses in full
-when it does not match, so reusing it is never less correct than a full parse.
+partial-parse state of its previous run there and parses only what changed; a new warehouse's
+folder starts from the state of that parse (every warehouse has the same profile: dbt runs in
+the warehouse folder, see `dbt_in_warehouse.py`). dbt checks that state itself (project files,
+dbt version, the profile's connection values) and parses in full when it does not match, so
+reusing it is never less correct than a full parse.
 """
 
 
@@ -28,6 +30,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from packaging import version
 
 from orchestration.resources import WarehouseResource
+from orchestration.transformation import dbt_in_warehouse
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
@@ -59,7 +62,8 @@ def ensure_manifest() -> Path:
         fingerprint = project_fingerprint()
         if MANIFEST_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint:
             return MANIFEST_PATH
-        # The same environment the build gets, so the parse state also fits this warehouse's first build.
+        # The same environment the build gets (a macro reads NCII_SUPPRESSION_K), so the parse state also fits
+        # the first build of a new warehouse. Parsing opens no database: plain `dbt`, in any folder.
         env = {**os.environ, **Settings.from_env().dbt_env()}
         dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
@@ -126,4 +130,4 @@ class WarehouseDbtCliResource(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
+    return WarehouseDbtCliResource(project_dir=dbt_project, dbt_executable=str(dbt_in_warehouse.EXECUTABLE))
