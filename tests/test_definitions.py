@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
 import dagster as dg
 
 from orchestration.definitions import MAIN_JOB_NAME, defs
-from orchestration.settings import PUBLISHED_MARTS
+from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_MARTS
+from orchestration.transformation import dbt_in_warehouse
 
 
 def test_asset_graph_groups_and_edges() -> None:
@@ -61,13 +66,29 @@ def test_sensors_and_schedule_target_the_main_job() -> None:
     assert defs.resolve_sensor_def("landing_sensor").job_name == MAIN_JOB_NAME
 
 
-def test_the_dbt_resource_knows_the_version_of_its_executable() -> None:
+def test_the_dbt_resource_knows_the_version_of_its_executable(tmp_path: Path) -> None:
     """The resource reads dbt's version from the installed package instead of running `dbt --version`
     before every build: both must agree, or dagster-dbt would treat the executable as something else."""
     import re
-    import subprocess
 
     resource = defs.resources["dbt"]
-    printed = subprocess.run([resource.dbt_executable, "--version"], capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "NCII_WAREHOUSE_DIR": str(tmp_path)}  # ncii-dbt moves to the warehouse folder first
+    printed = subprocess.run([resource.dbt_executable, "--version"], capture_output=True, text=True, check=True, env=env).stdout
     assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", printed).group(1)
     assert resource._cli_version.major < 2  # dbt-core, not the fusion engine
+
+
+def test_ncii_dbt_opens_the_warehouse_database_wherever_it_is_typed(tmp_path: Path) -> None:
+    """The profile's database path is relative: `ncii-dbt` must run dbt in the warehouse folder, and paths
+    on its command line still mean what they meant where the command was typed."""
+    elsewhere, warehouse = tmp_path / "elsewhere", tmp_path / "warehouse"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [str(dbt_in_warehouse.EXECUTABLE), "debug", "--project-dir", os.path.relpath(DBT_PROJECT_DIR, elsewhere),
+         "--log-path", "logs"],
+        cwd=elsewhere, env={**os.environ, "NCII_WAREHOUSE_DIR": str(warehouse)}, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (warehouse / "warehouse.duckdb").is_file()  # dbt debug connected to the warehouse's database
+    assert [p.name for p in elsewhere.iterdir()] == ["logs"]  # and created no database where it was typed
+    assert (elsewhere / "logs" / "dbt.log").is_file()
