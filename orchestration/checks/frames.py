@@ -52,8 +52,9 @@ DERIVED = {
 LIST_COLUMNS = {"igvm": ["incident_platforms"]}
 # References (128-bit pseudonyms, or request ids as text) are only checked for presence and uniqueness,
 # so they are handed over as 64-bit hashes (NULL stays NULL): pandas has no 128-bit integer (a float
-# would merge neighbouring keys), and as text each of GX's frame copies would move every string again. Two different references would have to share a hash to fail the uniqueness check
-# falsely (about one chance in a million at ten million rows); a real duplicate always fails it.
+# would merge neighbouring keys), and as text each of GX's frame copies would move every string again.
+# Two different references would have to share a hash to fail the uniqueness check falsely (about one
+# chance in a million at ten million rows); a real duplicate always fails it.
 KEY_COLUMNS = {
     "childfocus": ["dossier_key"],
     "igvm": ["report_key"],
