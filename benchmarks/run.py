@@ -216,7 +216,7 @@ def bench_demo(workdir: Path) -> dict:
     landing = root / "landing"
     summary = generate_helpline_landing(landing)  # the arguments `ncii demo` uses
     generate_survey_landing(landing)
-    env = {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(root / "warehouse"), "NCII_PSEUDONYM_KEY": "benchmark-key"}
+    env = {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(root / "warehouse"), "NCII_PSEUDONYM_KEY": "benchmark-pseudonym-key-not-a-secret-32+"}
     ncii = str(Path(sys.executable).with_name("ncii"))
     print("[demo] ncii run ...", flush=True)
     first = measure([ncii, "run"], env=env, json_result=False)

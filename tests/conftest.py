@@ -15,7 +15,7 @@ from orchestration.settings import Settings
 E2E_MONTHS = 25
 E2E_CASES_PER_MONTH = 820
 E2E_END_MONTH = date(2026, 10, 1)
-TEST_KEY = "test-pseudonym-key-not-a-secret"
+TEST_KEY = "test-pseudonym-key-not-a-secret-at-least-32-chars"
 
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
