@@ -106,8 +106,12 @@ def test_killed_mid_publish(published_once, tmp_path: Path) -> None:
     settings = published_once
     before = digest(settings.published_db)
     parquet_before = settings.published_dir.resolve()
+    current_before = (settings.published_dir / "CURRENT").read_text()
+    files_before = {p.name: digest(p) for p in settings.published_dir.glob("*.parquet")}
     assert run_and_kill(settings, "publish", tmp_path) == -signal.SIGKILL
     assert digest(settings.published_db) == before
     assert settings.published_dir.resolve() == parquet_before
+    assert (settings.published_dir / "CURRENT").read_text() == current_before
+    assert {p.name: digest(p) for p in settings.published_dir.glob("*.parquet")} == files_before
     assert list(settings.warehouse_dir.glob(".published-*.duckdb")), "the half-built file the crash left behind"
     assert_recovers(settings)

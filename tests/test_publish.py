@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publishing.publish import publish_marts
+from orchestration.publishing.publish import current_version, publish_marts
 from orchestration.settings import PUBLISHED_MARTS
 from tests.conftest import make_settings
 
@@ -71,9 +71,9 @@ def test_leftovers_of_a_killed_publication_are_cleaned_and_old_versions_pruned(s
         write_marts(settings.warehouse_db, version)
         publish_marts(settings)
     assert not (settings.warehouse_dir / ".published-20260101T000000-deadbeef.duckdb").exists()
-    versions = sorted((settings.warehouse_dir / "publications").iterdir())
+    versions = sorted((settings.published_dir / "versions").iterdir())
     assert len(versions) == 3
-    assert settings.published_dir.resolve() == versions[-1].resolve()
+    assert current_version(settings.published_dir).resolve() == versions[-1].resolve()
 
 
 READER = textwrap.dedent(

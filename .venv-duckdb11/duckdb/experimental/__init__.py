@@ -1,0 +1,2 @@
+from . import spark
+__all__ = spark.__all__
