@@ -1,4 +1,4 @@
-"""`ncii`: the command analysts and operators run (demo, run, query, export)."""
+"""`ncii`: the command analysts and operators run (demo, run, report, query, export, tables, describe)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    """Run SQL against the published marts (read-only) and print the result."""
+    """Run one SELECT against the published tables and print the result. The query runs in a sandbox:
+no file read or written, no ATTACH, no extension, no setting changed, only the published tables."""
     from orchestration.publishing.exports import run_query
 
     frame = run_query(Settings.from_env(), args.sql)
@@ -84,11 +85,41 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export one published mart to CSV, XLSX or Parquet, with spreadsheet formulas neutralised."""
+    """Export one published table to CSV, XLSX or Parquet, sorted by its grain, with spreadsheet formulas neutralised."""
     from orchestration.publishing.exports import export_mart
 
     target = export_mart(Settings.from_env(), args.mart, args.format, args.output)
     print(f"Wrote {target}")
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """List the published tables with their row counts and what each holds."""
+    import textwrap
+
+    from orchestration.publishing.exports import list_tables
+
+    for table in list_tables(Settings.from_env()):
+        print(f"{table.name}  ({table.rows:,} rows)")
+        print(textwrap.fill(table.description, width=100, initial_indent="    ", subsequent_indent="    "))
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """Show a published table's columns with their types and descriptions."""
+    import textwrap
+
+    from orchestration.publishing.exports import describe_table
+
+    description, columns = describe_table(Settings.from_env(), args.table)
+    print(f"{args.table}\n{textwrap.fill(description, width=100)}\n")
+    width = max(len(c) for c in columns["column"]) + 2
+    kind_width = max(len(k) for k in columns["type"]) + 2
+    for column, kind, text in columns.itertuples(index=False):
+        lines = textwrap.wrap(text, width=max(100 - width - kind_width, 40)) or [""]
+        print(f"{column:<{width}}{kind:<{kind_width}}{lines[0]}")
+        for line in lines[1:]:
+            print(" " * (width + kind_width) + line)
     return 0
 
 
@@ -109,16 +140,53 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
     report = sub.add_parser("report", help="rebuild the HTML report from the published marts")
     report.set_defaults(func=cmd_report)
-    query = sub.add_parser("query", help="run SQL against the published marts (read-only)")
-    query.add_argument("sql")
+    query = sub.add_parser("query", help="run one SELECT against the published tables (read-only, sandboxed)")
+    query.add_argument("sql", help="one SELECT statement over the published tables (`ncii tables` lists them)")
     query.add_argument("--format", choices=["table", "csv"], default="table")
     query.set_defaults(func=cmd_query)
-    export = sub.add_parser("export", help="export a published mart for Excel or other tools")
-    export.add_argument("mart")
+    export = sub.add_parser("export", help="export a published table for Excel or other tools")
+    export.add_argument("mart", help="a published table: a mart, monitoring_checks or alerts")
     export.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="csv")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: ./<mart>.<format>)")
     export.set_defaults(func=cmd_export)
+    tables = sub.add_parser("tables", help="list the published tables with their row counts")
+    tables.set_defaults(func=cmd_tables)
+    describe = sub.add_parser("describe", help="show a published table's columns and what each means")
+    describe.add_argument("table", help="a published table (`ncii tables` lists them)")
+    describe.set_defaults(func=cmd_describe)
+    _add_examples(parser, sub)
     return parser
+
+
+# Shown at the end of `ncii <command> --help`; every command has at least one.
+EXAMPLES = {
+    "demo": ["ncii demo", "NCII_WAREHOUSE_DIR=/tmp/ncii-demo ncii demo --seed 7"],
+    "run": ["NCII_LANDING_DIR=/data/landing NCII_WAREHOUSE_DIR=/data/warehouse ncii run"],
+    "report": ["ncii report    # then open data/warehouse/reports/report.html"],
+    "query": [
+        "ncii query \"SELECT month, platform, cases FROM platform_monthly "
+        "WHERE source = 'childfocus' ORDER BY month DESC LIMIT 20\"",
+        "ncii query \"SELECT * FROM survey_prevalence WHERE breakdown = 'total'\" --format csv > prevalence.csv",
+    ],
+    "export": ["ncii export platform_monthly --format xlsx", "ncii export alerts --format csv --output alerts.csv"],
+    "tables": ["ncii tables"],
+    "describe": ["ncii describe platform_monthly"],
+    "unmapped": ["ncii unmapped"],
+    "audit": ["ncii audit"],
+}
+
+
+def _add_examples(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "examples:\n  ncii demo\n  ncii tables\n  ncii query \"SELECT * FROM platform_monthly LIMIT 5\"\n\n" \
+                    "`ncii <command> --help` shows each command's options and examples."
+    for name, command in sub.choices.items():
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
+        func = command.get_default("func")
+        command.description = command.description or (func.__doc__ or "").strip() if func else command.description
+        lines = EXAMPLES.get(name, [])
+        if lines:
+            command.epilog = "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
