@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: env demo run test test-all bench report dev lock
+.PHONY: env demo run test test-all bench report dev lock duckdb11
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -21,6 +21,15 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 env: $(VENV)/.synced
 
+# The oldest DuckDB the publication must open in (the contract says 1.1), for the tests only: installed beside
+# .venv, never into it; tests/test_publication_readers.py runs it in a subprocess with this folder on PYTHONPATH.
+DUCKDB11 := .venv-duckdb11
+$(DUCKDB11)/.installed: | $(VENV)/.synced
+	$(UV) pip install --quiet --python $(VENV)/bin/python --target $(DUCKDB11) "duckdb==1.1.3"
+	touch $@
+
+duckdb11: $(DUCKDB11)/.installed
+
 demo: env
 	$(VENV)/bin/ncii demo
 
@@ -30,10 +39,10 @@ run: env
 report: env
 	$(VENV)/bin/ncii report
 
-test: env
+test: env duckdb11
 	$(VENV)/bin/pytest
 
-test-all: env
+test-all: env duckdb11
 	$(VENV)/bin/pytest -m ""
 
 bench: env
