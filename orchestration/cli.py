@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import traceback
 from collections.abc import Sequence
@@ -71,8 +72,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    """Run one SELECT against the published tables and print the result. The query runs in a sandbox:
-no file read or written, no ATTACH, no extension, no setting changed, only the published tables."""
+    """Run one SELECT against the published tables and print the result.
+
+    The query runs in a sandbox: no file read or written, no ATTACH, no extension, no setting
+    changed, nothing but the published tables."""
     from orchestration.publishing.exports import run_query
 
     frame = run_query(Settings.from_env(), args.sql)
@@ -85,7 +88,7 @@ no file read or written, no ATTACH, no extension, no setting changed, only the p
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export one published table to CSV, XLSX or Parquet, sorted by its grain, with spreadsheet formulas neutralised."""
+    """Export one published table to CSV, XLSX or Parquet, sorted by its grain, spreadsheet formulas neutralised."""
     from orchestration.publishing.exports import export_mart
 
     target = export_mart(Settings.from_env(), args.mart, args.format, args.output)
@@ -178,12 +181,13 @@ EXAMPLES = {
 
 def _add_examples(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "examples:\n  ncii demo\n  ncii tables\n  ncii query \"SELECT * FROM platform_monthly LIMIT 5\"\n\n" \
-                    "`ncii <command> --help` shows each command's options and examples."
+    parser.epilog = ("examples:\n  ncii demo\n  ncii tables\n  ncii query \"SELECT * FROM platform_monthly LIMIT 5\"\n"
+                     "\n`ncii <command> --help` shows each command's options and examples.")
     for name, command in sub.choices.items():
         command.formatter_class = argparse.RawDescriptionHelpFormatter
         func = command.get_default("func")
-        command.description = command.description or (func.__doc__ or "").strip() if func else command.description
+        if func and not command.description:
+            command.description = inspect.getdoc(func)
         lines = EXAMPLES.get(name, [])
         if lines:
             command.epilog = "examples:\n" + "\n".join(f"  {line}" for line in lines)

@@ -50,7 +50,8 @@ def paths(settings) -> dict[str, str]:
 
 def _paths(settings) -> dict[str, str]:
     return {"warehouse": str(settings.warehouse_db), "key": str(settings.warehouse_dir / ".pseudonym_key"),
-            "out": str(settings.warehouse_dir / "stolen.csv"), "parquet": str(settings.published_dir / "alerts.parquet"),
+            "out": str(settings.warehouse_dir / "stolen.csv"),
+            "parquet": str(settings.published_dir / "alerts.parquet"),
             "export": str(settings.warehouse_dir / "dump")}
 
 

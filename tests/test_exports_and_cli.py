@@ -51,7 +51,8 @@ def test_csv_is_sorted_by_grain_with_iso_dates(unsorted, tmp_path: Path) -> None
     target = export_mart(published, "platform_monthly", "csv", tmp_path / "pm.csv")
     text = target.read_text(encoding="utf-8-sig")
     frame = pd.read_csv(target, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(frame[["month", "source", "platform", "incident_type"]].itertuples(index=False, name=None)) == GRAIN_ORDER
+    grain = frame[["month", "source", "platform", "incident_type"]]
+    assert list(grain.itertuples(index=False, name=None)) == GRAIN_ORDER
     assert "00:00:00" not in text
     assert frame.loc[frame["platform"] == "tiktok", "cases"].item() == ""  # suppressed: empty, never 0
 

@@ -194,8 +194,8 @@ def describe_table(settings: Settings, table: str) -> tuple[str, pd.DataFrame]:
 def _unknown_table(table: str, tables: set[str]) -> str:
     hint = difflib.get_close_matches(table, sorted(tables), n=1)
     did_you_mean = f' Did you mean "{hint[0]}"?' if hint else ""
-    return f"{table!r} is not a published table; choose one of: {', '.join(t for t in PUBLISHED_TABLES if t in tables)}." \
-           f"{did_you_mean}"
+    choices = ", ".join(t for t in PUBLISHED_TABLES if t in tables)
+    return f"{table!r} is not a published table; choose one of: {choices}.{did_you_mean}"
 
 
 # --- exports ---------------------------------------------------------------------
@@ -226,7 +226,8 @@ def export_mart(settings: Settings, mart: str, fmt: str, output: Path | None = N
         if mart not in _visible_tables(conn):
             raise PublishedDataError(f"{mart} is not in this publication yet: run `ncii run` to publish it")
         present = {r[0] for r in conn.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [mart]).fetchall()}
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [mart]
+        ).fetchall()}
         grain = [c for c in table_doc(mart).grain if c in present]
         order = f" ORDER BY {', '.join(quote_ident(c) for c in grain)}" if grain else ""
         relation = conn.sql(f"SELECT * FROM main.{quote_ident(mart)}{order}")
