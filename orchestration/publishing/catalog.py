@@ -29,17 +29,39 @@ class TableDoc:
     columns: dict[str, str] = field(default_factory=dict)
 
 
-# The monitoring tables are written by Python (orchestration/monitoring/store.py), not dbt.
+# The monitoring tables are written by Python (orchestration/monitoring/store.py, whose DDL these follow), not dbt.
 MONITORING_DOCS = {
     "monitoring_checks": TableDoc(
         "Every drift, volume, missing-rate, unmapped-value and freshness check of every run, with its statistic, "
         "threshold and status (ok, warn, error, skipped).",
         ("checked_at", "source", "check_name", "subject"),
+        {
+            "run_id": "The run that made the check.",
+            "checked_at": "When the check ran (UTC).",
+            "source": "The source checked (childfocus, igvm, takedown, survey).",
+            "check_name": "freshness, volume, distribution_shift, missing_rate or unmapped_value.",
+            "subject": "The dimension or field the result is about; an unknown value only by its keyed hash.",
+            "period": "The month checked: the latest complete month before the source's newest export.",
+            "baseline_months": "Trailing months with data the period was compared with.",
+            "statistic": "PSI, robust z, percentage points, days or a count; NULL when skipped or below k.",
+            "threshold": "Where the statistic starts to warn.",
+            "status": "ok, warn, error or skipped.",
+            "detail": "One sentence for people.",
+        },
     ),
     "alerts": TableDoc(
         "Alerts raised by the checks and by blocked or failed runs, with their state (open, cleared) and "
         "delivery state.",
         ("raised_at", "alert_id"),
+        {
+            "kind": "drift, publication_blocked or run_failed.",
+            "status": "warn or error.",
+            "state": "open or cleared.",
+            "raised_at": "When the condition was first seen (UTC).",
+            "last_seen_at": "When a run last saw the condition (UTC).",
+            "cleared_at": "When a run no longer saw it (UTC); NULL while open.",
+            "delivery_state": "pending, delivered or log_only (no webhook configured).",
+        },
     ),
 }
 
