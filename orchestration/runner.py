@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
 from orchestration.monitoring.failures import alert_failed_run
 from orchestration.settings import Settings
@@ -54,9 +55,10 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
     settings.require_key()
     if not settings.landing_dir.is_dir():
         raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
-    from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
-
     with run_lock(settings), settings_environment(settings):
+        check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
+        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
+
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
         job = defs.resolve_job_def(MAIN_JOB_NAME)
         run_config = {}
