@@ -39,8 +39,9 @@ test-all: env
 bench: env
 	$(VENV)/bin/python -m benchmarks.run
 
+# The UI and the daemon on this warehouse's own Dagster instance ($NCII_WAREHOUSE_DIR/dagster), on 127.0.0.1.
 dev: env
-	$(VENV)/bin/dagster dev
+	$(VENV)/bin/ncii dev
 
 lock: | $(UV)
 	$(UV) lock --python $(PYTHON)

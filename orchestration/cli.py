@@ -49,6 +49,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dev(args: argparse.Namespace) -> int:
+    """The Dagster UI and daemon (sensors, schedule, run monitoring) on this warehouse's own instance."""
+    import os
+
+    from orchestration.dagster_home import prepare_dagster_home
+    from orchestration.key_fingerprint import check_pseudonym_key
+
+    settings = Settings.from_env()
+    check_pseudonym_key(settings)
+    home = prepare_dagster_home(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    env = {**os.environ, **settings.environment(), "DAGSTER_HOME": str(home)}
+    print(f"Starting Dagster on http://{args.host}:{args.port} (instance: {home}) ...", flush=True)
+    os.execve(dagster, [str(dagster), "dev", "-m", "orchestration.definitions", "-h", args.host,
+                        "-p", str(args.port), "--log-level", "info"], env)
+    return 0  # not reached: the process is now Dagster's
+
+
 def _alerts_to_file(settings: Settings) -> None:
     """Alerts are logged in full to logs/alerts.log; the terminal keeps its one-line error and the summary."""
     import logging
@@ -111,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the whole pipeline once on NCII_LANDING_DIR")
     run.set_defaults(func=cmd_run)
+    dev = sub.add_parser("dev", help="the Dagster UI and daemon on this warehouse (http://127.0.0.1:3000)")
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(func=cmd_dev)
     report = sub.add_parser("report", help="rebuild the HTML report from the published marts")
     report.set_defaults(func=cmd_report)
     query = sub.add_parser("query", help="run SQL against the published marts (read-only)")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.dagster_home import dagster_home
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
 from orchestration.monitoring.failures import alert_failed_run
@@ -59,7 +60,7 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
         check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
         from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
 
-        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+        instance = _instance(settings)
         job = defs.resolve_job_def(MAIN_JOB_NAME)
         run_config = {}
         if progress:  # people get one line per step instead of Dagster's debug console
@@ -73,6 +74,17 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
         step, reason = describe_failure(result.get_step_failure_events())
         alert_failed_run(settings, result.run_id, step, reason)  # headless runs have no run-failure sensor
     return RunOutcome(False, result.run_id, reason, timings, log_path)
+
+
+def _instance(settings: Settings) -> dg.DagsterInstance:
+    """DAGSTER_HOME when set; else the warehouse's own instance once `ncii dev` made one (so the UI shows
+    this run and the landing sensor waits for it); else a throw-away one."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    home = dagster_home(settings)
+    if (home / "dagster.yaml").exists():
+        return dg.DagsterInstance.from_config(str(home))
+    return dg.DagsterInstance.ephemeral()
 
 
 @contextmanager
@@ -123,7 +135,10 @@ def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
         error = event.step_failure_data.error
         while error is not None and error.cause is not None and _is_wrapper(error.message):
             error = error.cause
-        message = (error.message if error else "unknown error").strip().splitlines()[0]
+        lines = (error.message if error else "unknown error").strip().splitlines()
+        message = lines[0]
+        if message.endswith(":") and len(lines) > 1:  # "1 blocking asset check failed ...:" names it on the next line
+            message = f"{message} {lines[1].strip()}"
         return event.step_key, f"step {event.step_key} failed: {message}"
     return None, "run failed before any step ran"
 
