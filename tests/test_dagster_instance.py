@@ -95,3 +95,11 @@ def test_a_run_killed_with_sigkill_is_marked_failed_and_the_sensor_resumes(
         resumed = tick(instance, None)
         assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
         assert "in progress" not in (resumed.skip_message or "")
+
+
+def test_runs_log_to_the_console_at_info() -> None:
+    """The daemon's runs print to `ncii dev`'s console; Dagster's default console logger prints DEBUG."""
+    from orchestration.definitions import MAIN_JOB_NAME
+
+    console = defs.resolve_job_def(MAIN_JOB_NAME).loggers["console"]
+    assert console.apply_config_mapping({}).value["config"]["log_level"] == "INFO"
