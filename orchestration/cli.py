@@ -34,13 +34,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the whole pipeline once on the configured landing folder; exit 0 only when published."""
-    from orchestration.reporting.summary import run_summary
-    from orchestration.runner import run_main_job
+    from orchestration.key_fingerprint import check_pseudonym_key
+    from orchestration.reporting.progress import watched
 
     settings = Settings.from_env()
-    _alerts_to_file(settings)
+    check_pseudonym_key(settings, record=False)  # a wrong key is refused at once, before Dagster loads
     print(f"Running the pipeline on {settings.landing_dir} ...", flush=True)
-    outcome = run_main_job(settings, progress=True)
+    with watched("loading Dagster"):  # the imports alone take seconds
+        from orchestration.reporting.summary import run_summary
+        from orchestration.runner import run_main_job
+
+        _alerts_to_file(settings)
+        outcome = run_main_job(settings, progress=True)
     if not outcome.success:
         detail = f" (dbt log: {outcome.log_path})" if outcome.log_path else ""
         print(f"ncii: not published: {outcome.reason}{detail}", file=sys.stderr)

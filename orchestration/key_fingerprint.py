@@ -28,10 +28,11 @@ def fingerprint_path(settings: Settings) -> Path:
     return settings.warehouse_dir / FINGERPRINT_FILE_NAME
 
 
-def check_pseudonym_key(settings: Settings) -> None:
+def check_pseudonym_key(settings: Settings, record: bool = True) -> None:
     """Raise `SettingsError` (one line) unless the key is long enough and is this warehouse's key.
 
-    Called before a run does any work; the first run of a warehouse records the fingerprint.
+    Called before a run does any work, under the run lock; the first run of a warehouse records the
+    fingerprint (`record=False` only checks, for a quick answer before the lock is taken).
     """
     fingerprint = key_fingerprint(settings.require_key())
     path = fingerprint_path(settings)
@@ -41,6 +42,8 @@ def check_pseudonym_key(settings: Settings) -> None:
                 f"NCII_PSEUDONYM_KEY is not the key the warehouse {settings.warehouse_dir} was built with "
                 "(its pseudonyms would not match): use that key, or a new NCII_WAREHOUSE_DIR for a new key"
             )
+        return
+    if not record:
         return
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")

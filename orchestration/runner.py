@@ -17,6 +17,7 @@ from orchestration.dagster_home import dagster_home
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
 from orchestration.monitoring.failures import alert_failed_run
+from orchestration.reporting import progress as progress_lines
 from orchestration.settings import Settings
 
 
@@ -39,16 +40,22 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
 
 
 class _ProgressHandler(logging.Handler):
-    """Prints step completions and failures; everything else stays in Dagster's event log."""
+    """Prints step completions, failures and each model dbt builds; everything else stays in Dagster's event log."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        beat = progress_lines.active()
+        if beat is None:
+            return
         message = record.getMessage()
-        for marker, word in (("Finished execution of step", "done"), ("Execution of step", "FAILED")):
-            if marker in message:
-                step = message.split('"')[1] if '"' in message else "?"
-                seconds = message.rsplit(" in ", 1)[-1].rstrip(".") if word == "done" else ""
-                print(f"  {word:<6} {step} {seconds}", file=sys.stderr, flush=True)
-                return
+        step = message.split('"')[1] if message.count('"') >= 2 else "?"
+        if "Started execution of step" in message:
+            beat.doing(step)
+        elif "Finished execution of step" in message:
+            beat.say(f"  done   {step} {message.rsplit(' in ', 1)[-1].rstrip('.')}")
+        elif "Execution of step" in message:
+            beat.say(f"  FAILED {step}")
+        elif "warehouse_dbt_models - ASSET_MATERIALIZATION - Materialized value " in message:
+            beat.say(f"  dbt    {message.rsplit('Materialized value ', 1)[-1].rstrip('.')}")
 
 
 def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
@@ -56,8 +63,17 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
     settings.require_key()
     if not settings.landing_dir.is_dir():
         raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
+    if not progress:
+        return _run(settings, progress)
+    with progress_lines.watched("starting the run"):
+        return _run(settings, progress)
+
+
+def _run(settings: Settings, progress: bool) -> RunOutcome:
     with run_lock(settings), settings_environment(settings):
         check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
+        if beat := progress_lines.active():
+            beat.doing("loading the pipeline (Dagster, the dbt project)")
         from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
 
         instance = _instance(settings)
@@ -68,6 +84,8 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
             run_config = {"loggers": {"progress": {}}}
         with _engine_output(settings, enabled=progress) as log_path:
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+        if beat := progress_lines.active():
+            beat.doing("finishing the run")
         timings = step_seconds(instance, result.run_id)
         if result.success:
             return RunOutcome(True, result.run_id, step_seconds=timings, log_path=log_path)

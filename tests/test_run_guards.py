@@ -6,30 +6,58 @@ Each is refused with exit 2 and one line, before any work, and leaves the public
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from orchestration import cli
 from orchestration.key_fingerprint import FINGERPRINT_FILE_NAME, check_pseudonym_key, key_fingerprint
-from orchestration.runner import run_main_job
 from orchestration.settings import Settings, SettingsError, create_demo_key
 from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing, make_settings
 
 OTHER_KEY = "another-pseudonym-key-also-at-least-32-chars"
 
 
+NCII = Path(sys.executable).with_name("ncii")  # the installed command (the Quickstart puts it on PATH)
+
+
+@dataclass(frozen=True)
+class TimedRun:
+    settings: Settings
+    lines: list[tuple[float, str]]  # (seconds since start, line) of everything `ncii run` printed
+
+
 @pytest.fixture(scope="module")
-def small_publication(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """One real run on the hand-written fixture exports."""
+def timed_run(tmp_path_factory: pytest.TempPathFactory) -> TimedRun:
+    """`ncii run`, as a person types it in another folder, on the hand-written fixture exports."""
     root = tmp_path_factory.mktemp("guards")
     landing = fixture_landing(root / "landing", sorted(p.name for p in FIXTURE_LANDING.iterdir()))
     settings = make_settings(landing, root / "warehouse")
-    outcome = run_main_job(settings)
-    assert outcome.success, outcome.reason
-    return settings
+    (root / "elsewhere").mkdir()
+    started = time.monotonic()
+    process = subprocess.Popen([str(NCII), "run"], cwd=root / "elsewhere", text=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env={**os.environ, **settings.environment()})
+    lines = [(time.monotonic() - started, line.rstrip("\n")) for line in process.stdout]
+    assert process.wait(timeout=600) == 0, "\n".join(line for _, line in lines)
+    return TimedRun(settings, lines)
+
+
+@pytest.fixture(scope="module")
+def small_publication(timed_run: TimedRun) -> Settings:
+    return timed_run.settings
+
+
+def test_ncii_run_is_never_silent_for_more_than_5_seconds(timed_run: TimedRun) -> None:
+    times = [0.0, *(t for t, _ in timed_run.lines)]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    # 5 s of silence, then the heartbeat's next quarter-second look; a second more for a busy machine
+    assert max(gaps) < 6.5, [(round(t, 1), line) for t, line in timed_run.lines]
+    assert any(line.startswith("  dbt    ") for _, line in timed_run.lines)  # the dbt build shows each model
 
 
 def publication_bytes(settings: Settings) -> dict[str, str]:
@@ -106,7 +134,7 @@ def test_ncii_works_from_any_folder_and_names_the_folder_it_looked_in(
     small_publication: Settings, tmp_path: Path
 ) -> None:
     """The installed `ncii` (the environment's entry point, as the Quickstart has it on PATH) from elsewhere."""
-    ncii = Path(sys.executable).with_name("ncii")
+    ncii = NCII
     elsewhere = tmp_path / "somewhere-else"
     elsewhere.mkdir()
     env = {"PATH": f"{ncii.parent}:/usr/bin:/bin", "NCII_WAREHOUSE_DIR": str(small_publication.warehouse_dir)}
