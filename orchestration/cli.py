@@ -18,6 +18,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
+    from orchestration.reporting.progress import watched
     from orchestration.sample_data.demo_guard import check_demo_folders, mark_demo_folders
 
     settings = Settings.from_env()
@@ -26,8 +27,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     key_file = create_demo_key(settings.warehouse_dir)
     settings = Settings.from_env()
     print(f"Writing sample exports to {settings.landing_dir} (demo key: {key_file}) ...", flush=True)
-    generate_helpline_landing(settings.landing_dir, seed=args.seed)
-    generate_survey_landing(settings.landing_dir)
+    with watched("writing sample exports"):
+        generate_helpline_landing(settings.landing_dir, seed=args.seed)
+        generate_survey_landing(settings.landing_dir)
     mark_demo_folders(settings, [path.name for path in settings.landing_dir.iterdir()])
     return cmd_run(args)
 
