@@ -15,11 +15,10 @@ from orchestration.settings import Settings, SettingsError, create_demo_key
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Make a realistic sample landing folder, then run everything once on it."""
-    from orchestration.sample_data.helpline import generate_helpline_landing
-    from orchestration.sample_data.survey import generate_survey_landing
-
     from orchestration.reporting.progress import watched
     from orchestration.sample_data.demo_guard import check_demo_folders, mark_demo_folders
+    from orchestration.sample_data.helpline import generate_helpline_landing
+    from orchestration.sample_data.survey import generate_survey_landing
 
     settings = Settings.from_env()
     check_demo_folders(settings)  # never into real exports or a real warehouse

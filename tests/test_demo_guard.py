@@ -62,6 +62,7 @@ def test_demo_reruns_in_its_own_folders_but_not_once_a_real_export_lands_there(d
     assert (landing / DEMO_MARKER).is_file() and (warehouse / DEMO_MARKER).is_file()
     (warehouse / "warehouse.duckdb").write_bytes(b"what the demo's run wrote")
     assert demo(landing, warehouse)[::2] == (0, 1)  # the demo's own folders: fine
-    (landing / "igvm_reports_20190301.jsonl").write_bytes((FIXTURE_LANDING / "igvm_reports_20260301.jsonl").read_bytes())
+    real = FIXTURE_LANDING / "igvm_reports_20260301.jsonl"
+    (landing / "igvm_reports_20190301.jsonl").write_bytes(real.read_bytes())  # a real export the demo did not write
     code, err, runs = demo(landing, warehouse)
     assert code == 2 and runs == 0 and len(err) == 1, err

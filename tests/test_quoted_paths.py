@@ -39,7 +39,8 @@ def test_landing_and_warehouse_folders_with_quotes(tmp_path: Path, monkeypatch) 
         assert not run_lock_is_free(settings)
         check_pseudonym_key(settings)
         with WarehouseResource().connect() as conn:
-            summaries = [ingest_source(conn, settings, source) for source in ("childfocus", "igvm", "takedown", "survey")]
+            sources = ("childfocus", "igvm", "takedown", "survey")
+            summaries = [ingest_source(conn, settings, source) for source in sources]
     assert all(not s.rejected for s in summaries)
     assert sum(s.rows_loaded for s in summaries) > 0
 

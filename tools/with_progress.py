@@ -47,7 +47,8 @@ def main(argv: list[str]) -> int:
     done.set()
     ticker.join()
     listed = f", {packages} packages changed" if packages else ""
-    print(f"  done in {time.monotonic() - started:.0f} s{listed}" if code == 0 else f"  FAILED (exit {code})", flush=True)
+    seconds = time.monotonic() - started
+    print(f"  done in {seconds:.0f} s{listed}" if code == 0 else f"  FAILED (exit {code})", flush=True)
     return code
 
 

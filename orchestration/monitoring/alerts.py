@@ -5,8 +5,9 @@ second message is sent, however many runs see it; a change of status (warn to er
 condition. Delivery is a Slack-compatible JSON POST to `NCII_ALERT_WEBHOOK_URL`, retried with
 backoff by urllib3, all within one wall-clock deadline for the whole batch (a server that
 trickles its answer byte by byte would defeat the per-read timeouts of requests); an alert that
-still could not be delivered stays `pending` in the table and is sent by the next run. After one alert fails every retry, the rest of the batch waits for
-the next run instead of hammering a dead webhook. Delivery problems are logged, never raised:
+still could not be delivered stays `pending` in the table and is sent by the next run. After one
+alert fails every retry, the rest of the batch waits for the next run instead of hammering a dead
+webhook. Delivery problems are logged, never raised:
 a dead webhook must not fail the pipeline. Without a webhook, alerts go to the log and the table.
 """
 

@@ -18,7 +18,8 @@ _HEADER = "written by `ncii demo`; the files it wrote:"
 
 def check_demo_folders(settings: Settings) -> None:
     """Raise `SettingsError` unless both folders are new, empty, or the demo's own."""
-    for folder, variable in ((settings.landing_dir, "NCII_LANDING_DIR"), (settings.warehouse_dir, "NCII_WAREHOUSE_DIR")):
+    folders = ((settings.landing_dir, "NCII_LANDING_DIR"), (settings.warehouse_dir, "NCII_WAREHOUSE_DIR"))
+    for folder, variable in folders:
         if folder.exists() and not folder.is_dir():
             raise SettingsError(f"ncii demo: {folder} is not a folder; set {variable} to a new or empty folder")
         if not folder.is_dir():
