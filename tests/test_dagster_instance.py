@@ -103,3 +103,22 @@ def test_runs_log_to_the_console_at_info() -> None:
 
     console = defs.resolve_job_def(MAIN_JOB_NAME).loggers["console"]
     assert console.apply_config_mapping({}).value["config"]["log_level"] == "INFO"
+
+
+def test_ncii_dev_runs_dagster_on_the_warehouse_instance_on_localhost(env, monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    """`make dev` = `ncii dev`: DAGSTER_HOME is the warehouse's (no `.tmp_dagster_home_*`), the UI on 127.0.0.1."""
+    from orchestration import cli
+
+    started: list[tuple[str, list[str], dict]] = []
+    monkeypatch.setattr(os, "execve", lambda path, args, environ: started.append((path, args, environ)))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["dev"]) == 0
+    (path, args, environ), = started
+    assert Path(path).name == "dagster" and args[1] == "dev"
+    assert args[args.index("-h") + 1] == "127.0.0.1"
+    assert environ["DAGSTER_HOME"] == str(env.warehouse_dir / "dagster")
+    assert (env.warehouse_dir / "dagster" / "dagster.yaml").is_file()
+    assert environ["NCII_WAREHOUSE_DIR"] == str(env.warehouse_dir)
+    makefile = (Path(cli.__file__).resolve().parent.parent / "Makefile").read_text()
+    assert "dev: env\n\t$(VENV)/bin/ncii dev" in makefile
