@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from orchestration.settings import Settings, SettingsError, create_demo_key
 def cmd_demo(args: argparse.Namespace) -> int:
     """Make a realistic sample landing folder, then run everything once on it."""
     from orchestration.reporting.progress import watched
-    from orchestration.sample_data.demo_guard import check_demo_folders, mark_demo_folders
+    from orchestration.sample_data.demo_guard import check_demo_folders, land_new_files, mark_demo_folders
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
@@ -26,10 +27,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     key_file = create_demo_key(settings.warehouse_dir)
     settings = Settings.from_env()
     print(f"Writing sample exports to {settings.landing_dir} (demo key: {key_file}) ...", flush=True)
-    with watched("writing sample exports"):
-        generate_helpline_landing(settings.landing_dir, seed=args.seed)
-        generate_survey_landing(settings.landing_dir)
-    mark_demo_folders(settings, [path.name for path in settings.landing_dir.iterdir()])
+    with watched("writing sample exports"), tempfile.TemporaryDirectory(prefix="ncii-demo-") as generated:
+        generate_helpline_landing(Path(generated), seed=args.seed)
+        generate_survey_landing(Path(generated))
+        land_new_files(settings, Path(generated))
     return cmd_run(args)
 
 

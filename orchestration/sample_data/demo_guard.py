@@ -8,6 +8,7 @@ landing folder is noticed too.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from orchestration.settings import Settings, SettingsError
@@ -47,6 +48,21 @@ def mark_demo_folders(settings: Settings, landing_files: list[str]) -> None:
         marker = folder / DEMO_MARKER
         listed = _listed(marker) if marker.is_file() else set()
         marker.write_text("\n".join([_HEADER, *sorted(listed | set(names))]) + "\n")
+
+
+def land_new_files(settings: Settings, generated: Path) -> list[str]:
+    """Move the generated exports into the (claimed) landing folder, except those it already holds.
+
+    A landed file is never edited (the contract), and a rerun of the demo must not replace one: the
+    SPSS writer stamps each file with its creation time, so a regenerated wave would be a changed file.
+    The names are listed in the marker before they land.
+    """
+    landing = settings.landing_dir
+    new = sorted(p.name for p in generated.iterdir() if p.is_file() and not (landing / p.name).exists())
+    mark_demo_folders(settings, new)
+    for name in new:
+        shutil.move(generated / name, landing / name)
+    return new
 
 
 def _listed(marker: Path) -> set[str]:
