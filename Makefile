@@ -10,14 +10,17 @@ export UV_LINK_MODE := copy
 .PHONY: env demo run test test-all bench report dev lock duckdb11
 
 $(UV):
+	@echo "Installing uv (the package installer) into $(BOOT) ..."
 	$(PYTHON) -m venv $(BOOT)
 	$(BOOT)/bin/pip install --quiet "uv==0.13.9"
 
 # --compile-bytecode: this machine sets PYTHONDONTWRITEBYTECODE, so without it every process (ncii run, the
 # dbt subprocess, each test) compiles Dagster, dbt and GX from source again: about 6 s each.
+# tools/with_progress.py says what is going on while uv works silently, and leaves out uv's package list.
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
-	touch $@
+	@$(BOOT)/bin/python tools/with_progress.py "Installing the locked dependencies (uv.lock) into $(VENV) and \
+	compiling them once" $(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	@touch $@
 
 env: $(VENV)/.synced
 
@@ -48,8 +51,9 @@ test-all: env duckdb11
 bench: env
 	$(VENV)/bin/python -m benchmarks.run
 
+# The UI and the daemon on this warehouse's own Dagster instance ($NCII_WAREHOUSE_DIR/dagster), on 127.0.0.1.
 dev: env
-	$(VENV)/bin/dagster dev
+	$(VENV)/bin/ncii dev
 
 lock: | $(UV)
 	$(UV) lock --python $(PYTHON)

@@ -8,30 +8,79 @@ click. Headless `ncii run` does not need them: it alerts on failure itself.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from orchestration.ingestion.landing import classify
 from orchestration.ingestion.ledger import file_sha256
+from orchestration.locking import run_lock_is_free
 from orchestration.monitoring.failures import alert_failed_run
 from orchestration.runner import describe_failure
 from orchestration.settings import Settings
 
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
              dg.DagsterRunStatus.STARTED]
+# A run takes the warehouse's lock within seconds of starting; one started longer ago without it is orphaned.
+ORPHAN_GRACE_SECONDS = 60
 
 
-def scan_landing(landing_dir: Path, cursor: dict) -> tuple[list[str], dict]:
+class WarehouseBusy(Exception):
+    """The warehouse file is open for writing by another process: look again at the next tick."""
+
+
+def loaded_checksums(settings: Settings) -> set[str]:
+    """Checksums of the files the warehouse already loaded (its load ledger), whoever started the run.
+
+    A new DAGSTER_HOME, or files loaded by `ncii run`, leave the sensor's cursor without them;
+    without this the sensor would start a run, and a publication, for files that load nothing.
+    """
+    if not settings.warehouse_db.exists():
+        return set()
+    try:
+        conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    except duckdb.Error as exc:  # a run holds the file
+        raise WarehouseBusy(str(exc).splitlines()[0]) from None
+    try:
+        return {row[0] for row in conn.execute("SELECT file_sha256 FROM raw.load_ledger").fetchall()}
+    except duckdb.CatalogException:  # no load yet
+        return set()
+    finally:
+        conn.close()
+
+
+def fail_orphaned_runs(instance: dg.DagsterInstance, records: list, settings: Settings) -> list[str]:
+    """Mark failed the started runs whose process is gone, so the sensor does not wait for them forever.
+
+    A run killed with -9 (or its machine restarted) stays STARTED in Dagster's storage. Every live run
+    holds the warehouse's run lock (`ncii run` and the daemon's runs alike), so a run started more than
+    `ORPHAN_GRACE_SECONDS` ago while the lock is free has no process left. Dagster's run monitoring
+    (dagster.yaml) is the second line: it fails runs past their maximum runtime.
+    """
+    now = time.time()
+    candidates = [r for r in records if r.dagster_run.status == dg.DagsterRunStatus.STARTED
+                  and now - (r.start_time or r.create_timestamp.timestamp()) > ORPHAN_GRACE_SECONDS]
+    if not candidates or not run_lock_is_free(settings):
+        return []
+    for record in candidates:
+        instance.report_run_failed(record.dagster_run, "the run's process is gone (killed or crashed): "
+                                   f"it no longer holds the run lock of {settings.warehouse_dir}")
+    return [r.dagster_run.run_id for r in candidates]
+
+
+def scan_landing(landing_dir: Path, cursor: dict, loaded: set[str] = frozenset()) -> tuple[list[str], dict]:
     """Export files not seen before, and the cursor that remembers them.
 
     The cursor maps a file name to (size, mtime, sha256). A file whose size and mtime are
     unchanged is not read again; one that changed, or is new, is hashed, and content already
-    seen under any name (the same file landing twice) does not count as new. Ingestion would
-    skip it anyway (the ledger), but the sensor should not start a run for nothing.
+    seen under any name (the same file landing twice), or already in the warehouse's load
+    ledger (`loaded`), does not count as new. Ingestion would skip it anyway (the ledger), but
+    the sensor should not start a run for nothing.
     """
     files: dict[str, list] = dict(cursor.get("files", {}))
-    known_content = {entry[2] for entry in files.values()}
+    known_content = {entry[2] for entry in files.values()} | set(loaded)
     new: list[str] = []
     if not landing_dir.is_dir():
         return new, {"files": files}
@@ -56,11 +105,20 @@ def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition) ->
     @dg.sensor(job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
                description="Starts the main job when a new export file lands (one it has not seen before).")
     def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-        running = context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=IN_FLIGHT), limit=1)
-        if running:  # DuckDB takes one writer: let the current run finish; its files stay new for the next tick
-            return dg.SkipReason("a run of the main job is in progress")
         settings = Settings.from_env()
-        new, cursor = scan_landing(settings.landing_dir, json.loads(context.cursor) if context.cursor else {})
+        running = context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=IN_FLIGHT))
+        orphaned = fail_orphaned_runs(context.instance, running, settings)
+        if len(running) > len(orphaned):  # DuckDB takes one writer: let the current run finish; its files stay new
+            return dg.SkipReason("a run of the main job is in progress")
+        for run_id in orphaned:
+            context.log.warning(f"run {run_id} was marked failed: its process is gone")
+        previous = json.loads(context.cursor) if context.cursor else {}
+        new, cursor = scan_landing(settings.landing_dir, previous)
+        if new:
+            try:
+                new, cursor = scan_landing(settings.landing_dir, previous, loaded_checksums(settings))
+            except WarehouseBusy:
+                return dg.SkipReason("the warehouse is busy (a run outside this Dagster instance?)")
         if not new:
             return dg.SensorResult(skip_reason=dg.SkipReason("no new export files"), cursor=json.dumps(cursor))
         return dg.SensorResult(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,34 +17,62 @@ from orchestration.settings import Settings, SettingsError, create_demo_key
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Make a realistic sample landing folder, then run everything once on it."""
+    from orchestration.reporting.progress import watched
+    from orchestration.sample_data.demo_guard import check_demo_folders, land_new_files, mark_demo_folders
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
     settings = Settings.from_env()
+    check_demo_folders(settings)  # never into real exports or a real warehouse
+    mark_demo_folders(settings, [])
     key_file = create_demo_key(settings.warehouse_dir)
     settings = Settings.from_env()
     print(f"Writing sample exports to {settings.landing_dir} (demo key: {key_file}) ...", flush=True)
-    settings.landing_dir.mkdir(parents=True, exist_ok=True)
-    generate_helpline_landing(settings.landing_dir, seed=args.seed)
-    generate_survey_landing(settings.landing_dir)
+    with watched("writing sample exports"), tempfile.TemporaryDirectory(prefix="ncii-demo-") as generated:
+        generate_helpline_landing(Path(generated), seed=args.seed)
+        generate_survey_landing(Path(generated))
+        land_new_files(settings, Path(generated))
     return cmd_run(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the whole pipeline once on the configured landing folder; exit 0 only when published."""
-    from orchestration.reporting.summary import run_summary
-    from orchestration.runner import run_main_job
+    from orchestration.key_fingerprint import check_pseudonym_key
+    from orchestration.reporting.progress import watched
 
     settings = Settings.from_env()
-    _alerts_to_file(settings)
+    check_pseudonym_key(settings, record=False)  # a wrong key is refused at once, before Dagster loads
     print(f"Running the pipeline on {settings.landing_dir} ...", flush=True)
-    outcome = run_main_job(settings, progress=True)
+    with watched("loading Dagster"):  # the imports alone take seconds
+        from orchestration.reporting.summary import run_summary
+        from orchestration.runner import run_main_job
+
+        _alerts_to_file(settings)
+        outcome = run_main_job(settings, progress=True)
     if not outcome.success:
         detail = f" (dbt log: {outcome.log_path})" if outcome.log_path else ""
         print(f"ncii: not published: {outcome.reason}{detail}", file=sys.stderr)
         return 1
     print(run_summary(settings))
     return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """The Dagster UI and daemon (sensors, schedule, run monitoring) on this warehouse's own instance."""
+    import os
+
+    from orchestration.dagster_home import prepare_dagster_home
+    from orchestration.key_fingerprint import check_pseudonym_key
+
+    settings = Settings.from_env()
+    check_pseudonym_key(settings)
+    home = prepare_dagster_home(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    env = {**os.environ, **settings.environment(), "DAGSTER_HOME": str(home)}
+    print(f"Starting Dagster on http://{args.host}:{args.port} (instance: {home}) ...", flush=True)
+    os.execve(dagster, [str(dagster), "dev", "-m", "orchestration.definitions", "-h", args.host,
+                        "-p", str(args.port), "--log-level", "info"], env)
+    return 0  # not reached: the process is now Dagster's
 
 
 def _alerts_to_file(settings: Settings) -> None:
@@ -141,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     run = sub.add_parser("run", help="run the whole pipeline once on NCII_LANDING_DIR")
     run.set_defaults(func=cmd_run)
+    dev = sub.add_parser("dev", help="the Dagster UI and daemon on this warehouse (http://127.0.0.1:3000)")
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(func=cmd_dev)
     report = sub.add_parser("report", help="rebuild the HTML report from the published marts")
     report.set_defaults(func=cmd_report)
     query = sub.add_parser("query", help="run one SELECT against the published tables (read-only, sandboxed)")

@@ -26,4 +26,6 @@ defs = dg.Definitions(
     sensors=sensors,
     schedules=schedules,
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
+    # Runs the daemon starts print to `ncii dev`'s console: INFO, not Dagster's default DEBUG (hundreds of lines).
+    loggers={"console": dg.colored_console_logger.configured({"log_level": "INFO"})},
 )

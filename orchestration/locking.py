@@ -50,3 +50,24 @@ def run_lock(settings: Settings) -> Iterator[None]:
                 del _held[path]
                 fcntl.flock(handle, fcntl.LOCK_UN)
                 handle.close()
+
+
+def run_lock_is_free(settings: Settings) -> bool:
+    """Whether no process holds the warehouse's run lock: a run recorded as started whose lock is free
+    has lost its process (kill -9, a crash), because the kernel drops an flock with its process.
+
+    The probe takes the lock for an instant; call it only when no run should be starting.
+    """
+    path = settings.warehouse_dir / ".run.lock"
+    if not path.exists():
+        return True
+    with _guard:
+        if _held.get(str(path)):
+            return False
+    with open(path, "a") as handle:  # "a": never truncate another process's lock file
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return True

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
+from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
 from orchestration.settings import DUCKDB_MEMORY_LIMIT, Settings
 
@@ -28,8 +29,11 @@ class WarehouseResource(dg.ConfigurableResource):
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
         """Hold the warehouse's run lock while a run uses it, however the run was started
         (the daemon's runs included); `ncii run` already holds it, and the lock is re-entrant."""
-        with run_lock(self.settings()), super().yield_for_execution(context) as resource:
-            yield resource
+        settings = self.settings()
+        with run_lock(settings):
+            check_pseudonym_key(settings)  # daemon-started runs too: never a second pseudonym per case
+            with super().yield_for_execution(context) as resource:
+                yield resource
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.dagster_home import dagster_home
+from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
 from orchestration.monitoring.failures import alert_failed_run
+from orchestration.reporting import progress as progress_lines
 from orchestration.settings import Settings
 
 
@@ -37,16 +40,22 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
 
 
 class _ProgressHandler(logging.Handler):
-    """Prints step completions and failures; everything else stays in Dagster's event log."""
+    """Prints step completions, failures and each model dbt builds; everything else stays in Dagster's event log."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        beat = progress_lines.active()
+        if beat is None:
+            return
         message = record.getMessage()
-        for marker, word in (("Finished execution of step", "done"), ("Execution of step", "FAILED")):
-            if marker in message:
-                step = message.split('"')[1] if '"' in message else "?"
-                seconds = message.rsplit(" in ", 1)[-1].rstrip(".") if word == "done" else ""
-                print(f"  {word:<6} {step} {seconds}", file=sys.stderr, flush=True)
-                return
+        step = message.split('"')[1] if message.count('"') >= 2 else "?"
+        if "Started execution of step" in message:
+            beat.doing(step)
+        elif "Finished execution of step" in message:
+            beat.say(f"  done   {step} {message.rsplit(' in ', 1)[-1].rstrip('.')}")
+        elif "Execution of step" in message:
+            beat.say(f"  FAILED {step}")
+        elif "warehouse_dbt_models - ASSET_MATERIALIZATION - Materialized value " in message:
+            beat.say(f"  dbt    {message.rsplit('Materialized value ', 1)[-1].rstrip('.')}")
 
 
 def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
@@ -54,10 +63,20 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
     settings.require_key()
     if not settings.landing_dir.is_dir():
         raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
-    from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
+    if not progress:
+        return _run(settings, progress)
+    with progress_lines.watched("starting the run"):
+        return _run(settings, progress)
 
+
+def _run(settings: Settings, progress: bool) -> RunOutcome:
     with run_lock(settings), settings_environment(settings):
-        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+        check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
+        if beat := progress_lines.active():
+            beat.doing("loading the pipeline (Dagster, the dbt project)")
+        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
+
+        instance = _instance(settings)
         job = defs.resolve_job_def(MAIN_JOB_NAME)
         run_config = {}
         if progress:  # people get one line per step instead of Dagster's debug console
@@ -65,12 +84,25 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
             run_config = {"loggers": {"progress": {}}}
         with _engine_output(settings, enabled=progress) as log_path:
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+        if beat := progress_lines.active():
+            beat.doing("finishing the run")
         timings = step_seconds(instance, result.run_id)
         if result.success:
             return RunOutcome(True, result.run_id, step_seconds=timings, log_path=log_path)
         step, reason = describe_failure(result.get_step_failure_events())
         alert_failed_run(settings, result.run_id, step, reason)  # headless runs have no run-failure sensor
     return RunOutcome(False, result.run_id, reason, timings, log_path)
+
+
+def _instance(settings: Settings) -> dg.DagsterInstance:
+    """DAGSTER_HOME when set; else the warehouse's own instance once `ncii dev` made one (so the UI shows
+    this run and the landing sensor waits for it); else a throw-away one."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    home = dagster_home(settings)
+    if (home / "dagster.yaml").exists():
+        return dg.DagsterInstance.from_config(str(home))
+    return dg.DagsterInstance.ephemeral()
 
 
 @contextmanager
@@ -121,7 +153,10 @@ def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
         error = event.step_failure_data.error
         while error is not None and error.cause is not None and _is_wrapper(error.message):
             error = error.cause
-        message = (error.message if error else "unknown error").strip().splitlines()[0]
+        lines = (error.message if error else "unknown error").strip().splitlines()
+        message = lines[0]
+        if message.endswith(":") and len(lines) > 1:  # "1 blocking asset check failed ...:" names it on the next line
+            message = f"{message} {lines[1].strip()}"
         return event.step_key, f"step {event.step_key} failed: {message}"
     return None, "run failed before any step ran"
 

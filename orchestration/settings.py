@@ -12,11 +12,18 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = REPO_ROOT / "seeds"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
-DEFAULT_LANDING_DIR = Path("data/landing")
-DEFAULT_WAREHOUSE_DIR = Path("data/warehouse")
+# In the repository, not the current folder: `make demo` fills these and `ncii` finds them from any folder.
+DEFAULT_LANDING_DIR = REPO_ROOT / "data" / "landing"
+DEFAULT_WAREHOUSE_DIR = REPO_ROOT / "data" / "warehouse"
 DEFAULT_SUPPRESSION_K = 5
 DEFAULT_DRIFT_BASELINE_MONTHS = 6
 DEFAULT_FRESHNESS_DAYS = 35  # monthly exports, plus a few days' grace
+# Upper bounds: beyond them a value is a typo, not a policy (k = 100 already suppresses nearly every cell; five
+# years of baseline outlast any recording change; a year without an export is no longer "fresh").
+MAX_SUPPRESSION_K = 100
+MAX_DRIFT_BASELINE_MONTHS = 60
+MAX_FRESHNESS_DAYS = 366
+MIN_KEY_LENGTH = 32  # characters; the contract refuses shorter pseudonym keys
 KEY_FILE_NAME = ".pseudonym_key"
 # DuckDB takes 80% of the machine's memory by default and holds on to it; with a cap it spills to
 # disk instead. The pipeline's own connections use this; dbt's is set in dbt_project/profiles.yml.
@@ -51,9 +58,10 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
         warehouse_dir = Path(env.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
-        k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, minimum=2)
-        baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, minimum=3)
-        freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, minimum=1)
+        k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, 2, MAX_SUPPRESSION_K)
+        baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, 3,
+                                 MAX_DRIFT_BASELINE_MONTHS)
+        freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, 1, MAX_FRESHNESS_DAYS)
         key = env.get("NCII_PSEUDONYM_KEY")
         if not key:
             key_file = warehouse_dir / KEY_FILE_NAME
@@ -92,11 +100,17 @@ class Settings:
         return self.warehouse_dir / "dbt"
 
     def require_key(self) -> bytes:
-        """The keyed hash must be stable across runs, so a missing key is an error, never invented."""
+        """The keyed hash must be stable across runs, so a missing key is an error, never invented;
+        a short key could be guessed and every pseudonym reversed, so it is refused too."""
         if not self.pseudonym_key:
             raise SettingsError(
                 "no pseudonym key: set NCII_PSEUDONYM_KEY (a long random secret, kept out of git) "
                 "or run `ncii demo` once to create a local demo key"
+            )
+        if len(self.pseudonym_key) < MIN_KEY_LENGTH:
+            raise SettingsError(
+                f"NCII_PSEUDONYM_KEY has {len(self.pseudonym_key)} characters; use at least {MIN_KEY_LENGTH} "
+                "(for example the output of `python3 -c 'import secrets; print(secrets.token_hex(32))'`)"
             )
         return self.pseudonym_key
 
@@ -122,14 +136,15 @@ class Settings:
         }
 
 
-def _whole_number(env: dict[str, str], name: str, default: int, minimum: int) -> int:
-    raw = env.get(name) or str(default)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+def _whole_number(env: dict[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    """A whole number in [minimum, maximum], checked before any work so a typo never fails a run half-way."""
+    raw = (env.get(name) or str(default)).strip()
+    shown = raw if len(raw) <= 20 else raw[:20] + "..."
+    if not raw.isascii() or not raw.lstrip("+-").isdigit():
+        raise SettingsError(f"{name} must be a whole number from {minimum} to {maximum}, got {shown!r}")
+    value = int(raw) if len(raw) <= 20 else maximum + 1
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must be a whole number from {minimum} to {maximum}, got {shown}")
     return value
 
 

@@ -3,9 +3,11 @@
 A condition is a fingerprint (kind, source, check, subject, status). While it stays open no
 second message is sent, however many runs see it; a change of status (warn to error) is a new
 condition. Delivery is a Slack-compatible JSON POST to `NCII_ALERT_WEBHOOK_URL`, retried with
-backoff by urllib3; an alert that still could not be delivered stays `pending` in the table and
-is sent by the next run. After one alert fails every retry, the rest of the batch waits for
-the next run instead of hammering a dead webhook. Delivery problems are logged, never raised:
+backoff by urllib3, all within one wall-clock deadline for the whole batch (a server that
+trickles its answer byte by byte would defeat the per-read timeouts of requests); an alert that
+still could not be delivered stays `pending` in the table and is sent by the next run. After one
+alert fails every retry, the rest of the batch waits for the next run instead of hammering a dead
+webhook. Delivery problems are logged, never raised:
 a dead webhook must not fail the pipeline. Without a webhook, alerts go to the log and the table.
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +35,9 @@ log = logging.getLogger("ncii.alerts")
 
 DELIVERY_ATTEMPTS = 4  # first try plus three retries
 BACKOFF_SECONDS = 0.5  # urllib3 doubles it between retries
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # connect, and each read
+# Everything a run spends on the webhook, retries included: the run holds the warehouse's lock meanwhile.
+DELIVERY_DEADLINE_SECONDS = 30
 
 WHAT_TO_DO = {
     "freshness": "Ask {source} for its latest export and drop it in the landing folder; recent months are incomplete until then.",
@@ -185,9 +191,10 @@ def deliver_pending(
         conn.execute("UPDATE monitoring.alerts SET delivery_state = 'log_only' WHERE delivery_state = 'pending'")
         return DeliveryReport(0, 0, len(pending))
     delivered = 0
+    deadline = time.monotonic() + DELIVERY_DEADLINE_SECONDS
     with _session() as session:
         for alert_id, title, message, period, report in pending:
-            error = _post(session, webhook_url, slack_payload(title, message, period, report))
+            error = _post(session, webhook_url, slack_payload(title, message, period, report), deadline)
             if error is None:
                 conn.execute("UPDATE monitoring.alerts SET delivery_state = 'delivered', delivered_at = now(), "
                              "delivery_attempts = delivery_attempts + 1, last_delivery_error = NULL WHERE alert_id = ?",
@@ -230,14 +237,35 @@ def _session() -> requests.Session:
     return session
 
 
-def _post(session: requests.Session, url: str, payload: dict) -> str | None:
-    """None when the webhook took the message, else a one-line reason (without the URL's secret path)."""
-    try:
-        response = session.post(url, json=payload, timeout=TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        return f"{type(exc).__name__}: could not reach the webhook"
-    if response.status_code >= 300:
-        return f"webhook answered HTTP {response.status_code}"
+def _post(session: requests.Session, url: str, payload: dict, deadline: float) -> str | None:
+    """None when the webhook took the message, else a one-line reason (without the URL's secret path).
+
+    The request runs in a worker thread that the caller waits for until `deadline` (time.monotonic())
+    and no longer: requests' timeouts apply to each read, so a server sending one byte at a time
+    would otherwise keep the run, and its lock, forever. A call still going at the deadline is
+    abandoned (a daemon thread holding no lock, gone when the process ends).
+    """
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return f"no time left within the {DELIVERY_DEADLINE_SECONDS} s delivery deadline"
+    outcome: list[int | str] = []
+
+    def call() -> None:
+        try:
+            with session.post(url, json=payload, timeout=min(TIMEOUT_SECONDS, remaining)) as response:
+                outcome.append(response.status_code)
+        except requests.RequestException as exc:
+            outcome.append(f"{type(exc).__name__}: could not reach the webhook")
+
+    worker = threading.Thread(target=call, name="ncii-alert-webhook", daemon=True)
+    worker.start()
+    worker.join(remaining)
+    if not outcome:
+        return f"the webhook gave no complete answer within the {DELIVERY_DEADLINE_SECONDS} s delivery deadline"
+    if isinstance(outcome[0], str):
+        return outcome[0]
+    if outcome[0] >= 300:
+        return f"webhook answered HTTP {outcome[0]}"
     return None
 
 

@@ -16,10 +16,12 @@ reusing it is never less correct than a full parse.
 import fcntl
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -109,7 +111,41 @@ def warehouse_dbt_models(
     """`dbt build`: seeds, models and their dbt tests, in dependency order, into warehouse.duckdb."""
     settings = warehouse.settings()
     os.environ.update(settings.dbt_env())  # the dbt subprocess inherits this environment
-    yield from dbt.cli(["build"], context=context, target_path=prepare_target_dir(settings)).stream()
+    target = prepare_target_dir(settings)
+    started = time.time()
+    invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():  # dagster-dbt's own error names no model or test
+        raise DbtBuildFailed(describe_dbt_failure(target / "run_results.json", started))
+
+
+class DbtBuildFailed(Exception):
+    """`dbt build` failed; the message names what failed (a model, a test, a seed) and never a data value."""
+
+
+FAILED_STATUSES = ("error", "fail", "runtime error")
+
+
+def describe_dbt_failure(run_results: Path, started: float, shown: int = 3) -> str:
+    """One line naming the failed nodes of this build, from dbt's run_results.json.
+
+    Only names and failing-row counts: a dbt error message can quote a value of the data.
+    A results file older than the build is the previous build's: dbt then failed before running any node.
+    """
+    if not run_results.exists() or run_results.stat().st_mtime < started:
+        return "dbt build failed before running any model (a project or parse error): see the dbt log"
+    results = json.loads(run_results.read_text()).get("results", [])
+    failed = [r for r in results if r.get("status") in FAILED_STATUSES]
+    if not failed:
+        return "dbt build failed: see the dbt log"
+    names = []
+    for result in failed[:shown]:
+        kind, _, name = result["unique_id"].split(".", 2)
+        name = name.split(".")[-2] if kind == "test" and name.count(".") else name.split(".")[-1]
+        rows = f", {result['failures']} failing rows" if kind == "test" and result.get("failures") else ""
+        names.append(f"{kind} {name} ({result['status']}{rows})")
+    more = f" and {len(failed) - shown} more" if len(failed) > shown else ""
+    return f"dbt build failed: {'; '.join(names)}{more}; see the dbt log"
 
 
 class WarehouseDbtCliResource(DbtCliResource):
