@@ -1,4 +1,4 @@
-"""`ncii`: the command analysts and operators run (demo, run, query, export)."""
+"""`ncii`: the command analysts and operators run (demo, run, query, export, unmapped)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unmapped(args: argparse.Namespace) -> int:
+    """List the values the taxonomy does not know, read from the landing files now; writes nothing."""
+    from orchestration.ingestion.unmapped import find_unmapped, format_unmapped
+
+    print(format_unmapped(find_unmapped(Settings.from_env())))
+    return 0
+
+
 def pd_display():
     import pandas as pd
 
@@ -118,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="csv")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: ./<mart>.<format>)")
     export.set_defaults(func=cmd_export)
+    unmapped = sub.add_parser("unmapped", help="list the landing values the taxonomy does not know (writes nothing)")
+    unmapped.set_defaults(func=cmd_unmapped)
     return parser
 
 

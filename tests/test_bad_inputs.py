@@ -234,7 +234,7 @@ def test_an_unknown_survey_code_is_quarantined(ingest) -> None:
 
     survey_csv(ingest.landing, bad_gender)
     _, conn = ingest("survey")
-    assert quarantine(conn) == [(1, "Q2", "unknown answer code in Q2")]
+    assert quarantine(conn) == [(1, "Q2", f"unknown answer code in Q2: {describe('9', TEST_KEY.encode())}")]
 
 
 def test_a_rejected_file_fails_the_run_in_one_line_and_keeps_the_publication(tmp_path: Path) -> None:
