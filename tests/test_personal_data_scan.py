@@ -29,6 +29,7 @@ from orchestration.sample_data.survey import make_wave, write_qualtrics_csv
 from tests.conftest import TEST_KEY
 
 K = 5
+MAIL_DOMAIN = "mailbox.example"  # every planted e-mail address, and nothing else, is at this domain
 PLANTED_ROWS = K + 2  # rows holding each planted value: enough that a count of it would be published
 NCII = Path(sys.executable).with_name("ncii")
 EXPORT = date(2026, 11, 1)
@@ -48,8 +49,8 @@ class Planter:
     def __call__(self) -> str:
         i = len(self.values)
         first, last = FIRST[i % len(FIRST)], LAST[(i * 5) % len(LAST)]
-        value = [f"{first} {last}", f"+32 47{i % 10} {13 + i:02d} {57 + i:02d} {91 - i:02d}",
-                 f"{first.lower()}.{last.lower()}{i}@mailbox.example"][i % 3]
+        value = [f"{first} {last}", f"+32 47{i % 10} {i // 100:02d} {i % 100:02d} {i * 7 % 100:02d}",
+                 f"{first.lower()}.{last.lower()}{i}@{MAIL_DOMAIN}"][i % 3]
         self.values.append(value)
         return value
 
@@ -180,14 +181,29 @@ def write_landing(path: Path) -> Landing:
     return Landing(path, plant.values, unknown)
 
 
-def needles(values: list[str]) -> set[str]:
-    """What a leak of each value looks like: the value lower-cased, and a phone's digits without spaces."""
-    found = set()
-    for value in values:
-        found.add(value.lower())
-        if re.fullmatch(r"[+\d ]+", value):
-            found.add(value.replace(" ", ""))
-    return found
+class Scanner:
+    """Finds any planted value in a text, case-insensitively; a phone also as its digits without spaces.
+
+    Thousands of values are planted, so the text is not searched once per value: patterns that match every
+    value of a kind (the planted names, phones shaped like theirs, the planted e-mail domain) find the
+    candidates, and a phone candidate counts when it is one of the planted phones.
+    """
+
+    def __init__(self, values: list[str]) -> None:
+        phones = [v for v in values if v.startswith("+32")]
+        self.spaced = {p.lower() for p in phones}
+        self.digits = {re.sub(r"\D", "", p) for p in phones}
+        names = {v.lower() for v in values if v not in phones and "@" not in v}
+        self.names = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+        assert len(self.spaced) + len(names) + sum("@" in v for v in values) == len(set(values))
+
+    def find(self, text: str) -> list[str]:
+        text = text.lower()
+        found = [m.group() for m in re.finditer(r"\+32 47\d \d\d \d\d \d\d", text) if m.group() in self.spaced]
+        found += [m.group(1) for m in re.finditer(r"(?=(3247\d{7}))", text) if m.group(1) in self.digits]
+        found += [text[max(0, m.start() - 30):m.end()] for m in re.finditer(re.escape(MAIL_DOMAIN), text)]
+        found += [m.group() for m in self.names.finditer(text)]
+        return found
 
 
 def _duckdb_texts(path: Path) -> list[tuple[str, str]]:
@@ -231,8 +247,8 @@ def everything_written(*folders: Path) -> list[tuple[str, str]]:
 
 
 def leaks(texts: list[tuple[str, str]], values: list[str]) -> list[str]:
-    wanted = needles(values)
-    return [f"{place}: {needle!r}" for place, text in texts for needle in wanted if needle in text.lower()]
+    scanner = Scanner(values)
+    return [f"{place}: {hit!r}" for place, text in texts for hit in scanner.find(text)[:3]]
 
 
 @pytest.fixture(scope="module")
@@ -282,8 +298,10 @@ def test_the_scan_would_see_a_leak(scanned_run) -> None:
     """Guard against a scan that cannot fail: a planted value in a table cell, a file or the output is found."""
     landing, root, _, run, _ = scanned_run
     phone = next(v for v in landing.planted if v.startswith("+32"))
-    texts = [("table", "x|" + phone.replace(" ", "") + "|y"), ("log", "unknown code " + landing.planted[0].upper())]
-    assert len(leaks(texts, landing.planted)) == 2
+    email = next(v for v in landing.planted if "@" in v)
+    texts = [("table", "x|" + phone.replace(" ", "") + "|y"), ("log", "unknown code " + landing.planted[0].upper()),
+             ("payload", f'"text": "{phone}"'), ("event", email.upper())]
+    assert len(leaks(texts, landing.planted)) == 4
 
 
 def test_ncii_unmapped_shows_the_operator_each_value_with_its_descriptor_and_writes_nothing(scanned_run) -> None:
@@ -304,6 +322,8 @@ def test_ncii_unmapped_shows_the_operator_each_value_with_its_descriptor_and_wri
         line = next((l for l in lines if l.startswith(source) and f" {field} " in l and l.endswith(shown)), None)
         assert line is not None, (source, field, shown)
         descriptor = describe(shown, TEST_KEY.encode())
-        assert descriptor in line and f" {PLANTED_ROWS} " in line and "2026-11-01" in line or source == "survey"
+        rows, first, last = line[len(source):].split(descriptor)[1].split()[:3]
+        assert int(rows) >= PLANTED_ROWS and (first, last) == (("2024", "2024") if source == "survey" else
+                                                                 ("2026-11-01", "2026-11-01")), line
         if field not in ("Platformen",):  # a Child Focus case mentioning two unknown names shows one of them
             assert descriptor in held, (source, field)
