@@ -8,6 +8,8 @@ this table depend on the seed too, and a changed seed rebuilds them (dbt_project
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from orchestration.ingestion.raw_schema import ensure_raw_schema
@@ -23,13 +25,13 @@ def alias_keys_sql() -> str:
             "FROM read_csv($seed, header = true, all_varchar = true) WHERE trim(coalesce(alias, '')) <> ''")
 
 
-def write_platform_alias_keys(conn: duckdb.DuckDBPyConnection, key: bytes) -> int:
-    """Replace raw.platform_alias_keys with the current seed's aliases; returns how many."""
+def write_platform_alias_keys(conn: duckdb.DuckDBPyConnection, key: bytes, seed: Path = ALIAS_SEED) -> int:
+    """Replace raw.platform_alias_keys with the aliases of the seed; returns how many."""
     ensure_raw_schema(conn)
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute("DELETE FROM raw.platform_alias_keys")
-        conn.execute(f"INSERT INTO raw.platform_alias_keys {alias_keys_sql()}", {"seed": str(ALIAS_SEED), **sql_params(key)})
+        conn.execute(f"INSERT INTO raw.platform_alias_keys {alias_keys_sql()}", {"seed": str(seed), **sql_params(key)})
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
