@@ -96,7 +96,7 @@ def cmd_unmapped(args: argparse.Namespace) -> int:
     """List the values the taxonomy does not know, read from the landing files now; writes nothing."""
     from orchestration.ingestion.unmapped import find_unmapped, format_unmapped
 
-    print(format_unmapped(find_unmapped(Settings.from_env())))
+    print(format_unmapped(*find_unmapped(Settings.from_env())))
     return 0
 
 

@@ -104,12 +104,13 @@ def _survey_values(landed: LandedFile, out: list[tuple]) -> None:
         out.extend(("survey", question, question, "answer", value, export) for value in text[bad])
 
 
-def find_unmapped(settings: Settings) -> list[Unmapped]:
-    """Every unknown value of every landing file, most frequent first."""
+def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
+    """Every unknown value of every landing file, most frequent first; and the files that could not be read."""
     key = settings.require_key()
     conn = duckdb.connect(":memory:")
     try:
         values: list[tuple] = []
+        unreadable: list[str] = []
         for source in SOURCES:
             for landed in discover(settings.landing_dir, source):
                 try:
@@ -119,10 +120,10 @@ def find_unmapped(settings: Settings) -> list[Unmapped]:
                         _igvm_values(conn, landed, values)
                     else:
                         _survey_values(landed, values)
-                except Exception:  # noqa: BLE001 (a file ingestion rejects has no values to list)
-                    continue
+                except Exception:  # noqa: BLE001 (named, never quoted: a parser's message may hold a value)
+                    unreadable.append(landed.name)
         if not values:
-            return []
+            return [], unreadable
         codes = [(source, field, code) for source in ("childfocus", "igvm", "takedown")
                  for field, listed in _code_lists(source).items() for code in listed]
         conn.register("landing_values", pd.DataFrame(values, columns=["source", "field", "label", "kind", "value", "export"]))
@@ -151,15 +152,16 @@ def find_unmapped(settings: Settings) -> list[Unmapped]:
                 FROM unknown GROUP BY ALL ORDER BY count(*) DESC, source, label, value""",
             {"seed": str(ALIAS_SEED), **sql_params(key)},
         ).fetchall()
-        return [Unmapped(*row) for row in rows]
+        return [Unmapped(*row) for row in rows], unreadable
     finally:
         conn.close()
 
 
-def format_unmapped(found: list[Unmapped], width: int = 60) -> str:
+def format_unmapped(found: list[Unmapped], unreadable: list[str], width: int = 60) -> str:
     """A plain table for the terminal; a value is shown on one line (line breaks escaped), cut at `width`."""
+    notes = [f"Not read (ingestion rejects it too): {name}" for name in unreadable]
     if not found:
-        return "Every code and platform name in the landing files is in the taxonomy seeds."
+        return "\n".join(["Every code and platform name in the landing files is in the taxonomy seeds.", *notes])
     lines = [f"{'source':<11} {'field':<22} {'descriptor (as alerts show it)':<48} {'rows':>7}  "
              f"{'first':<10}  {'last':<10}  value"]
     for u in found:
@@ -169,4 +171,4 @@ def format_unmapped(found: list[Unmapped], width: int = 60) -> str:
                      f"{u.first_export:<10}  {u.last_export:<10}  {shown}")
     lines.append("Add a platform name to seeds/platform_aliases.csv or a code to seeds/code_map.csv and run again; "
                  "have personal data typed into a field corrected in the source system.")
-    return "\n".join(lines)
+    return "\n".join(lines + notes)
