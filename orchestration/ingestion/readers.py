@@ -94,6 +94,26 @@ def _unknown_code(expression: str, field: str, label: str) -> str:
     )
 
 
+def _describe_platforms(conn: duckdb.DuckDBPyConnection, names: str, stored: str, key: bytes, one: bool = False) -> None:
+    """Replace the platform text `typed_platforms` of staged_rows by its descriptors (`platform_list_sql` of the
+    names SQL `names` makes of it; `one`: the first name only, as a struct), so the name never reaches the raw
+    table. Computed once per distinct text: a hash costs as much as a pseudonym, and exports repeat a few
+    thousand texts, so hashing every row's names instead would cost far more than the whole read."""
+    described = platform_list_sql(names) + ("[1]" if one else "")
+    conn.execute(
+        f"""CREATE TEMP TABLE described AS SELECT typed_platforms, {described} AS {stored}
+            FROM (SELECT DISTINCT typed_platforms FROM staged_rows WHERE typed_platforms IS NOT NULL)""",
+        sql_params(key),
+    )
+    nothing = "NULL" if one else "[]"
+    conn.execute(
+        f"""CREATE OR REPLACE TEMP TABLE staged_rows AS
+            SELECT s.* EXCLUDE (typed_platforms), coalesce(d.{stored}, {nothing}) AS {stored}
+            FROM staged_rows s LEFT JOIN described d ON s.typed_platforms = d.typed_platforms"""
+    )
+    conn.execute("DROP TABLE described")
+
+
 def _age_rules(expression: str, label: str) -> str:
     value = f"trim(coalesce({expression}, ''))"
     parsed = f"TRY_CAST(regexp_extract({value}, '{AGE_PATTERN}', 1) AS INTEGER)"
@@ -245,12 +265,12 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
         {_age_value('age')} AS leeftijd_slachtoffer,
         nullif(trim(geslacht_slachtoffer), '') AS geslacht_slachtoffer, nullif(trim(provincie), '') AS provincie,
         nullif(trim(taal), '') AS taal, nullif(trim(type_feiten), '') AS type_feiten,
-        nullif(trim(ai_gegenereerd), '') AS ai_gegenereerd,
-        {platform_list_sql("regexp_split_to_array(platformen, '[,/;]')")} AS platform_names,
+        nullif(trim(ai_gegenereerd), '') AS ai_gegenereerd, platformen AS typed_platforms,
         nullif(trim(relatie_dader), '') AS relatie_dader"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(";", CHILDFOCUS_COLUMNS), checked, row_columns,
                            {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"), csv=True)
+    _describe_platforms(conn, "regexp_split_to_array(typed_platforms, '[,/;]')", "platform_names", key)
     return ReadResult(rows_read)
 
 
@@ -288,12 +308,13 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
     row_columns = f"""
         trim(request_id) AS request_id,
         CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql('case_ref')} END AS case_key,
-        {platform_list_sql('[platform]')}[1] AS platform_name, nullif(trim(content_type), '') AS content_type,
+        platform AS typed_platforms, nullif(trim(content_type), '') AS content_type,
         {ts('submitted_at')} AS submitted_at, {ts('acknowledged_at')} AS acknowledged_at,
         {ts('resolved_at')} AS resolved_at, nullif(trim(outcome), '') AS outcome"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(",", TAKEDOWN_COLUMNS), checked, row_columns,
                            {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","), csv=True)
+    _describe_platforms(conn, "[typed_platforms]", "platform_name", key, one=True)
     return ReadResult(rows_read)
 
 
@@ -358,10 +379,11 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         nullif(trim(channel), '') AS channel, {_age_value('age')} AS victim_age,
         nullif(trim(victim_gender), '') AS victim_gender, nullif(trim(victim_region), '') AS victim_region,
         nullif(trim(incident_type), '') AS incident_type, TRY_CAST(ai_generated AS BOOLEAN) AS incident_ai_generated,
-        {platform_list_sql('platforms')} AS incident_platform_names, nullif(trim(incident_offender), '') AS incident_offender,
+        platforms AS typed_platforms, nullif(trim(incident_offender), '') AS incident_offender,
         nullif(trim(status), '') AS status"""
     rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(landed.path)},
                        "unreadable JSON Lines file", csv=False)
+    _describe_platforms(conn, "typed_platforms", "incident_platform_names", key)
     return ReadResult(rows_read)
 
 
