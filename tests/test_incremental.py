@@ -84,7 +84,8 @@ def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
     """`dbt build` as the pipeline runs it: `ncii-dbt`, in the warehouse folder (all warehouses share one
     profile, so the module's project is parsed once), after the alias seed's hashes (as a run writes them)."""
     with duckdb.connect(str(settings.warehouse_db)) as conn:
-        write_platform_alias_keys(conn, settings.require_key(), project.parent / SEEDS_DIR.name / "platform_aliases.csv")
+        seed = project.parent / SEEDS_DIR.name / "platform_aliases.csv"
+        write_platform_alias_keys(conn, settings.require_key(), seed)
     target = project.parent / "target"
     return subprocess.run(
         [str(dbt_in_warehouse.EXECUTABLE), "build", "--project-dir", str(project), "--profiles-dir", str(project),

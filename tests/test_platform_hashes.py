@@ -51,8 +51,8 @@ def test_typed_names_are_stored_as_hashes_that_meet_the_seed(tmp_path) -> None:
     assert "sofie" not in cells and "vermeulen" not in cells and "snapchat" not in cells
 
 
-@pytest.mark.parametrize(("table", "column"), [("childfocus_cases", "platformen"), ("igvm_reports", "incident_platforms"),
-                                               ("takedown_requests", "platform")])
+@pytest.mark.parametrize(("table", "column"), [("childfocus_cases", "platformen"),
+                                               ("igvm_reports", "incident_platforms"), ("takedown_requests", "platform")])
 def test_a_warehouse_holding_names_as_typed_is_refused(tmp_path, table: str, column: str) -> None:
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as conn:
         conn.execute("CREATE SCHEMA raw")

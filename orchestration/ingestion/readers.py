@@ -94,7 +94,8 @@ def _unknown_code(expression: str, field: str, label: str) -> str:
     )
 
 
-def _describe_platforms(conn: duckdb.DuckDBPyConnection, names: str, stored: str, key: bytes, one: bool = False) -> None:
+def _describe_platforms(conn: duckdb.DuckDBPyConnection, names: str, stored: str, key: bytes,
+                        one: bool = False) -> None:
     """Replace the platform text `typed_platforms` of staged_rows by its descriptors (`platform_list_sql` of the
     names SQL `names` makes of it; `one`: the first name only, as a struct), so the name never reaches the raw
     table. Computed once per distinct text: a hash costs as much as a pseudonym, and exports repeat a few

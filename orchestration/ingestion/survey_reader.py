@@ -86,7 +86,8 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
         values = _codes(frame[question])
         unreadable = frame[question].str.strip().ne("") & values.isna()
         bad = unreadable | (values.notna() & ~values.isin(VALID_CODES[question]))
-        named = frame[question].str.strip()[bad].map(lambda code: f"unknown answer code in {question}: {describe(code, key)}")
+        named = frame[question].str.strip()[bad].map(
+            lambda code: f"unknown answer code in {question}: {describe(code, key)}")
         flag(bad, question, named.reindex(frame.index))
         rows[question.lower()] = values.astype("Int16")
     weight = pd.to_numeric(frame["weight"].str.strip().replace("", np.nan), errors="coerce")

@@ -126,7 +126,8 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
             return [], unreadable
         codes = [(source, field, code) for source in ("childfocus", "igvm", "takedown")
                  for field, listed in _code_lists(source).items() for code in listed]
-        conn.register("landing_values", pd.DataFrame(values, columns=["source", "field", "label", "kind", "value", "export"]))
+        columns = ["source", "field", "label", "kind", "value", "export"]
+        conn.register("landing_values", pd.DataFrame(values, columns=columns))
         conn.register("known_codes", pd.DataFrame(codes, columns=["source", "field", "code"]))
         rows = conn.execute(
             f"""WITH aliases AS ({alias_keys_sql()}),
