@@ -1,4 +1,4 @@
-"""`ncii`: the command analysts and operators run (demo, run, report, query, export, tables, describe)."""
+"""`ncii`: the command analysts and operators run (demo, run, report, query, export, tables, describe, unmapped)."""
 
 from __future__ import annotations
 
@@ -155,6 +155,14 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unmapped(args: argparse.Namespace) -> int:
+    """List the values the taxonomy does not know, read from the landing files now; writes nothing."""
+    from orchestration.ingestion.unmapped import find_unmapped, format_unmapped
+
+    print(format_unmapped(*find_unmapped(Settings.from_env())))
+    return 0
+
+
 def pd_display():
     import pandas as pd
 
@@ -190,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     describe = sub.add_parser("describe", help="show a published table's columns and what each means")
     describe.add_argument("table", help="a published table (`ncii tables` lists them)")
     describe.set_defaults(func=cmd_describe)
+    unmapped = sub.add_parser("unmapped", help="list the landing values the taxonomy does not know (writes nothing)")
+    unmapped.set_defaults(func=cmd_unmapped)
     _add_examples(parser, sub)
     return parser
 

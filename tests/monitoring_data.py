@@ -12,6 +12,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from orchestration.privacy import describe
+from tests.conftest import TEST_KEY
+
 PLATFORMS = {"snapchat": .22, "instagram": .19, "x": .16, "tiktok": .14, "telegram": .10, "whatsapp": .10,
              "facebook": .05, "discord": .04}
 GENDERS = {"female": .78, "male": .17, "unknown": .03, "non_binary": .02}
@@ -20,6 +23,7 @@ CHANNELS = {"chat": .35, "phone": .33, "web_form": .22, "email": .10}
 CASES_PER_MONTH = 300
 AGE_MISSING = 0.06
 SOURCES = ("childfocus", "igvm", "takedown")
+BLUESKY = describe("bluesky", TEST_KEY.encode())  # the models hold a name only as its descriptor
 
 
 def month(start: date, offset: int) -> date:
@@ -57,7 +61,7 @@ def month_rows(rng: np.random.Generator, source: str, opened: date, shift: str |
     frame["is_mapped"] = True
     if shift == "unmapped_value":  # a platform the alias seed does not know, in one case in ten
         new = rng.random(n) < 0.10
-        frame.loc[new, ["platform", "platform_name", "is_mapped"]] = ["other", "bluesky", False]
+        frame.loc[new, ["platform", "platform_name", "is_mapped"]] = ["other", BLUESKY, False]
     return frame
 
 

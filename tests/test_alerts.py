@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from tests.conftest import dead_webhook_url, make_settings
-from tests.monitoring_data import build_warehouse, land_export, month
+from tests.monitoring_data import BLUESKY, build_warehouse, land_export, month
 from orchestration.monitoring import alerts as alerts_module
 from orchestration.monitoring import drift
 from orchestration.monitoring.alerts import clear_pipeline_alerts, deliver_pending, raise_drift_alerts
@@ -63,7 +63,8 @@ def test_one_message_per_condition_and_no_resend_until_it_changes(shifted_wareho
     assert {(a["source"], a["check_name"]) for a in alerts_table(db)} == {
         (src, check) for src in ("childfocus", "igvm", "takedown") for check in ("unmapped_value", "distribution_shift")}
     message = next(m for m in hook.messages if "taxonomy" in m["text"])
-    assert "bluesky" in message["text"] and "Period 2025-08" in message["text"]
+    assert BLUESKY in message["text"] and "bluesky" not in message["text"] and "Period 2025-08" in message["text"]
+    assert "ncii unmapped" in message["text"]
     assert "What to do:" in message["text"] and "Report: /reports/report.html" in message["text"]
     assert message["blocks"][0]["type"] == "header"
 
@@ -87,9 +88,9 @@ def test_a_condition_that_goes_away_is_cleared(shifted_warehouse) -> None:
     assert all(a["state"] == "open" for a in alerts_table(db))
     with duckdb.connect(str(db)) as conn:  # the name is added to the alias seed: all history re-mapped
         conn.execute("UPDATE intermediate.int_case_platforms SET platform = 'bluesky', is_mapped = true "
-                     "WHERE platform_name = 'bluesky'")
+                     "WHERE platform_name = ?", [BLUESKY])
         conn.execute("UPDATE intermediate.int_takedown_requests SET platform = 'bluesky', is_mapped = true "
-                     "WHERE platform_name = 'bluesky'")
+                     "WHERE platform_name = ?", [BLUESKY])
     drift_run(db, "run-2", period)
     states = {(a["source"], a["check_name"]): a["state"] for a in alerts_table(db)}
     assert {k: v for k, v in states.items() if k[1] == "unmapped_value"} == {

@@ -17,8 +17,12 @@ def test_asset_graph_groups_and_edges() -> None:
     graph = defs.resolve_asset_graph()
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {k for k, g in groups.items() if g == "raw"} == {
-        "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses"}
+        "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses",
+        "raw_platform_alias_keys"}
     assert {k for k, g in groups.items() if g == "marts"} == set(PUBLISHED_MARTS)
+    # the models that map platform names read the alias seed's hashes, written by the run before them
+    for model in ("int_case_platforms", "int_takedown_requests"):
+        assert dg.AssetKey("raw_platform_alias_keys") in graph.get(dg.AssetKey(model)).parent_keys
     assert groups["published_marts"] == "published"
     assert groups["source_monitoring"] == "monitoring"
     assert {"stg_childfocus__cases", "stg_igvm__reports", "stg_takedown__requests", "stg_survey__responses"} <= {

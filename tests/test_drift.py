@@ -8,7 +8,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from tests.monitoring_data import SOURCES, build_warehouse, land_export, month
+from tests.conftest import TEST_KEY
+from tests.monitoring_data import BLUESKY, SOURCES, build_warehouse, land_export, month
+from orchestration.privacy import describe
 from orchestration.monitoring import drift
 from orchestration.monitoring.checks import run_checks
 
@@ -55,7 +57,7 @@ def test_no_false_alarm_on_twenty_stable_months(tmp_path) -> None:
         ("volume", {("volume", "cases")}),
         ("missing_rate", {("missing_rate", "victim_age")}),
         # a new name counts as 'other', so one case in ten moving there also shifts the platform mix
-        ("unmapped_value", {("unmapped_value", "platform name: bluesky"), ("distribution_shift", "platform_mix")}),
+        ("unmapped_value", {("unmapped_value", f"platform name {BLUESKY}"), ("distribution_shift", "platform_mix")}),
     ],
 )
 def test_each_check_fires_on_a_shifted_month(tmp_path, shift: str, expected: set) -> None:
@@ -112,18 +114,23 @@ def test_unknown_codes_in_the_newest_export_are_named(tmp_path) -> None:
     months = [month(START, i) for i in range(8)]
     build_warehouse(db, months)
     export = month(months[-1], 1)
+    code = describe("Instagram DM", TEST_KEY.encode())
     with duckdb.connect(str(db)) as conn:
-        conn.executemany("INSERT INTO raw.quarantine VALUES (?, 'Kanaal', 'unknown code Instagram DM')",
-                         [[f"childfocus-{export:%Y%m%d}"]] * 7)
+        conn.executemany("INSERT INTO raw.quarantine VALUES (?, 'Kanaal', ?)",
+                         [[f"childfocus-{export:%Y%m%d}", f"unknown code {code}"]] * 7)
+        conn.execute("INSERT INTO raw.quarantine VALUES (?, 'Melder', 'unknown code Jan Janssens')",  # an old reason
+                     [f"childfocus-{export:%Y%m%d}"])
     hits = flagged(checks_for(db, months[-1]))
-    result = hits[("childfocus", "unmapped_value", "code Kanaal: Instagram DM")]
-    assert result.statistic == 7 and "seeds/code_map.csv" in result.detail
+    result = hits[("childfocus", "unmapped_value", f"code Kanaal {code}")]
+    assert result.statistic == 7 and "seeds/code_map.csv" in result.detail and "ncii unmapped" in result.detail
+    assert ("childfocus", "unmapped_value", "code Melder (not shown)") in hits  # a value is never shown
 
 
 def test_unmapped_names_that_may_be_personal_are_counted_never_named(tmp_path) -> None:
     db = tmp_path / "wh.duckdb"
     months = [month(START, i) for i in range(8)]
     build_warehouse(db, months)
+    omegle_name = describe("omegle", TEST_KEY.encode())
     with duckdb.connect(str(db)) as conn:
         conn.execute("""UPDATE intermediate.int_case_platforms SET platform = 'other', is_mapped = false,
             platform_name = CASE WHEN hash(case_key) % 2 = 0 THEN 'lisa.peeters@example.com' ELSE 'yubo' END
@@ -131,14 +138,14 @@ def test_unmapped_names_that_may_be_personal_are_counted_never_named(tmp_path) -
                                WHERE source = 'childfocus' AND opened_month = ? ORDER BY case_key LIMIT 4)""",
                      [months[-1]])
         conn.execute("""UPDATE intermediate.int_case_platforms SET platform = 'other', is_mapped = false,
-            platform_name = 'omegle' WHERE case_key IN (SELECT case_key FROM intermediate.int_case_platforms
-            WHERE source = 'childfocus' AND opened_month = ? ORDER BY case_key LIMIT 6)""", [months[-3]])
+            platform_name = ? WHERE case_key IN (SELECT case_key FROM intermediate.int_case_platforms
+            WHERE source = 'childfocus' AND opened_month = ? ORDER BY case_key LIMIT 6)""", [omegle_name, months[-3]])
     results = checks_for(db, months[-1])
     text = " ".join(f"{r.subject} {r.detail}" for r in results)
     assert "lisa" not in text and "example.com" not in text
     hits = flagged(results, "childfocus")
     assert ("childfocus", "unmapped_value", "platform names (rare, not shown)") in hits
-    omegle = hits[("childfocus", "unmapped_value", "platform name: omegle")]  # still flagged, two months later
+    omegle = hits[("childfocus", "unmapped_value", f"platform name {omegle_name}")]  # still flagged, two months later
     assert "typed in 0 cases of the period" in omegle.detail
 
 

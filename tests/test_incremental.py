@@ -28,6 +28,7 @@ import pytest
 
 from orchestration.ingestion.ingest import ingest_source
 from orchestration.ingestion.ledger import mark_published
+from orchestration.ingestion.platform_aliases import write_platform_alias_keys
 from orchestration.ingestion.pseudonymise import pseudonym
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
 from orchestration.transformation import dbt_in_warehouse
@@ -81,7 +82,10 @@ def build(project: Path, settings: Settings) -> dict[str, str]:
 
 def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
     """`dbt build` as the pipeline runs it: `ncii-dbt`, in the warehouse folder (all warehouses share one
-    profile, so the module's project is parsed once)."""
+    profile, so the module's project is parsed once), after the alias seed's hashes (as a run writes them)."""
+    with duckdb.connect(str(settings.warehouse_db)) as conn:
+        seed = project.parent / SEEDS_DIR.name / "platform_aliases.csv"
+        write_platform_alias_keys(conn, settings.require_key(), seed)
     target = project.parent / "target"
     return subprocess.run(
         [str(dbt_in_warehouse.EXECUTABLE), "build", "--project-dir", str(project), "--profiles-dir", str(project),

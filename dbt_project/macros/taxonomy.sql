@@ -9,6 +9,8 @@
     )[lower(trim({{ expression }}))], 'unknown')
 {%- endmacro %}
 
-{% macro platform_name(expression) -%}
-    lower(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')))
+{# How a platform name is referred to: raw tables hold each typed name only as a struct of its keyed hash
+   and shape (orchestration/privacy.py), and this is its descriptor, `#3f9a1c0b2e (6 characters: letters)`. #}
+{% macro platform_descriptor(name) -%}
+    ('#' || {{ name }}.name_hash || ' (' || {{ name }}.name_shape || ')')
 {%- endmacro %}

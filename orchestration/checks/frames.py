@@ -48,8 +48,10 @@ DERIVED = {
     "survey": {"finished_weight": "CASE WHEN finished = 1 THEN weight END"},
 }
 # GX fingerprints every batch with pandas' row hashing, which cannot hash list cells and then pickles
-# the whole frame instead (seconds per 100,000 rows): lists are handed over as text.
-LIST_COLUMNS = {"igvm": ["incident_platforms"]}
+# the whole frame instead (seconds per 100,000 rows): lists of platform names (hash and shape structs)
+# are handed over as text, their hashes joined; the one name of a takedown request as its hash.
+LIST_COLUMNS = {"childfocus": ["platform_names"], "igvm": ["incident_platform_names"]}
+STRUCT_COLUMNS = {"takedown": ["platform_name"]}
 # References (128-bit pseudonyms, or request ids as text) are only checked for presence and uniqueness,
 # so they are handed over as 64-bit hashes (NULL stays NULL): pandas has no 128-bit integer (a float
 # would merge neighbouring keys), and as text each of GX's frame copies would move every string again.
@@ -69,14 +71,16 @@ LOAD_REFERENCES = {"childfocus": "dossier_key", "igvm": "report_key", "takedown"
 
 def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) -> pd.DataFrame:
     """The rows loaded by the given loads (this run's batch), prepared for the suite in one query:
-    derived columns added, codes mapped to their canonical values (`UNMAPPED:<code>` when the code
-    map lacks them; the raw layer keeps source codes)."""
+    derived columns added, codes mapped to their canonical values (`UNMAPPED` when the code map lacks
+    them, never the code: GX keeps unexpected values in its results; the raw layer keeps source codes)."""
     source, table = RAW_SUITES[suite]
     coded = CODED.get(source, [])
-    replaced = [f"array_to_string({c}, '|') AS {c}" for c in LIST_COLUMNS.get(source, [])]
+    replaced = [f"array_to_string(list_transform({c}, lambda n: n.name_hash), '|') AS {c}"
+                for c in LIST_COLUMNS.get(source, [])]
+    replaced += [f"r.{c}.name_hash AS {c}" for c in STRUCT_COLUMNS.get(source, [])]
     replaced += [f"CASE WHEN r.{c} IS NOT NULL THEN hash(r.{c}) END AS {c}" for c in KEY_COLUMNS.get(source, [])]
     replaced += [
-        f"CASE WHEN r.{c} IS NULL THEN NULL ELSE coalesce(m{i}.canonical, 'UNMAPPED:' || lower(trim(r.{c}))) END AS {c}"
+        f"CASE WHEN r.{c} IS NULL THEN NULL ELSE coalesce(m{i}.canonical, 'UNMAPPED') END AS {c}"
         for i, c in enumerate(coded)
     ]
     joins = "".join(

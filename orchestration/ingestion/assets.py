@@ -4,6 +4,7 @@
 import dagster as dg
 
 from orchestration.ingestion.ingest import ingest_source
+from orchestration.ingestion.platform_aliases import write_platform_alias_keys
 from orchestration.resources import WarehouseResource
 
 RAW_ASSET_SOURCES = {
@@ -45,4 +46,16 @@ def _raw_asset(asset_name: str, source: str) -> dg.AssetsDefinition:
     return _load
 
 
-INGESTION_ASSETS = [_raw_asset(name, source) for name, source in RAW_ASSET_SOURCES.items()]
+@dg.asset(
+    name="raw_platform_alias_keys",
+    group_name="raw",
+    description="The platform alias seed as keyed hashes, rebuilt every run: raw tables hold platform names only "
+    "as hashes, and the models map them through this table.",
+)
+def raw_platform_alias_keys(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        aliases = write_platform_alias_keys(conn, warehouse.settings().require_key())
+    return dg.MaterializeResult(metadata={"aliases": aliases})
+
+
+INGESTION_ASSETS = [*(_raw_asset(name, source) for name, source in RAW_ASSET_SOURCES.items()), raw_platform_alias_keys]

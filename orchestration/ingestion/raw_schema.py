@@ -9,7 +9,10 @@ every raw table:
   a case keeps its key across exports.
 * Values are typed (timestamps as TIMESTAMPTZ, ages as INTEGER) but codes keep the source
   vocabulary (`V`, `Telefoon 116000`, `deepfake_nude`, ...): mapping to canonical values is
-  the dbt models' job, through the seeds.
+  the dbt models' job, through the seeds. Only codes the code map lists get here.
+* No free text: a platform name is kept only as its descriptor (keyed hash and shape, see
+  `orchestration/privacy.py`); `platform_alias_keys` maps the hashes of the alias seed's names
+  to their platform, rebuilt from the seed by every run, so the models map names by hash.
 * Every row carries its lineage: `load_id` (the ledger entry), `source_file`,
   `export_date` (the date in the file name) and `row_number` (1-based data row in the file).
 * A file is loaded whole or not at all (one transaction), so the ledger always reconciles:
@@ -21,6 +24,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.ingestion.pseudonymise import pseudonym_from_hex_sql
+from orchestration.privacy import PLATFORM_NAME_TYPE
 
 RAW_SCHEMA = "raw"
 
@@ -58,6 +62,11 @@ DDL: dict[str, str] = {
             reason         VARCHAR NOT NULL,     -- never contains personal data or free text
             quarantined_at TIMESTAMPTZ NOT NULL
         )""",
+    "platform_alias_keys": """
+        CREATE TABLE IF NOT EXISTS raw.platform_alias_keys (
+            name_hash VARCHAR PRIMARY KEY,  -- descriptor hash of an alias of seeds/platform_aliases.csv
+            platform  VARCHAR NOT NULL
+        )""",
     "childfocus_cases": f"""
         CREATE TABLE IF NOT EXISTS raw.childfocus_cases (
             {LINEAGE_COLUMNS}
@@ -72,7 +81,7 @@ DDL: dict[str, str] = {
             taal                 VARCHAR,
             type_feiten          VARCHAR,
             ai_gegenereerd       VARCHAR,
-            platformen           VARCHAR,             -- free text as typed, several names per field
+            platform_names       {PLATFORM_NAME_TYPE}[],  -- one descriptor per name typed (never the name)
             relatie_dader        VARCHAR
         )""",
     "igvm_reports": f"""
@@ -86,7 +95,7 @@ DDL: dict[str, str] = {
             victim_region         VARCHAR,
             incident_type         VARCHAR,
             incident_ai_generated BOOLEAN,
-            incident_platforms    VARCHAR[],          -- free-text names as listed
+            incident_platform_names {PLATFORM_NAME_TYPE}[],  -- one descriptor per name listed (never the name)
             incident_offender     VARCHAR,
             status                VARCHAR
         )""",
@@ -95,7 +104,7 @@ DDL: dict[str, str] = {
             {LINEAGE_COLUMNS}
             request_id      VARCHAR NOT NULL,
             case_key        UHUGEINT,                 -- pseudonym of case_ref (a Dossiernummer or a report_id)
-            platform        VARCHAR,                  -- free text
+            platform_name   {PLATFORM_NAME_TYPE},  -- descriptor of the name typed (never the name); NULL when empty
             content_type    VARCHAR,
             submitted_at    TIMESTAMPTZ NOT NULL,
             acknowledged_at TIMESTAMPTZ,
@@ -127,6 +136,7 @@ PSEUDONYM_COLUMNS = {"childfocus_cases": "dossier_key", "igvm_reports": "report_
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and its tables if they are missing, and bring older tables up to date (idempotent)."""
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    _refuse_free_text_columns(conn)
     for ddl in DDL.values():
         conn.execute(ddl)
     _migrate_hex_pseudonyms(conn)
@@ -145,4 +155,26 @@ def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
     for table, column in set(text_columns) & set(PSEUDONYM_COLUMNS.items()):
         conn.execute(
             f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
+        )
+
+
+# Columns of warehouses built before platform names were stored as descriptors: they hold the names as typed.
+FREE_TEXT_COLUMNS = {("childfocus_cases", "platformen"), ("igvm_reports", "incident_platforms"),
+                     ("takedown_requests", "platform")}
+
+
+class OutdatedWarehouse(RuntimeError):
+    """The raw tables hold free text from an older version: the warehouse must be rebuilt, not migrated."""
+
+
+def _refuse_free_text_columns(conn: duckdb.DuckDBPyConnection) -> None:
+    """An older warehouse kept platform names as typed. Dropping the columns in place would leave the old
+    bytes in the file's free blocks, so it is rebuilt from the landing files instead (README, Upgrading)."""
+    found = conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?", [RAW_SCHEMA]
+    ).fetchall()
+    if FREE_TEXT_COLUMNS & set(found):
+        raise OutdatedWarehouse(
+            "warehouse.duckdb was built by an older version that kept platform names as typed; rebuild it: "
+            "move NCII_WAREHOUSE_DIR aside and run `ncii run` again (README, Upgrading)"
         )

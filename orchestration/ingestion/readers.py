@@ -11,7 +11,9 @@ dates, dates after the export date (one day of grace), a close before the openin
 that are not a whole number of years within 0..99 (`14 jaar` is 14), codes not in
 `seeds/code_map.csv` (compared case-insensitively after trimming; empty is allowed and
 means unknown), and platform text over 1,000 characters. Free-text platform names are not
-validated here: unknown names become `other` in the models and raise a drift alert.
+validated here: each is normalised and stored only as its descriptor (`orchestration/privacy.py`),
+never as typed; the models map it to the taxonomy by hash, and unknown names become `other` and raise an
+alert. A reason never quotes a value: an unknown code is named by its descriptor.
 
 Local `dd/mm/yyyy HH:MM` times are Europe/Brussels: a time in the spring-forward gap is
 moved forward one hour, an ambiguous autumn time is taken as the later (winter-time) instant.
@@ -29,6 +31,7 @@ from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
 from orchestration.ingestion.pseudonymise import hmac_pads, pseudonym_sql
 from orchestration.ingestion.textfiles import check_header, detect_encoding, read_header, utf8_view
+from orchestration.privacy import describe_sql, platform_list_sql, sql_params
 from orchestration.settings import SEEDS_DIR
 
 MAX_LINE_BYTES = 1 << 27  # a 50 MB free-text summary must not stop a load
@@ -82,12 +85,34 @@ def _code_lists(source: str) -> dict[str, list[str]]:
 
 
 def _unknown_code(expression: str, field: str, label: str) -> str:
-    """CASE branch: a non-empty code that the code map does not list for this field."""
+    """CASE branch: a non-empty code that the code map does not list for this field, named by its descriptor
+    (the value itself may be personal data typed into the wrong field)."""
     value = f"trim(coalesce({expression}, ''))"
     return (
         f"WHEN {value} <> '' AND NOT list_contains($codes_{field}, lower({value})) "
-        f"THEN ['{label}', 'unknown code ' || left({value}, 40)]"
+        f"THEN ['{label}', 'unknown code ' || {describe_sql(value)}]"
     )
+
+
+def _describe_platforms(conn: duckdb.DuckDBPyConnection, names: str, stored: str, key: bytes,
+                        one: bool = False) -> None:
+    """Replace the platform text `typed_platforms` of staged_rows by its descriptors (`platform_list_sql` of the
+    names SQL `names` makes of it; `one`: the first name only, as a struct), so the name never reaches the raw
+    table. Computed once per distinct text: a hash costs as much as a pseudonym, and exports repeat a few
+    thousand texts, so hashing every row's names instead would cost far more than the whole read."""
+    described = platform_list_sql(names) + ("[1]" if one else "")
+    conn.execute(
+        f"""CREATE TEMP TABLE described AS SELECT typed_platforms, {described} AS {stored}
+            FROM (SELECT DISTINCT typed_platforms FROM staged_rows WHERE typed_platforms IS NOT NULL)""",
+        sql_params(key),
+    )
+    nothing = "NULL" if one else "[]"
+    conn.execute(
+        f"""CREATE OR REPLACE TEMP TABLE staged_rows AS
+            SELECT s.* EXCLUDE (typed_platforms), coalesce(d.{stored}, {nothing}) AS {stored}
+            FROM staged_rows s LEFT JOIN described d ON s.typed_platforms = d.typed_platforms"""
+    )
+    conn.execute("DROP TABLE described")
 
 
 def _age_rules(expression: str, label: str) -> str:
@@ -202,7 +227,7 @@ def _bind(sql: str, params: dict) -> dict:
 
 def _params(key: bytes, landed: LandedFile, source: str) -> dict:
     ipad, opad = hmac_pads(key)
-    params = {"ipad": ipad, "opad": opad, "export_date": landed.export_date}
+    params = {"ipad": ipad, "opad": opad, "export_date": landed.export_date, **sql_params(key)}
     params.update({f"codes_{field}": codes for field, codes in _code_lists(source).items()})
     return params
 
@@ -241,11 +266,12 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
         {_age_value('age')} AS leeftijd_slachtoffer,
         nullif(trim(geslacht_slachtoffer), '') AS geslacht_slachtoffer, nullif(trim(provincie), '') AS provincie,
         nullif(trim(taal), '') AS taal, nullif(trim(type_feiten), '') AS type_feiten,
-        nullif(trim(ai_gegenereerd), '') AS ai_gegenereerd, nullif(trim(platformen), '') AS platformen,
+        nullif(trim(ai_gegenereerd), '') AS ai_gegenereerd, platformen AS typed_platforms,
         nullif(trim(relatie_dader), '') AS relatie_dader"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(";", CHILDFOCUS_COLUMNS), checked, row_columns,
                            {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"), csv=True)
+    _describe_platforms(conn, "regexp_split_to_array(typed_platforms, '[,/;]')", "platform_names", key)
     return ReadResult(rows_read)
 
 
@@ -283,12 +309,13 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
     row_columns = f"""
         trim(request_id) AS request_id,
         CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql('case_ref')} END AS case_key,
-        nullif(trim(platform), '') AS platform, nullif(trim(content_type), '') AS content_type,
+        platform AS typed_platforms, nullif(trim(content_type), '') AS content_type,
         {ts('submitted_at')} AS submitted_at, {ts('acknowledged_at')} AS acknowledged_at,
         {ts('resolved_at')} AS resolved_at, nullif(trim(outcome), '') AS outcome"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(",", TAKEDOWN_COLUMNS), checked, row_columns,
                            {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","), csv=True)
+    _describe_platforms(conn, "[typed_platforms]", "platform_name", key, one=True)
     return ReadResult(rows_read)
 
 
@@ -353,10 +380,11 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         nullif(trim(channel), '') AS channel, {_age_value('age')} AS victim_age,
         nullif(trim(victim_gender), '') AS victim_gender, nullif(trim(victim_region), '') AS victim_region,
         nullif(trim(incident_type), '') AS incident_type, TRY_CAST(ai_generated AS BOOLEAN) AS incident_ai_generated,
-        platforms AS incident_platforms, nullif(trim(incident_offender), '') AS incident_offender,
+        platforms AS typed_platforms, nullif(trim(incident_offender), '') AS incident_offender,
         nullif(trim(status), '') AS status"""
     rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(landed.path)},
                        "unreadable JSON Lines file", csv=False)
+    _describe_platforms(conn, "typed_platforms", "incident_platform_names", key)
     return ReadResult(rows_read)
 
 

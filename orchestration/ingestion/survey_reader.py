@@ -4,7 +4,8 @@ Both give the same respondent rows: numeric answer codes (the .sav's value label
 but the codes are kept, so both formats load identically), `Finished`, and the weight.
 Unfinished responses are loaded with their flag and left out by the models.
 A finished response whose weight is missing, zero or negative, or with an answer code the
-questionnaire does not have, goes to quarantine. A file without the weight column, without
+questionnaire does not have, goes to quarantine (the code named only by its descriptor, see
+`orchestration/privacy.py`: a respondent may type anything into a field). A file without the weight column, without
 the question columns, or with no rows is rejected.
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
 from orchestration.ingestion.readers import ReadResult
+from orchestration.privacy import describe
 
 QUESTIONS = ["Q1", "Q2", "Q3", "Q10", "Q11", "Q12", "Q13", *[f"Q15_{i}" for i in range(1, 10)],
              *[f"Q16_{i}" for i in range(1, 6)], "Q17"]
@@ -73,9 +75,9 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
     problems = pd.Series([None] * len(frame), dtype=object)
     fields = pd.Series([None] * len(frame), dtype=object)
 
-    def flag(mask: pd.Series, field: str, reason: str) -> None:
+    def flag(mask: pd.Series, field: str, reason: str | pd.Series) -> None:
         new = mask & problems.isna()
-        problems[new] = reason
+        problems[new] = reason[new] if isinstance(reason, pd.Series) else reason
         fields[new] = field
 
     flag(rows["response_id"] == "", "ResponseId", "missing ResponseId")
@@ -83,7 +85,10 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
     for question in QUESTIONS:
         values = _codes(frame[question])
         unreadable = frame[question].str.strip().ne("") & values.isna()
-        flag(unreadable | (values.notna() & ~values.isin(VALID_CODES[question])), question, f"unknown answer code in {question}")
+        bad = unreadable | (values.notna() & ~values.isin(VALID_CODES[question]))
+        named = frame[question].str.strip()[bad].map(
+            lambda code: f"unknown answer code in {question}: {describe(code, key)}")
+        flag(bad, question, named.reindex(frame.index))
         rows[question.lower()] = values.astype("Int16")
     weight = pd.to_numeric(frame["weight"].str.strip().replace("", np.nan), errors="coerce")
     flag((rows["finished"] == 1) & ~(weight > 0), "weight", "weight missing, zero or negative")

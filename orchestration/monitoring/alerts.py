@@ -46,8 +46,10 @@ WHAT_TO_DO = {
                           "(a renamed platform, a new form field) before quoting this month's shares.",
     "missing_rate": "Ask the {source} export owner whether the field was renamed or stopped being filled; "
                     "figures split by this field undercount until it is fixed.",
-    "unmapped_value": "Add the name to seeds/platform_aliases.csv (or the code to seeds/code_map.csv) and run again; "
-                      "until then it counts as 'other' (a code: its rows stay in quarantine).",
+    "unmapped_value": "Run `ncii unmapped` to see the values behind these hashes (it reads the landing files and "
+                      "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
+                      "and run again; until then it counts as 'other' (a code: its rows stay in quarantine). "
+                      "A value that is personal data: have it corrected in the source system.",
     "publication_blocked": "Open the validation report, fix or remove the export that failed, and run again. "
                            "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "

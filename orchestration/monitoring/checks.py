@@ -9,7 +9,6 @@ case that appears in every cumulative export is counted once, as in the marts.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -17,9 +16,9 @@ import duckdb
 import pandas as pd
 
 from orchestration.monitoring import drift
+from orchestration.privacy import DESCRIPTOR
 
 MIN_BASELINE_MONTHS = 3  # fewer months of history: shares and volumes have nothing to stand on
-CONTACT_LIKE = re.compile(r"@|\d{6,}|https?://|www\.", re.IGNORECASE)  # never echo something that may be contact data
 
 
 @dataclass(frozen=True)
@@ -213,14 +212,15 @@ def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Wi
 
 
 def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
-    """Platform names the alias seed does not know, named and counted.
+    """Platform names the alias seed does not know, each named by its descriptor and counted.
 
     A name stays flagged while it was typed anywhere in the baseline months or the period, so
     a rare name does not clear and re-alert month after month; adding it to the alias seed
-    clears it at once (the models re-map all history). A name is shown only when it was typed
-    in at least k cases over the whole history and does not look like contact data (free text
-    typed by a helpline worker can hold a person's handle); rarer names are counted together.
-    Counts below k are written as such, as in the marts.
+    clears it at once (the models re-map all history). The models hold a name only as its
+    descriptor (keyed hash, length, shape: a name typed by a helpline worker can be a person's),
+    and only a descriptor is ever shown; `ncii unmapped` shows the operator the name behind it.
+    A name is listed on its own when it was typed in at least k cases over the whole history;
+    rarer names are counted together. Counts below k are written as such, as in the marts.
     """
     relation, key = spec.unmapped
     frame = conn.execute(
@@ -239,13 +239,14 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     def count(n: int) -> str:
         return f"{n}" if n == 0 or n >= k else f"fewer than {k}"
 
-    shown = (frame["in_history"] >= k) & ~frame["platform_name"].str.contains(CONTACT_LIKE)
+    # only a descriptor is ever shown (anything else would be a value as typed)
+    shown = (frame["in_history"] >= k) & frame["platform_name"].map(lambda text: bool(DESCRIPTOR.fullmatch(text)))
     results = [
-        CheckResult(spec.source, "unmapped_value", f"platform name: {row.platform_name[:40]}", window.period, months,
+        CheckResult(spec.source, "unmapped_value", f"platform name {row.platform_name}", window.period, months,
                     float(row.in_period) if row.in_period >= k else None, 0.0, drift.WARN,
-                    f"'{row.platform_name[:40]}' typed in {count(row.in_period)} {spec.unit} of the period and "
+                    f"name {row.platform_name} typed in {count(row.in_period)} {spec.unit} of the period and "
                     f"{count(row.in_window)} since the baseline began ({row.in_history} in all); counted as 'other' "
-                    "until it is added to seeds/platform_aliases.csv")
+                    "until it is added to seeds/platform_aliases.csv (`ncii unmapped` shows the name)")
         for row in frame[shown].itertuples()
     ]
     rare = frame[~shown]
@@ -253,14 +254,15 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
         results.append(CheckResult(
             spec.source, "unmapped_value", "platform names (rare, not shown)", window.period, months, None, 0.0,
             drift.WARN,
-            f"{len(rare)} unknown platform names, each typed in fewer than {k} {spec.unit} or looking like "
-            "contact data, so not shown; review them in the source system",
+            f"{len(rare)} unknown platform names, each typed in fewer than {k} {spec.unit}, not listed; "
+            "`ncii unmapped` lists every unknown name with its hash",
         ))
     return results
 
 
 def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: date, period: date) -> list[CheckResult]:
-    """Codes (channel, gender, ...) the code map does not know, from the quarantine of the newest export."""
+    """Codes (channel, gender, ...) the code map does not know, from the quarantine of the newest export,
+    each named by the descriptor its quarantine reason holds (never the code: it may be personal data)."""
     rows = conn.execute(
         "SELECT q.field, substr(q.reason, length('unknown code ') + 1) AS code, count(*) FROM raw.quarantine q "
         "JOIN raw.load_ledger l USING (load_id) WHERE l.source = ? AND l.export_date = ? "
@@ -268,11 +270,18 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: da
         [spec.source, newest],
     ).fetchall()
     return [
-        CheckResult(spec.source, "unmapped_value", f"code {fieldname}: {code}", period, 0, float(n), 0.0, drift.WARN,
-                    f"{n} rows of the {newest:%Y-%m-%d} export have {fieldname} '{code}', which seeds/code_map.csv "
-                    "does not list; they are quarantined until the code is added")
+        CheckResult(spec.source, "unmapped_value", f"code {fieldname} {_descriptor(code)}", period, 0, float(n), 0.0,
+                    drift.WARN,
+                    f"{n} rows of the {newest:%Y-%m-%d} export have a {fieldname} value {_descriptor(code)}, which "
+                    "seeds/code_map.csv does not list (`ncii unmapped` shows the value); they are quarantined "
+                    "until the code is added")
         for fieldname, code, n in rows
     ]
+
+
+def _descriptor(text: str) -> str:
+    """The descriptor a quarantine reason names; anything else (a reason written by an older version) is not shown."""
+    return text if DESCRIPTOR.fullmatch(text) else "(not shown)"
 
 
 def results_frame(results: list[CheckResult]) -> pd.DataFrame:

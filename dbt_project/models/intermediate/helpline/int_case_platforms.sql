@@ -1,6 +1,8 @@
--- One row per case and canonical platform it mentions. Names are matched to the alias seed after
--- lower-casing, trimming and collapsing white space; an unknown name counts as `other`, a case
--- naming no platform as `unknown`. `IG, Insta` is one platform, counted once.
+-- One row per case and canonical platform it mentions. Ingestion normalised each name (lower case, white
+-- space collapsed) and kept only its keyed hash and shape; names are matched to the alias seed by that hash
+-- (raw.platform_alias_keys, the seed hashed the same way by every run). An unknown name counts as `other`,
+-- a case naming no platform as `unknown`. `IG, Insta` is one platform, counted once.
+-- depends_on: {{ ref('platform_aliases') }} (the hashes come from this seed: a changed seed rebuilds the table)
 -- Each case's names are grouped by platform inside its own list (list functions and one alias MAP
 -- built per query), so no aggregate or join on the case key is needed: about half the time of
 -- unnest + group by + join back at ten million cases.
@@ -16,15 +18,13 @@ with cases as (
 ),
 
 aliases as (
-    select map_from_entries(list((alias, platform))) as platform_of from {{ ref('platform_aliases') }}
+    select map_from_entries(list((name_hash, platform))) as platform_of from {{ source('raw', 'platform_alias_keys') }}
 ),
 
 named as (
-    -- the case's distinct non-empty names, sorted (the first is the smallest)
+    -- the case's distinct names (hash and shape), sorted (the first is the smallest)
     select cases.*, aliases.platform_of,
-           list_sort(list_distinct(list_filter(
-               list_transform(platform_names, lambda n: {{ platform_name('n') }}), lambda n: n <> ''
-           ))) as names
+           list_sort(list_distinct(platform_names)) as names
     from cases cross join aliases
 ),
 
@@ -32,13 +32,15 @@ per_case as (
     -- one entry per canonical platform the names map to, with the names that map to it
     select named.* exclude (platform_names, names, platform_of),
            list_transform(
-               list_distinct(list_transform(names, lambda n: coalesce(platform_of[n], 'other'))),
+               list_distinct(list_transform(names, lambda n: coalesce(platform_of[n.name_hash], 'other'))),
                lambda p: {
                    'platform': p,
-                   'names': list_filter(names, lambda n: coalesce(platform_of[n], 'other') = p),
+                   'names': list_transform(
+                       list_filter(names, lambda n: coalesce(platform_of[n.name_hash], 'other') = p),
+                       lambda n: {{ platform_descriptor('n') }}),
                    'is_mapped': list_bool_and(list_transform(
-                       list_filter(names, lambda n: coalesce(platform_of[n], 'other') = p),
-                       lambda n: platform_of[n] is not null))
+                       list_filter(names, lambda n: coalesce(platform_of[n.name_hash], 'other') = p),
+                       lambda n: platform_of[n.name_hash] is not null))
                }
            ) as platforms
     from named

@@ -3,6 +3,8 @@
 -- Incremental (macros/incremental.sql): a run redoes the requests that appear in a load newer than the
 -- newest `loaded_at` held here, and the requests whose case int_cases changed since the newest
 -- `case_loaded_at` held here (so a request moves under its case once the case arrives).
+-- The platform name is held only as its hash and shape: it maps through raw.platform_alias_keys (the alias
+-- seed hashed the same way by every run). depends_on: {{ ref('platform_aliases') }} (a changed seed rebuilds)
 {{ config(unique_key='request_id') }}
 
 with loads as (
@@ -32,17 +34,16 @@ latest as (
 ),
 
 outcomes as (
-    select latest.*, {{ canonical('takedown', 'outcome', 'outcome_code') }} as outcome,
-           {{ platform_name('platform_text') }} as platform_name
+    select latest.*, {{ canonical('takedown', 'outcome', 'outcome_code') }} as outcome
     from latest
 )
 
 select
     outcomes.request_id,
     outcomes.case_key,
-    case when outcomes.platform_name = '' then 'unknown' else coalesce(aliases.platform, 'other') end as platform,
-    outcomes.platform_name,
-    outcomes.platform_name = '' or aliases.platform is not null as is_mapped,
+    case when outcomes.platform_name is null then 'unknown' else coalesce(aliases.platform, 'other') end as platform,
+    coalesce({{ platform_descriptor('outcomes.platform_name') }}, '') as platform_name,
+    outcomes.platform_name is null or aliases.platform is not null as is_mapped,
     {{ canonical('takedown', 'content_type', 'content_type_code') }} as content_type,
     outcomes.submitted_at,
     date_trunc('month', outcomes.submitted_at_local)::date as submitted_month,
@@ -60,5 +61,5 @@ select
     {{ built_at() }} as built_at
 from outcomes
 join loads using (load_id)
-left join {{ ref('platform_aliases') }} as aliases on aliases.alias = outcomes.platform_name
+left join {{ source('raw', 'platform_alias_keys') }} as aliases on aliases.name_hash = outcomes.platform_name.name_hash
 left join {{ ref('int_cases') }} as cases using (case_key)

@@ -1,5 +1,5 @@
 -- Child Focus case rows: English names, Europe/Brussels local times. Codes stay as exported.
--- case_key is the 128-bit pseudonym (UHUGEINT) ingestion wrote.
+-- case_key is the 128-bit pseudonym (UHUGEINT) ingestion wrote; platform names are descriptors (hash, shape).
 select
     load_id,
     source_file,
@@ -16,6 +16,6 @@ select
     taal as language_code,
     type_feiten as incident_type_code,
     ai_gegenereerd as ai_generated_code,
-    regexp_split_to_array(coalesce(platformen, ''), '[,/;]') as platform_names,
+    coalesce(platform_names, []) as platform_names,  -- normalised names as hash and shape, never as typed
     relatie_dader as offender_code
 from {{ source('raw', 'childfocus_cases') }}

@@ -13,7 +13,7 @@ select
     victim_region as region_code,
     incident_type as incident_type_code,
     incident_ai_generated as ai_generated,
-    coalesce(incident_platforms, []::varchar[]) as platform_names,
+    coalesce(incident_platform_names, []) as platform_names,  -- hash and shape of each name, never as typed
     incident_offender as offender_code,
     status as status_code
 from {{ source('raw', 'igvm_reports') }}

@@ -7,7 +7,7 @@ select
     row_number,
     request_id,
     case_key,
-    coalesce(platform, '') as platform_text,
+    platform_name,  -- hash and shape of the normalised name (never as typed); NULL when empty
     content_type as content_type_code,
     submitted_at,
     timezone('Europe/Brussels', submitted_at) as submitted_at_local,
