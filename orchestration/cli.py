@@ -15,6 +15,7 @@ from orchestration.settings import Settings, SettingsError, create_demo_key
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Make a realistic sample landing folder, then run everything once on it."""
+    from orchestration.sample_data.dsa import generate_demo_dsa
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
@@ -25,6 +26,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     generate_helpline_landing(settings.landing_dir, seed=args.seed)
     generate_survey_landing(settings.landing_dir)
+    generate_demo_dsa(settings.landing_dir, seed=args.seed)
     return cmd_run(args)
 
 

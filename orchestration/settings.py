@@ -28,7 +28,11 @@ PUBLISHED_MARTS = (
     "victim_demographics_quarterly",
     "survey_prevalence",
     "platform_exposure_vs_reports",
+    # dsa: the platforms' own statements of reasons (orchestration/ingestion/dsa/)
+    "platform_statements_monthly",
+    "platform_responsiveness",
 )
+DSA_ENGINES = ("duckdb", "spark")
 # Published next to the marts so analysts can query and chart them (published name -> warehouse table).
 PUBLISHED_MONITORING = {"monitoring_checks": "monitoring.checks", "alerts": "monitoring.alerts"}
 
@@ -46,6 +50,8 @@ class Settings:
     suppression_k: int
     drift_baseline_months: int = DEFAULT_DRIFT_BASELINE_MONTHS
     freshness_days: int = DEFAULT_FRESHNESS_DAYS
+    dsa_engine: str = "duckdb"  # NCII_DSA_ENGINE: duckdb | spark
+    spark_master: str | None = None  # NCII_SPARK_MASTER: local[*] when unset; spark://, yarn, k8s:// or sc://
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -54,6 +60,9 @@ class Settings:
         k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, minimum=2)
         baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, minimum=3)
         freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, minimum=1)
+        dsa_engine = (env.get("NCII_DSA_ENGINE") or "duckdb").strip().lower()
+        if dsa_engine not in DSA_ENGINES:
+            raise SettingsError(f"NCII_DSA_ENGINE must be one of {', '.join(DSA_ENGINES)}, got {dsa_engine!r}")
         key = env.get("NCII_PSEUDONYM_KEY")
         if not key:
             key_file = warehouse_dir / KEY_FILE_NAME
@@ -66,6 +75,8 @@ class Settings:
             suppression_k=k,
             drift_baseline_months=baseline,
             freshness_days=freshness_days,
+            dsa_engine=dsa_engine,
+            spark_master=env.get("NCII_SPARK_MASTER") or None,
         )
 
     # --- files of the warehouse directory -------------------------------------------
@@ -112,6 +123,9 @@ class Settings:
         }
         if self.alert_webhook_url:
             values["NCII_ALERT_WEBHOOK_URL"] = self.alert_webhook_url
+        values["NCII_DSA_ENGINE"] = self.dsa_engine
+        if self.spark_master:
+            values["NCII_SPARK_MASTER"] = self.spark_master
         return values
 
     def dbt_env(self) -> dict[str, str]:

@@ -17,7 +17,8 @@ def test_asset_graph_groups_and_edges() -> None:
     graph = defs.resolve_asset_graph()
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {k for k, g in groups.items() if g == "raw"} == {
-        "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses"}
+        "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses",
+        "raw_dsa_daily_counts", "raw_dsa_daily_durations", "raw_dsa_loads"}
     assert {k for k, g in groups.items() if g == "marts"} == set(PUBLISHED_MARTS)
     assert groups["published_marts"] == "published"
     assert groups["source_monitoring"] == "monitoring"
