@@ -52,6 +52,7 @@ class Settings:
     freshness_days: int = DEFAULT_FRESHNESS_DAYS
     dsa_engine: str = "duckdb"  # NCII_DSA_ENGINE: duckdb | spark
     spark_master: str | None = None  # NCII_SPARK_MASTER: local[*] when unset; spark://, yarn, k8s:// or sc://
+    dsa_scratch_dir: Path | None = None  # NCII_DSA_SCRATCH_DIR: where a dump's parts are extracted, one at a time
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -77,6 +78,7 @@ class Settings:
             freshness_days=freshness_days,
             dsa_engine=dsa_engine,
             spark_master=env.get("NCII_SPARK_MASTER") or None,
+            dsa_scratch_dir=Path(env["NCII_DSA_SCRATCH_DIR"]).absolute() if env.get("NCII_DSA_SCRATCH_DIR") else None,
         )
 
     # --- files of the warehouse directory -------------------------------------------
@@ -126,6 +128,8 @@ class Settings:
         values["NCII_DSA_ENGINE"] = self.dsa_engine
         if self.spark_master:
             values["NCII_SPARK_MASTER"] = self.spark_master
+        if self.dsa_scratch_dir:
+            values["NCII_DSA_SCRATCH_DIR"] = str(self.dsa_scratch_dir)
         return values
 
     def dbt_env(self) -> dict[str, str]:

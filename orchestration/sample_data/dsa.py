@@ -146,11 +146,12 @@ def _malformed(rng: random.Random, columns: tuple[str, ...], values: dict[str, s
 
 
 def generate_dsa_landing(landing: Path, days: list[date], statements: int, seed: int = 0,
-                         malformed: int = 3) -> list[Path]:
+                         malformed: int = 3, parts: int = 2, files_per_part: int = 2) -> list[Path]:
     """Several consecutive days of dumps, each repeating some uuids of the day before."""
     paths, previous = [], []
     for day in days:
-        path, previous = write_dsa_day(landing, day, statements, seed, repeat_uuids=previous, malformed=malformed)
+        path, previous = write_dsa_day(landing, day, statements, seed, parts=parts, files_per_part=files_per_part,
+                                       repeat_uuids=previous, malformed=malformed)
         paths.append(path)
     return paths
 

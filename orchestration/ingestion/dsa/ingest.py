@@ -31,15 +31,15 @@ def ingest_dsa(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[File
     if settings.dsa_engine == "spark":
         from orchestration.ingestion.dsa.engine_spark import spark_engine_factory
 
-        with spark_engine_factory(settings.spark_master) as factory:
-            return _load_all(conn, days, factory)
-    return _load_all(conn, days, duckdb_engine)
+        with spark_engine_factory(settings.spark_master, settings.dsa_scratch_dir) as factory:
+            return _load_all(conn, days, factory, settings)
+    return _load_all(conn, days, duckdb_engine, settings)
 
 
-def _load_all(conn: duckdb.DuckDBPyConnection, days, factory: EngineFactory) -> list[FileOutcome]:
+def _load_all(conn: duckdb.DuckDBPyConnection, days, factory: EngineFactory, settings: Settings) -> list[FileOutcome]:
     outcomes = []
     for landed in days:
-        outcome = load_day(conn, landed, factory)
+        outcome = load_day(conn, landed, factory, settings.dsa_scratch_dir)
         if outcome.status == "loaded":
             log.info("%s: %d Belgian statements, %d quarantined (%s)", outcome.file_name, outcome.rows_loaded,
                      outcome.rows_quarantined, outcome.message)
