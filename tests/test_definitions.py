@@ -31,7 +31,7 @@ def test_asset_graph_groups_and_edges() -> None:
     assert publish_parents == {*PUBLISHED_MARTS, "source_monitoring"}
     # drift is computed on the case-level models, before (and independent of) the marts
     monitoring_parents = {p.to_user_string() for p in graph.get(dg.AssetKey("source_monitoring")).parent_keys}
-    assert monitoring_parents == {"int_cases", "int_case_platforms", "int_takedown_requests"}
+    assert monitoring_parents == {"int_cases", "int_case_platforms", "int_takedown_requests", "raw_dsa_loads"}
 
 
 def test_every_raw_batch_and_mart_has_a_blocking_gx_check() -> None:
