@@ -38,6 +38,7 @@ test-all: env
 
 bench: env
 	$(VENV)/bin/python -m benchmarks.run
+	$(VENV)/bin/python -m benchmarks.dsa
 
 dev: env
 	$(VENV)/bin/dagster dev
