@@ -173,3 +173,55 @@ def test_a_file_that_is_not_a_dump_is_rejected_in_one_line(conn, tmp_path):
     path.write_text("uuid,platform_name\n1,TikTok\n")
     outcome = load_day(conn, classify(path), engine)
     assert outcome.status == "rejected" and "not a zip" in outcome.message and "TikTok" not in outcome.message
+
+
+KILLED_CHILD = """
+import sys, time
+from pathlib import Path
+import duckdb
+from orchestration.ingestion.dsa.engine_duckdb import DuckDBEngine
+from orchestration.ingestion.dsa.load import load_day
+from orchestration.ingestion.landing import classify
+from orchestration.ingestion.raw_schema import ensure_raw_schema
+
+db, dump, marker = sys.argv[1:]
+
+def factory(conn, landed):
+    engine = DuckDBEngine(conn, landed.export_date, 3)
+    reduce_part = engine.reduce_part
+    def reduce(part, first_row):
+        counts = reduce_part(part, first_row)
+        if part.index == 1:
+            Path(marker).write_text("two parts reduced")
+            time.sleep(600)  # killed here, with the day's first parts written in the open transaction
+        return counts
+    engine.reduce_part = reduce
+    return engine
+
+conn = duckdb.connect(db)
+ensure_raw_schema(conn)
+load_day(conn, classify(Path(dump)), factory)
+"""
+
+
+def test_a_process_killed_mid_day_leaves_no_half_day(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parts = [[encode(ALL_COLUMNS, statement(10 * p + n)) for n in range(10)] for p in range(3)]
+    dump = write_dump(tmp_path, date(2025, 7, 3), parts)
+    db, marker = tmp_path / "warehouse.duckdb", tmp_path / "marker"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(db), str(dump), str(marker)])
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert child.poll() is None and time.monotonic() < deadline, "the child never reached the second part"
+            time.sleep(0.1)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    with duckdb.connect(str(db)) as conn:
+        assert all(value in (0, []) for value in snapshot(conn).values())
+        assert load_day(conn, classify(dump), engine).rows_loaded == 30
