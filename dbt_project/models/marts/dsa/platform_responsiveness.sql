@@ -12,6 +12,23 @@ requests as (
     group by all
 ),
 
+-- platform_monthly publishes these requests split by source x incident_type: a total here that, less the
+-- cells published there, would pin down a suppressed cell is suppressed too (the same rule as its totals)
+request_cells as (
+    select submitted_month as month, platform, case_source, case_incident_type,
+           count(*) as requests, count(*) filter (where is_removed) as removed
+    from {{ ref('int_takedown_requests') }}
+    group by all
+),
+
+pinned as (
+    select month, platform,
+           {{ pins_down_small_cells('requests') }} as requests_pinned,
+           {{ pins_down_small_cells('removed') }} as removed_pinned
+    from request_cells
+    group by all
+),
+
 tf_counts as (
     select month, platform,
            sum(statements)::bigint as tf_statements,
@@ -45,8 +62,11 @@ joined as (
            requests.median_hours,
            case when dsa_months.month is not null then coalesce(tf_counts.tf_statements, 0) end as tf_statements,
            tf_counts.tf_automated,
-           tf_medians.median_days as median_days_to_database
+           tf_medians.median_days as median_days_to_database,
+           coalesce(pinned.requests_pinned, false) as requests_pinned,
+           coalesce(pinned.removed_pinned, false) as removed_pinned
     from requests
+    left join pinned using (month, platform)
     full outer join tf_counts using (month, platform)
     left join tf_medians using (month, platform)
     left join dsa_months using (month)
@@ -55,14 +75,15 @@ joined as (
 select
     month,
     platform,
-    {{ suppress('takedown_requests') }} as takedown_requests,
-    {{ removal_rate('takedowns_removed', 'final_requests') }} as removal_rate,
+    case when not requests_pinned then {{ suppress('takedown_requests') }} end as takedown_requests,
+    case when not removed_pinned then {{ removal_rate('takedowns_removed', 'final_requests') }} end as removal_rate,
     {{ median_hours_to_removal('median_hours', 'takedowns_removed') }} as median_hours_to_removal,
     tf_statements,
     case when tf_statements > 0 then 100.0 * tf_automated / tf_statements end as tf_automated_share_pct,
     median_days_to_database,
     -- a suppressed (or zero) request count is never a divisor: the ratio would give it back
-    case when takedown_requests >= {{ suppression_k() }} then tf_statements::double / takedown_requests end
-        as statements_per_request,
-    ({{ is_small('takedown_requests') }} or {{ is_small('takedowns_removed') }}) as suppressed
+    case when takedown_requests >= {{ suppression_k() }} and not requests_pinned
+         then tf_statements::double / takedown_requests end as statements_per_request,
+    ({{ is_small('takedown_requests') }} or {{ is_small('takedowns_removed') }} or requests_pinned or removed_pinned)
+        as suppressed
 from joined
