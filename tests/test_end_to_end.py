@@ -167,6 +167,11 @@ def test_monitoring_history_holds_every_check_and_sees_the_drifting_month(pipeli
         alerts = conn.execute("SELECT * FROM alerts").df()
     finally:
         conn.close()
+    # the dsa dumps are checked by dump day (tests/test_dsa_drift.py); the rest of this test is about the helplines
+    dsa = checks[checks["source"] == "dsa"]
+    assert set(dsa["check_name"]) == {"missing_day", "platform_volume", "harm_group_gone"}
+    assert set(dsa["period"].astype(str)) == {"2025-07-02"}  # the newest dump of the sample
+    checks, alerts = checks[checks["source"] != "dsa"], alerts[alerts["source"] != "dsa"]
     checks_names = {"freshness", "volume", "distribution_shift", "missing_rate", "unmapped_value"}
     assert set(zip(checks["source"], checks["check_name"])) == {
         (s, c) for s in ("childfocus", "igvm", "takedown") for c in checks_names}
