@@ -50,6 +50,7 @@ test-all: env duckdb11
 
 bench: env
 	$(VENV)/bin/python -m benchmarks.run
+	$(VENV)/bin/python -m benchmarks.dsa
 
 # The UI and the daemon on this warehouse's own Dagster instance ($NCII_WAREHOUSE_DIR/dagster), on 127.0.0.1.
 dev: env

@@ -19,6 +19,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Make a realistic sample landing folder, then run everything once on it."""
     from orchestration.reporting.progress import watched
     from orchestration.sample_data.demo_guard import check_demo_folders, land_new_files, mark_demo_folders
+    from orchestration.sample_data.dsa import generate_demo_dsa
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
@@ -31,6 +32,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with watched("writing sample exports"), tempfile.TemporaryDirectory(prefix="ncii-demo-") as generated:
         generate_helpline_landing(Path(generated), seed=args.seed)
         generate_survey_landing(Path(generated))
+        generate_demo_dsa(Path(generated), seed=args.seed)
         land_new_files(settings, Path(generated))
     return cmd_run(args)
 

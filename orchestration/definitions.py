@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.automation import build_automation
 from orchestration.checks.assets import ASSET_CHECKS
 from orchestration.ingestion.assets import INGESTION_ASSETS
+from orchestration.ingestion.dsa.assets import raw_dsa
 from orchestration.monitoring.assets import source_monitoring
 from orchestration.publishing.assets import published_marts
 from orchestration.resources import WarehouseResource
@@ -20,7 +21,7 @@ main_job = dg.define_asset_job(MAIN_JOB_NAME, selection=dg.AssetSelection.all(),
 sensors, schedules = build_automation(main_job)
 
 defs = dg.Definitions(
-    assets=[*INGESTION_ASSETS, warehouse_dbt_models, source_monitoring, published_marts],
+    assets=[*INGESTION_ASSETS, raw_dsa, warehouse_dbt_models, source_monitoring, published_marts],
     asset_checks=ASSET_CHECKS,
     jobs=[main_job],
     sensors=sensors,

@@ -35,7 +35,11 @@ PUBLISHED_MARTS = (
     "victim_demographics_quarterly",
     "survey_prevalence",
     "platform_exposure_vs_reports",
+    # dsa: the platforms' own statements of reasons (orchestration/ingestion/dsa/)
+    "platform_statements_monthly",
+    "platform_responsiveness",
 )
+DSA_ENGINES = ("duckdb", "spark")
 # Published next to the marts so analysts can query and chart them (published name -> warehouse table).
 PUBLISHED_MONITORING = {"monitoring_checks": "monitoring.checks", "alerts": "monitoring.alerts"}
 
@@ -53,6 +57,9 @@ class Settings:
     suppression_k: int
     drift_baseline_months: int = DEFAULT_DRIFT_BASELINE_MONTHS
     freshness_days: int = DEFAULT_FRESHNESS_DAYS
+    dsa_engine: str = "duckdb"  # NCII_DSA_ENGINE: duckdb | spark
+    spark_master: str | None = None  # NCII_SPARK_MASTER: local[*] when unset; spark://, yarn, k8s:// or sc://
+    dsa_scratch_dir: Path | None = None  # NCII_DSA_SCRATCH_DIR: where a dump's parts are extracted, one at a time
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -62,6 +69,9 @@ class Settings:
         baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, 3,
                                  MAX_DRIFT_BASELINE_MONTHS)
         freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, 1, MAX_FRESHNESS_DAYS)
+        dsa_engine = (env.get("NCII_DSA_ENGINE") or "duckdb").strip().lower()
+        if dsa_engine not in DSA_ENGINES:
+            raise SettingsError(f"NCII_DSA_ENGINE must be one of {', '.join(DSA_ENGINES)}, got {dsa_engine!r}")
         key = env.get("NCII_PSEUDONYM_KEY")
         if not key:
             key_file = warehouse_dir / KEY_FILE_NAME
@@ -74,6 +84,9 @@ class Settings:
             suppression_k=k,
             drift_baseline_months=baseline,
             freshness_days=freshness_days,
+            dsa_engine=dsa_engine,
+            spark_master=env.get("NCII_SPARK_MASTER") or None,
+            dsa_scratch_dir=Path(env["NCII_DSA_SCRATCH_DIR"]).absolute() if env.get("NCII_DSA_SCRATCH_DIR") else None,
         )
 
     # --- files of the warehouse directory -------------------------------------------
@@ -126,6 +139,11 @@ class Settings:
         }
         if self.alert_webhook_url:
             values["NCII_ALERT_WEBHOOK_URL"] = self.alert_webhook_url
+        values["NCII_DSA_ENGINE"] = self.dsa_engine
+        if self.spark_master:
+            values["NCII_SPARK_MASTER"] = self.spark_master
+        if self.dsa_scratch_dir:
+            values["NCII_DSA_SCRATCH_DIR"] = str(self.dsa_scratch_dir)
         return values
 
     def dbt_env(self) -> dict[str, str]:

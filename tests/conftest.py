@@ -48,6 +48,7 @@ class PipelineRun:
 
 @pytest.fixture(scope="session")
 def generated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from orchestration.sample_data.dsa import generate_demo_dsa
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
@@ -56,6 +57,7 @@ def generated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
         landing, seed=11, end_month=E2E_END_MONTH, months=E2E_MONTHS, cases_per_month=E2E_CASES_PER_MONTH
     )
     generate_survey_landing(landing)
+    generate_demo_dsa(landing, statements=300)  # dsa: a few small daily dumps, so every mart has rows
     return landing
 
 

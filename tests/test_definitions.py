@@ -18,7 +18,8 @@ def test_asset_graph_groups_and_edges() -> None:
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {k for k, g in groups.items() if g == "raw"} == {
         "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses",
-        "raw_platform_alias_keys"}
+        "raw_platform_alias_keys",
+        "raw_dsa_daily_counts", "raw_dsa_daily_durations", "raw_dsa_loads"}
     assert {k for k, g in groups.items() if g == "marts"} == set(PUBLISHED_MARTS)
     # the models that map platform names read the alias seed's hashes, written by the run before them
     for model in ("int_case_platforms", "int_takedown_requests"):
@@ -34,7 +35,7 @@ def test_asset_graph_groups_and_edges() -> None:
     assert publish_parents == {*PUBLISHED_MARTS, "source_monitoring"}
     # drift is computed on the case-level models, before (and independent of) the marts
     monitoring_parents = {p.to_user_string() for p in graph.get(dg.AssetKey("source_monitoring")).parent_keys}
-    assert monitoring_parents == {"int_cases", "int_case_platforms", "int_takedown_requests"}
+    assert monitoring_parents == {"int_cases", "int_case_platforms", "int_takedown_requests", "raw_dsa_loads"}
 
 
 def test_every_raw_batch_and_mart_has_a_blocking_gx_check() -> None:

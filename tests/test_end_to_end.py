@@ -50,19 +50,25 @@ def test_the_pii_scan_finds_a_planted_leak(tmp_path, generated_landing) -> None:
 def test_ledger_reconciles_for_every_file(pipeline_run: PipelineRun, generated_landing) -> None:
     conn = duckdb.connect(str(pipeline_run.settings.warehouse_db), read_only=True)
     try:
-        ledger = conn.execute("SELECT * FROM raw.load_ledger").df()
+        # dsa days also count records that are not loaded: outside Belgium, or a uuid seen before (raw.dsa_loads)
+        ledger = conn.execute(
+            """SELECT l.*, coalesce(d.rows_out_of_scope + d.rows_repeated, 0) AS rows_not_counted
+               FROM raw.load_ledger l LEFT JOIN raw.dsa_loads d USING (load_id)"""
+        ).df()
         quarantined = conn.execute("SELECT load_id, count(*) AS n FROM raw.quarantine GROUP BY load_id").df()
         loaded = conn.execute(
-            """SELECT load_id, count(*) AS n FROM (
-                   SELECT load_id FROM raw.childfocus_cases UNION ALL SELECT load_id FROM raw.igvm_reports
-                   UNION ALL SELECT load_id FROM raw.takedown_requests UNION ALL SELECT load_id FROM raw.survey_responses)
+            """SELECT load_id, sum(n) AS n FROM (
+                   SELECT load_id, 1 AS n FROM raw.childfocus_cases UNION ALL SELECT load_id, 1 FROM raw.igvm_reports
+                   UNION ALL SELECT load_id, 1 FROM raw.takedown_requests
+                   UNION ALL SELECT load_id, 1 FROM raw.survey_responses
+                   UNION ALL SELECT load_id, statements FROM raw.dsa_daily_counts)
                GROUP BY load_id"""
         ).df()
     finally:
         conn.close()
     landed = sorted(p.name for p in generated_landing.iterdir())
     assert sorted(ledger["file_name"]) == landed
-    assert (ledger["rows_read"] == ledger["rows_loaded"] + ledger["rows_quarantined"]).all()
+    assert (ledger["rows_read"] == ledger["rows_loaded"] + ledger["rows_quarantined"] + ledger["rows_not_counted"]).all()
     merged = ledger.merge(loaded, on="load_id", how="left").merge(
         quarantined, on="load_id", how="left", suffixes=("_loaded", "_quarantined")
     )
@@ -164,6 +170,11 @@ def test_monitoring_history_holds_every_check_and_sees_the_drifting_month(pipeli
         alerts = conn.execute("SELECT * FROM alerts").df()
     finally:
         conn.close()
+    # the dsa dumps are checked by dump day (tests/test_dsa_drift.py); the rest of this test is about the helplines
+    dsa = checks[checks["source"] == "dsa"]
+    assert set(dsa["check_name"]) == {"missing_day", "platform_volume", "harm_group_gone"}
+    assert set(dsa["period"].astype(str)) == {"2025-07-02"}  # the newest dump of the sample
+    checks, alerts = checks[checks["source"] != "dsa"], alerts[alerts["source"] != "dsa"]
     checks_names = {"freshness", "volume", "distribution_shift", "missing_rate", "unmapped_value"}
     assert set(zip(checks["source"], checks["check_name"])) == {
         (s, c) for s in ("childfocus", "igvm", "takedown") for c in checks_names}

@@ -14,3 +14,8 @@
 {% macro platform_descriptor(name) -%}
     ('#' || {{ name }}.name_hash || ' (' || {{ name }}.name_shape || ')')
 {%- endmacro %}
+
+{# A public platform name (the dsa dumps name companies, never people) normalised as the alias seed lists it. #}
+{% macro platform_name(expression) -%}
+    lower(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')))
+{%- endmacro %}

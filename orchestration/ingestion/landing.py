@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-SOURCES = ("childfocus", "igvm", "takedown", "survey")
+SOURCES = ("childfocus", "igvm", "takedown", "survey", "dsa")
 
 _PATTERNS = {
     "childfocus": re.compile(r"^childfocus_cases_(?P<date>\d{8})\.csv$"),
     "igvm": re.compile(r"^igvm_reports_(?P<date>\d{8})\.jsonl$"),
     "takedown": re.compile(r"^takedown_requests_(?P<date>\d{8})\.csv$"),
     "survey": re.compile(r"^survey_(?P<wave>[A-Za-z0-9-]+?)(?:_qualtrics\.csv|\.sav)$"),
+    # dsa: the EU DSA Transparency Database's daily dump (orchestration/ingestion/dsa/)
+    "dsa": re.compile(r"^sor-global-(?P<date>\d{4}-\d{2}-\d{2})-full\.zip$"),
 }
 
 
@@ -38,7 +40,7 @@ def classify(path: Path) -> LandedFile | None:
         if source == "survey":
             return LandedFile(path, source, None, match["wave"])
         try:
-            return LandedFile(path, source, datetime.strptime(match["date"], "%Y%m%d").date(), None)
+            return LandedFile(path, source, datetime.strptime(match["date"].replace("-", ""), "%Y%m%d").date(), None)
         except ValueError:
             return None
     return None

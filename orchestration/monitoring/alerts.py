@@ -50,6 +50,13 @@ WHAT_TO_DO = {
                       "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
                       "and run again; until then it counts as 'other' (a code: its rows stay in quarantine). "
                       "A value that is personal data: have it corrected in the source system.",
+    # dsa: the platforms' daily dumps (orchestration/monitoring/dsa_drift.py)
+    "missing_day": "Download the missing daily dump from the DSA Transparency Database and drop it in the landing "
+                   "folder; until then that day's statements are missing from the months it covers.",
+    "platform_volume": "Check that the newest dump is complete (all its parts) and whether the platform changed how "
+                       "it files statements before quoting this platform's numbers.",
+    "harm_group_gone": "Compare the dump's categories and keywords with seeds/dsa_harm_groups.csv (a category change "
+                       "adds new keys) and add the new keys to the seed.",
     "publication_blocked": "Open the validation report, fix or remove the export that failed, and run again. "
                            "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "
@@ -61,6 +68,9 @@ CHECK_TITLES = {
     "distribution_shift": "shares shifted: {subjects}",
     "missing_rate": "more empty values: {subjects}",
     "unmapped_value": "values the taxonomy does not know ({count})",
+    "missing_day": "days missing in the sequence of dumps: {subjects}",
+    "platform_volume": "statement volume jumped: {subjects}",
+    "harm_group_gone": "harm group disappeared: {subjects}",
 }
 
 
@@ -97,7 +107,7 @@ def drift_conditions(results: list[CheckResult]) -> list[Condition]:
         group.sort(key=lambda r: r.subject)
         status = drift.worst([r.status for r in group])
         first = group[0]
-        unit = "requests" if source == "takedown" else "cases"
+        unit = {"takedown": "requests", "dsa": "statements"}.get(source, "cases")
         what = CHECK_TITLES[check].format(subjects=", ".join(r.subject for r in group), unit=unit, count=len(group))
         month = f"{first.period:%Y-%m}" if first.period else "now"
         baseline = f", against the {first.baseline_months} months before" if first.baseline_months else ""

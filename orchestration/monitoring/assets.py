@@ -13,6 +13,7 @@ import dagster as dg
 from orchestration.monitoring import drift
 from orchestration.monitoring.alerts import deliver_pending, raise_drift_alerts
 from orchestration.monitoring.checks import SOURCES, CheckResult, run_checks
+from orchestration.monitoring.dsa_drift import run_dsa_checks
 from orchestration.monitoring.store import record_checks
 from orchestration.resources import WarehouseResource
 
@@ -32,7 +33,7 @@ def _check_name(source: str, check: str) -> str:
 
 @dg.asset(
     group_name="monitoring",
-    deps=[dg.AssetKey(model) for model in INTERMEDIATE_MODELS],
+    deps=[*(dg.AssetKey(model) for model in INTERMEDIATE_MODELS), dg.AssetKey("raw_dsa_loads")],
     check_specs=[
         dg.AssetCheckSpec(_check_name(spec.source, check), asset="source_monitoring",
                           description=f"{spec.source}: {words}")
@@ -47,6 +48,7 @@ def source_monitoring(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     with warehouse.connect() as conn:
         results = run_checks(conn, today=date.today(), baseline_months=settings.drift_baseline_months,
                              cadence_days=settings.freshness_days, k=settings.suppression_k)
+        results += run_dsa_checks(conn)  # dsa: by dump day (missing day, platform volume, harm group gone)
         record_checks(conn, context.run.run_id, results)
         new_alerts = raise_drift_alerts(conn, context.run.run_id, results, report)
         delivery = deliver_pending(conn, settings.alert_webhook_url, context.log)

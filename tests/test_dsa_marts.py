@@ -1,0 +1,171 @@
+"""Acceptance: the dsa marts equal an independent pandas computation cell by cell, for both engines.
+
+The landing folder holds the contract's example dump and generated days around the category change
+(version 1 and version 2 days), with uuids repeated from the day before, statements outside Belgium
+and malformed records, beside a small takedown export for the scorecard. The dumps are small (one CSV
+part a generated day): Spark's cost here is its start and a few jobs per part, not the data.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.ingestion.dsa.engine_spark import java_available
+from orchestration.sample_data.dsa import generate_dsa_landing
+from tests import dsa_truth
+from tests.conftest import make_settings
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "dsa" / "sor-global-2025-07-01-full.zip"
+GENERATED_DAYS = [date(2025, 6, 29), date(2025, 6, 30), date(2025, 7, 2)]
+K = 5
+# (platform text, month, outcome, hours to resolution) of the helplines' requests
+REQUESTS = (
+    [("TikTok", 6, "removed", h) for h in (5, 9, 12, 30, 48)] + [("tiktok", 6, "rejected", 4)]
+    + [("Instagram", 7, "removed", 3)] * 3
+    + [("X", 7, "removed", 20)] * 2 + [("X", 7, "no_response", None)] * 4
+    + [("Snapchat", 6, "removed", h) for h in (1, 2, 3, 4, 5, 6)]
+)
+
+
+def write_takedowns(landing: Path) -> pd.DataFrame:
+    lines = ["request_id,case_ref,platform,content_type,submitted_at,acknowledged_at,resolved_at,outcome"]
+    truth = []
+    for i, (platform, month, outcome, hours) in enumerate(REQUESTS):
+        submitted = datetime(2025, month, 10, 9, 0)
+        resolved = "" if hours is None else (submitted + pd.Timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S+02:00")
+        lines.append(f"TD-{i:07d},CF-2025-{i:06d},{platform},image,{submitted:%Y-%m-%dT%H:%M:%S}+02:00,,{resolved},{outcome}")
+        truth.append({"month": date(2025, month, 1), "platform": platform.lower(), "outcome": outcome,
+                      "hours": float(hours) if hours is not None else None})
+    (landing / "takedown_requests_20250801.csv").write_text("\n".join(lines) + "\n")
+    return pd.DataFrame(truth)
+
+
+def dsa_landing(landing: Path) -> list[Path]:
+    """The dumps in load order (oldest day first)."""
+    shutil.copy(EXAMPLE, landing / EXAMPLE.name)
+    generated = generate_dsa_landing(landing, GENERATED_DAYS, statements=200, seed=7, malformed=4, parts=1,
+                                     files_per_part=1)
+    return sorted([landing / EXAMPLE.name, *generated])
+
+
+@pytest.fixture(scope="module")
+def dsa_landing_folder(tmp_path_factory) -> tuple[Path, list[Path], pd.DataFrame]:
+    landing = tmp_path_factory.mktemp("dsa_landing")
+    dumps = dsa_landing(landing)
+    return landing, dumps, write_takedowns(landing)
+
+
+def _run(engine: str, dsa_landing_folder, tmp_path_factory):
+    from orchestration.runner import run_main_job
+
+    landing, dumps, requests = dsa_landing_folder
+    settings = make_settings(landing, tmp_path_factory.mktemp(f"dsa_warehouse_{engine}"), k=K, NCII_DSA_ENGINE=engine)
+    outcome = run_main_job(settings)
+    assert outcome.success, outcome.reason
+    return settings, dumps, requests
+
+
+@pytest.fixture(scope="module")
+def duckdb_run(dsa_landing_folder, tmp_path_factory):
+    return _run("duckdb", dsa_landing_folder, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def spark_run(dsa_landing_folder, tmp_path_factory):
+    if not java_available():
+        pytest.skip("Java is not installed: the Spark engine's local mode needs Java 17+ (the DuckDB engine still runs)")
+    return _run("spark", dsa_landing_folder, tmp_path_factory)
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def dsa_run(request):
+    return request.getfixturevalue(f"{request.param}_run")
+
+
+def published(settings, mart: str) -> pd.DataFrame:
+    with duckdb.connect(str(settings.published_db), read_only=True) as conn:
+        return conn.execute(f"SELECT * FROM {mart}").df()
+
+
+def assert_frames_equal(actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> None:
+    """Same rows and, cell by cell, the same values (medians to 1e-9 days)."""
+    actual = actual.assign(month=pd.to_datetime(actual["month"]).dt.date)
+    expected = expected.assign(month=pd.to_datetime(expected["month"]).dt.date)
+    assert sorted(map(tuple, actual[keys].values.tolist())) == sorted(map(tuple, expected[keys].values.tolist()))
+    merged = actual.merge(expected, on=keys, suffixes=("", "_truth"))
+    assert len(merged) == len(expected)
+    for column in expected.columns.difference(keys):
+        for got, want, key in zip(merged[column], merged[f"{column}_truth"], merged[keys].values.tolist()):
+            missing = want is None or (isinstance(want, float) and math.isnan(want))
+            if missing:
+                assert got is None or pd.isna(got), (column, key, got)
+            else:
+                assert not pd.isna(got) and math.isclose(float(got), float(want), abs_tol=1e-9), (column, key, got, want)
+
+
+def test_platform_statements_monthly_equals_pandas(dsa_run):
+    settings, dumps, _ = dsa_run
+    frame, _ = dsa_truth.statements(dumps)
+    expected = dsa_truth.platform_statements_monthly(frame)
+    assert {"csam", "intimate_deepfake", "intimate_image_abuse", "other_cyber_violence"} <= set(expected["harm_group"])
+    assert_frames_equal(published(settings, "platform_statements_monthly"), expected,
+                        ["month", "platform", "harm_group", "source_type"])
+
+
+def test_platform_responsiveness_equals_pandas(dsa_run):
+    settings, dumps, requests = dsa_run
+    frame, _ = dsa_truth.statements(dumps)
+    expected = dsa_truth.platform_responsiveness(frame, requests, K)
+    actual = published(settings, "platform_responsiveness")
+    assert_frames_equal(actual, expected, ["month", "platform"])
+    # helpline counts 1..k-1 never published: Instagram's 3 requests are suppressed, and no ratio gives them back
+    instagram = actual[(actual["platform"] == "instagram") & (pd.to_datetime(actual["month"]).dt.month == 7)].iloc[0]
+    assert pd.isna(instagram["takedown_requests"]) and instagram["suppressed"]
+    assert pd.isna(instagram["statements_per_request"])
+
+
+def test_ledger_counts_every_record(dsa_run):
+    """Out-of-scope, repeated and quarantined records are counted, and the same as the independent reading."""
+    settings, dumps, _ = dsa_run
+    _, ledger = dsa_truth.statements(dumps)
+    with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
+        rows = conn.execute(
+            """SELECT l.file_name, d.rows_read, d.statements_loaded, d.rows_out_of_scope, d.rows_repeated,
+                      d.rows_quarantined, l.rows_loaded, l.rows_quarantined
+               FROM raw.dsa_loads d JOIN raw.load_ledger l USING (load_id)""").fetchall()
+        reasons = conn.execute("SELECT DISTINCT field, reason FROM raw.quarantine WHERE source = 'dsa'").fetchall()
+    got = {name: dict(read=r, loaded=lo, out_of_scope=o, repeated=rep, quarantined=q)
+           for name, r, lo, o, rep, q, _, _ in rows}
+    assert got == ledger
+    assert all(v["out_of_scope"] > 0 for v in ledger.values())
+    assert sum(v["repeated"] for v in ledger.values()) > 0
+    assert sum(v["quarantined"] for v in ledger.values()) >= 3 * 4
+    # reasons name the part and record, never a value of the dump
+    assert all("Tik" not in reason and "2025-13-45" not in reason for _, reason in reasons)
+    assert any(reason.startswith("malformed row") for _, reason in reasons)
+
+
+def test_both_engines_give_identical_rows(duckdb_run, spark_run):
+    """The compact daily aggregate, the quarantine and the ledger: the same rows from DuckDB and from Spark."""
+    queries = {
+        "counts": "SELECT * EXCLUDE (load_id) FROM raw.dsa_daily_counts",
+        "durations": "SELECT * EXCLUDE (load_id) FROM raw.dsa_daily_durations",
+        "quarantine": "SELECT file_name, row_number, field, reason FROM raw.quarantine WHERE source = 'dsa'",
+        "loads": "SELECT * EXCLUDE (load_id, engine) FROM raw.dsa_loads",
+        "seen": "SELECT dump_date, uuid FROM raw.dsa_seen_uuids",
+    }
+    rows = {}
+    for engine, (settings, _, _) in (("duckdb", duckdb_run), ("spark", spark_run)):
+        with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
+            rows[engine] = {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()}
+            assert conn.execute("SELECT DISTINCT engine FROM raw.dsa_loads").fetchall() == [(engine,)]
+    for name in queries:
+        assert rows["duckdb"][name] == rows["spark"][name], name
+        assert rows["duckdb"][name], name
