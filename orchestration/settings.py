@@ -17,6 +17,8 @@ DEFAULT_WAREHOUSE_DIR = Path("data/warehouse")
 DEFAULT_SUPPRESSION_K = 5
 DEFAULT_DRIFT_BASELINE_MONTHS = 6
 DEFAULT_FRESHNESS_DAYS = 35  # monthly exports, plus a few days' grace
+# A landing file modified more recently than this is watched before it is loaded (see ingestion/landing.py).
+DEFAULT_LANDING_QUIET_SECONDS = 2.0
 KEY_FILE_NAME = ".pseudonym_key"
 # DuckDB takes 80% of the machine's memory by default and holds on to it; with a cap it spills to
 # disk instead. The pipeline's own connections use this; dbt's is set in dbt_project/profiles.yml.
@@ -46,6 +48,7 @@ class Settings:
     suppression_k: int
     drift_baseline_months: int = DEFAULT_DRIFT_BASELINE_MONTHS
     freshness_days: int = DEFAULT_FRESHNESS_DAYS
+    landing_quiet_seconds: float = DEFAULT_LANDING_QUIET_SECONDS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -54,6 +57,7 @@ class Settings:
         k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, minimum=2)
         baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, minimum=3)
         freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, minimum=1)
+        quiet = _seconds(env, "NCII_LANDING_QUIET_SECONDS", DEFAULT_LANDING_QUIET_SECONDS)
         key = env.get("NCII_PSEUDONYM_KEY")
         if not key:
             key_file = warehouse_dir / KEY_FILE_NAME
@@ -66,6 +70,7 @@ class Settings:
             suppression_k=k,
             drift_baseline_months=baseline,
             freshness_days=freshness_days,
+            landing_quiet_seconds=quiet,
         )
 
     # --- files of the warehouse directory -------------------------------------------
@@ -108,6 +113,7 @@ class Settings:
             "NCII_SUPPRESSION_K": str(self.suppression_k),
             "NCII_DRIFT_BASELINE_MONTHS": str(self.drift_baseline_months),
             "NCII_FRESHNESS_DAYS": str(self.freshness_days),
+            "NCII_LANDING_QUIET_SECONDS": str(self.landing_quiet_seconds),
             "NCII_PSEUDONYM_KEY": self.require_key().decode(),
         }
         if self.alert_webhook_url:
@@ -130,6 +136,17 @@ def _whole_number(env: dict[str, str], name: str, default: int, minimum: int) ->
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise SettingsError(f"{name} must be between 0 and 3600 seconds, got {raw}")
     return value
 
 

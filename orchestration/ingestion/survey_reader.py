@@ -92,7 +92,8 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
     rows["finished"] = rows["finished"].astype("Int16")
 
     good = rows[problems.isna()]
-    rejects = pd.DataFrame({"row_number": rows["row_number"], "field": fields, "reason": problems})[problems.notna()]
+    rejects = pd.DataFrame({"row_number": rows["row_number"], "field": fields, "reason": problems,
+                            "level": "row"})[problems.notna()]
     for name, table in (("staged_rows", good), ("staged_rejects", rejects)):
         conn.register("_frame", table)
         conn.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _frame")
