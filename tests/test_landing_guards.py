@@ -260,9 +260,10 @@ def test_an_export_mostly_quarantined_blocks_publication_and_keeps_the_last_one(
     write_cf(folder / "childfocus_cases_20260401.csv", april)
     outcome = run_main_job(settings)
     assert not outcome.success
-    assert outcome.reason == (
-        "step raw_childfocus_cases failed: input unusable: childfocus_cases_20260401.csv: 5 of 5 rows would be "
-        "quarantined (100%, more than 50%); most often Datum opening: unreadable date (expected dd/mm/yyyy HH:MM)")
+    assert outcome.reason.startswith("step raw_childfocus_cases failed: ") and "\n" not in outcome.reason
+    assert outcome.reason.endswith(
+        "input unusable: childfocus_cases_20260401.csv: 5 of 5 rows would be quarantined (100%, more than 50%); "
+        "most often Datum opening: unreadable date (expected dd/mm/yyyy HH:MM)")
     assert settings.published_db.read_bytes() == before
     conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
     try:
