@@ -71,8 +71,8 @@ def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: s
     states = wait_until_quiet([landed.path for landed in files], quiet)
     if source == "survey":
         outcomes = [
-            load_file(conn, landed, key, _survey_loader(), "survey_responses", replace_where=("wave = ?", [landed.wave]),
-                      state=states[landed.path], quiet_seconds=quiet)
+            load_file(conn, landed, key, _survey_loader(), "survey_responses",
+                      replace_where=("wave = ?", [landed.wave]), state=states[landed.path], quiet_seconds=quiet)
             for landed in files
         ]
     else:

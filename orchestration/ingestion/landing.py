@@ -40,6 +40,8 @@ _EXPECTED = {
 }
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)|\s*-\s*(copy|kopie|copie)(?=\.[^.]+$)", re.IGNORECASE)
 _DASHED_DATE = re.compile(r"(\d{4})[-.](\d{2})[-.](\d{2})")
+# Names uploads and downloads use while a file is on its way (renamed when complete): not a near miss.
+_IN_TRANSIT = re.compile(r"\.(part|partial|filepart|tmp|temp|crdownload|download|upload)$|~$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,9 @@ def scan(landing_dir: Path, today: date | None = None) -> LandingScan:
             notes.append(LandingNote("other_file", path.name, None, "not a regular file: not loaded"))
         elif (landed := classify(path, today)) is not None:
             files.append(landed)
+        elif _IN_TRANSIT.search(path.name):
+            notes.append(LandingNote("still_changing", path.name, None, "temporary name of a file on its way: "
+                                     "loaded once it is renamed"))
         elif (miss := near_miss(path.name)) is not None:
             notes.append(LandingNote("near_miss", path.name, miss[0], f"name nearly matches a {miss[0]} export: "
                                      f"{miss[1]}; not loaded"))
@@ -159,14 +164,6 @@ def scan(landing_dir: Path, today: date | None = None) -> LandingScan:
     return LandingScan(files, notes)
 
 
-def discover(landing_dir: Path, source: str, today: date | None = None) -> list[LandedFile]:
-    """The source's files, oldest export first (survey: by wave, then name); links and folders never."""
-    return [f for f in scan(landing_dir, today).files if f.source == source]
-
-
-def unrecognised(landing_dir: Path) -> list[Path]:
-    """Entries no source claims, or that are not regular files (noted, never loaded)."""
-    return [landing_dir / note.file_name for note in scan(landing_dir).notes]
 
 
 # --- files still being written ---------------------------------------------------------------

@@ -53,7 +53,8 @@ def _seen(conn: duckdb.DuckDBPyConnection, landed: LandedFile, sha: str) -> File
     """Skip a file whose bytes were already loaded (or rejected under this name); refuse a loaded name whose
     bytes changed. Bytes rejected under another name are tried again: renaming is how a wrong name is fixed."""
     if conn.execute(
-        "SELECT 1 FROM raw.load_ledger WHERE file_sha256 = ? AND (status = 'loaded' OR file_name = ?)", [sha, landed.name]
+        "SELECT 1 FROM raw.load_ledger WHERE file_sha256 = ? AND (status = 'loaded' OR file_name = ?)",
+        [sha, landed.name],
     ).fetchone():
         return FileOutcome(landed.name, "skipped", message="already processed (same checksum)")
     if conn.execute(

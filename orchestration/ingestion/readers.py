@@ -126,6 +126,10 @@ def _unless(defect: str, value: str) -> str:
     return f"CASE WHEN {defect} IS NULL THEN {value} END"
 
 
+def _text(column: str) -> str:
+    return f"nullif(trim({column}), '')"
+
+
 def _local_time(column: str) -> str:
     """A `dd/mm/yyyy HH:MM` text as a local timestamp; NULL for any other shape (`01/02/26` would be year 26)."""
     return (f"CASE WHEN regexp_matches(trim({column}), '{LOCAL_TIME}') "
@@ -263,7 +267,8 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
     coded = {alias: header for header, alias in CHILDFOCUS_COLUMNS.items() if alias in CHILDFOCUS_CODED}
     fields = {  # check column -> the field's check (every non-key field: field-level, see the module docstring)
         "closed_defect": _field_check(
-            f"WHEN trim(coalesce(closed, '')) = '' THEN NULL\n{_local_time_rules('closed', closed, 'Datum afsluiting')}\n"
+            "WHEN trim(coalesce(closed, '')) = '' THEN NULL\n"
+            f"{_local_time_rules('closed', closed, 'Datum afsluiting')}\n"
             f"WHEN {closed} < {opened} THEN ['Datum afsluiting', 'closing date before opening date']"),
         "age_defect": _field_check(_age_rules("age", "Leeftijd slachtoffer")),
         **{f"{alias}_defect": _field_check(_unknown_code(alias, alias, header)) for alias, header in coded.items()},
@@ -278,7 +283,7 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
           END AS problem,
           {", ".join(f"{check} AS {name}" for name, check in fields.items())}
         FROM (SELECT *, {_local_time('opened')} AS opened_local, {_local_time('closed')} AS closed_local FROM scan)"""
-    codes = ", ".join(f"{_unless(f'{alias}_defect', f'nullif(trim({alias}), {chr(39) * 2})')} AS {alias}" for alias in coded)
+    codes = ", ".join(f"{_unless(f'{alias}_defect', _text(alias))} AS {alias}" for alias in coded)
     row_columns = f"""
         {pseudonym_sql('ref')} AS dossier_key,
         timezone('Europe/Brussels', {opened}) AS datum_opening,
@@ -288,8 +293,8 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
         {codes}"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(";", CHILDFOCUS_COLUMNS), checked, row_columns,
-                           {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"), csv=True,
-                           field_checks=list(fields))
+                           {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"),
+                           csv=True, field_checks=list(fields))
     return ReadResult(rows_read)
 
 
@@ -315,7 +320,8 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
         "acknowledged_defect": _field_check(ts_rules("acknowledged_at", False)),
         "resolved_defect": _field_check(
             f"{ts_rules('resolved_at', False)}\n"
-            f"WHEN {ts('resolved_at')} < {ts('submitted_at')} THEN ['resolved_at', 'resolved before it was submitted']"),
+            f"WHEN {ts('resolved_at')} < {ts('submitted_at')} "
+            "THEN ['resolved_at', 'resolved before it was submitted']"),
         "content_type_defect": _field_check(_unknown_code("content_type", "content_type", "content_type")),
         "outcome_defect": _field_check(_unknown_code("outcome", "outcome", "outcome")),
         "platform_defect": _field_check(f"WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', "
@@ -334,13 +340,14 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
         CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql('case_ref')} END AS case_key,
         {_unless('platform_defect', "nullif(trim(platform), '')")} AS platform,
         {_unless('content_type_defect', "nullif(trim(content_type), '')")} AS content_type,
-        {ts('submitted_at')} AS submitted_at, {_unless('acknowledged_defect', ts('acknowledged_at'))} AS acknowledged_at,
+        {ts('submitted_at')} AS submitted_at,
+        {_unless('acknowledged_defect', ts('acknowledged_at'))} AS acknowledged_at,
         {_unless('resolved_defect', ts('resolved_at'))} AS resolved_at,
         {_unless('outcome_defect', "nullif(trim(outcome), '')")} AS outcome"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(",", TAKEDOWN_COLUMNS), checked, row_columns,
-                           {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","), csv=True,
-                           field_checks=list(fields))
+                           {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","),
+                           csv=True, field_checks=list(fields))
     return ReadResult(rows_read)
 
 
@@ -388,7 +395,7 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         "ai_defect": _field_check("WHEN coalesce(ai_type, 'NULL') NOT IN ('NULL', 'BOOLEAN') "
                                   "THEN ['incident.ai_generated', 'not true, false or null']"),
         "platforms_defect": _field_check(
-            f"WHEN coalesce(platforms_type, 'NULL') NOT IN ('NULL', 'ARRAY') THEN ['incident.platforms', 'not a list']\n"
+            "WHEN coalesce(platforms_type, 'NULL') NOT IN ('NULL', 'ARRAY') THEN ['incident.platforms', 'not a list']\n"
             f"WHEN length(array_to_string(platforms, ',')) > {MAX_PLATFORM_CHARS} "
             f"THEN ['incident.platforms', 'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
     }
@@ -403,7 +410,7 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
           END AS problem,
           {", ".join(f"{check} AS {name}" for name, check in fields.items())}
         FROM scan"""
-    codes = ", ".join(f"{_unless(f'{alias}_defect', f'nullif(trim({alias}), {chr(39) * 2})')} AS {alias}" for alias in coded)
+    codes = ", ".join(f"{_unless(f'{alias}_defect', _text(alias))} AS {alias}" for alias in coded)
     row_columns = f"""
         {pseudonym_sql('ref')} AS report_key, {submitted} AS submitted_at,
         {_unless('age_defect', _age_value('age'))} AS victim_age,

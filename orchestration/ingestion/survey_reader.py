@@ -66,8 +66,8 @@ def check_value_labels(value_labels: dict[str, dict]) -> None:
             meant = known.get(_normal(label))
             code_text = f"{code:g}" if isinstance(code, float) else str(code)
             if meant is None:
-                raise FileRejected(f"value label of {variable} code {code_text} is not in seeds/survey_value_labels.csv "
-                                   "(new wording: add it there; otherwise check the export)")
+                raise FileRejected(f"value label of {variable} code {code_text} is not in seeds/survey_value_labels.csv"
+                                   " (new wording: add it there; otherwise check the export)")
             if meant != code:
                 raise FileRejected(f"value labels of {variable} differ from the codebook: code {code_text} is labelled "
                                    f"as code {meant} (codes swapped?)")

@@ -41,7 +41,7 @@ WHAT_TO_DO = {
     "missing_rate": "Ask the {source} export owner whether the field was renamed or stopped being filled; "
                     "figures split by this field undercount until it is fixed.",
     "unmapped_value": "Add the name to seeds/platform_aliases.csv (or the code to seeds/code_map.csv) and run again; "
-                      "until then it counts as 'other' (a code: its rows stay in quarantine).",
+                      "until then it counts as 'other' (a code: that field counts as unknown).",
     "publication_blocked": "Open the validation report, fix or remove the export that failed, and run again. "
                            "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "
