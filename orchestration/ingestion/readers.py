@@ -2,7 +2,7 @@
 
 Each reader scans one file and leaves two temporary tables in the connection:
 `staged_rows` (the raw table's columns except load_id/source_file/export_date, typed,
-pseudonymised, no personal data) and `staged_rejects` (row_number, field, reason).
+pseudonymised, no personal data) and `staged_rejects` (row_number, field, reason, level).
 Personal-data columns are never selected, so they never reach a table, even a temporary one.
 
 A defect is recorded in raw.quarantine at one of two levels (column `level`):
