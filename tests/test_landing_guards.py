@@ -362,6 +362,12 @@ def test_mixed_crlf_and_lf_line_endings_read_like_either(landing, tmp_path: Path
     got = conn.execute("SELECT * EXCLUDE (load_id) FROM raw.childfocus_cases ORDER BY row_number").fetchall()
     assert got == expected
 
+    # JSON Lines too: two reports and the fixture's broken line, with both kinds of line ending
+    igvm = (FIXTURES / "landing" / "igvm_reports_20260301.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "igvm_reports_20260301.jsonl").write_bytes(f"{igvm[0]}\r\n{igvm[1]}\n{igvm[2]}\r\n".encode())
+    [reports] = ingest_source(conn, settings, "igvm").files
+    assert (reports.status, reports.rows_loaded, reports.rows_quarantined) == ("loaded", 2, 1)
+
 
 # --- survey ----------------------------------------------------------------------------------------------
 
