@@ -417,8 +417,9 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         {_unless('ai_defect', 'TRY_CAST(ai_generated AS BOOLEAN)')} AS incident_ai_generated,
         {_unless('platforms_defect', 'platforms')} AS incident_platforms,
         {codes}"""
-    rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(landed.path)},
-                       "unreadable JSON Lines file", csv=False, field_checks=list(fields))
+    with utf8_view(landed.path, encoding) as path:  # a copy only when CRLF and LF are mixed
+        rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(path)},
+                           "unreadable JSON Lines file", csv=False, field_checks=list(fields))
     return ReadResult(rows_read)
 
 
