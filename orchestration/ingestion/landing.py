@@ -215,6 +215,9 @@ def still_changing(path: Path, seen: FileState, quiet_seconds: float) -> str | N
         return "removed while the run was reading it"
     if now != seen:
         return "still being written (size or modification time changed during the run)"
-    if time.time() - now.mtime_ns / 1e9 < quiet_seconds:
+    age = time.time() - now.mtime_ns / 1e9
+    if age < -1:
+        return "modification time in the future (the writing machine's clock?): loaded once that time has passed"
+    if age < quiet_seconds:
         return f"still being written (modified less than {quiet_seconds:g} s ago)"
     return None
