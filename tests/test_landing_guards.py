@@ -8,6 +8,7 @@ two-digit years, and survey files with bad weights, swapped value labels or a mi
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -424,3 +425,13 @@ def test_the_scan_sees_names_without_reading_files(tmp_path: Path) -> None:
     assert result.files == []
     assert [(n.kind, n.file_name) for n in result.notes] == [
         ("still_changing", "childfocus_cases_20260401.csv.part"), ("other_file", "notes.txt")]
+
+
+def test_a_file_modified_in_the_future_waits_and_says_why(landing) -> None:
+    """An upload from a machine whose clock runs ahead: its time cannot tell whether it is complete."""
+    folder, settings, conn = landing
+    write_cf(folder / CF_NAME, fixture_text())
+    ahead = time.time_ns() + 3600 * 10**9
+    os.utime(folder / CF_NAME, ns=(ahead, ahead))
+    [outcome] = ingest_source(conn, settings, "childfocus").files
+    assert outcome.status == "deferred" and "modification time in the future" in outcome.message
