@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.ingestion.landing import classify
+from orchestration.ingestion.landing import scan
 from orchestration.ingestion.ledger import file_sha256
 from orchestration.locking import run_lock_is_free
 from orchestration.monitoring.failures import alert_failed_run
@@ -76,18 +76,18 @@ def scan_landing(landing_dir: Path, cursor: dict, loaded: set[str] = frozenset()
     The cursor maps a file name to (size, mtime, sha256). A file whose size and mtime are
     unchanged is not read again; one that changed, or is new, is hashed, and content already
     seen under any name (the same file landing twice), or already in the warehouse's load
-    ledger (`loaded`), does not count as new. Ingestion would skip it anyway (the ledger), but
-    the sensor should not start a run for nothing.
+    ledger (`loaded`), does not count as new. Ingestion would
+    skip it anyway (the ledger), but the sensor should not start a run for nothing. Links and
+    folders are never followed (the landing rules); a file caught mid-write is hashed again at the
+    next tick, when its size or time has changed, so the run that finally loads it is started.
     """
     files: dict[str, list] = dict(cursor.get("files", {}))
     known_content = {entry[2] for entry in files.values()} | set(loaded)
     new: list[str] = []
     if not landing_dir.is_dir():
         return new, {"files": files}
-    for path in sorted(landing_dir.iterdir()):
-        if not path.is_file() or classify(path) is None:
-            continue
-        stat = path.stat()
+    for path in (landed.path for landed in scan(landing_dir).files):
+        stat = path.lstat()
         seen = files.get(path.name)
         if seen and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
             continue

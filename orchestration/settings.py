@@ -24,6 +24,8 @@ MAX_SUPPRESSION_K = 100
 MAX_DRIFT_BASELINE_MONTHS = 60
 MAX_FRESHNESS_DAYS = 366
 MIN_KEY_LENGTH = 32  # characters; the contract refuses shorter pseudonym keys
+# A landing file modified more recently than this is watched before it is loaded (see ingestion/landing.py).
+DEFAULT_LANDING_QUIET_SECONDS = 2.0
 KEY_FILE_NAME = ".pseudonym_key"
 # DuckDB takes 80% of the machine's memory by default and holds on to it; with a cap it spills to
 # disk instead. The pipeline's own connections use this; dbt's is set in dbt_project/profiles.yml.
@@ -60,6 +62,7 @@ class Settings:
     dsa_engine: str = "duckdb"  # NCII_DSA_ENGINE: duckdb | spark
     spark_master: str | None = None  # NCII_SPARK_MASTER: local[*] when unset; spark://, yarn, k8s:// or sc://
     dsa_scratch_dir: Path | None = None  # NCII_DSA_SCRATCH_DIR: where a dump's parts are extracted, one at a time
+    landing_quiet_seconds: float = DEFAULT_LANDING_QUIET_SECONDS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -72,6 +75,7 @@ class Settings:
         dsa_engine = (env.get("NCII_DSA_ENGINE") or "duckdb").strip().lower()
         if dsa_engine not in DSA_ENGINES:
             raise SettingsError(f"NCII_DSA_ENGINE must be one of {', '.join(DSA_ENGINES)}, got {dsa_engine!r}")
+        quiet = _seconds(env, "NCII_LANDING_QUIET_SECONDS", DEFAULT_LANDING_QUIET_SECONDS)
         key = env.get("NCII_PSEUDONYM_KEY")
         if not key:
             key_file = warehouse_dir / KEY_FILE_NAME
@@ -87,6 +91,7 @@ class Settings:
             dsa_engine=dsa_engine,
             spark_master=env.get("NCII_SPARK_MASTER") or None,
             dsa_scratch_dir=Path(env["NCII_DSA_SCRATCH_DIR"]).absolute() if env.get("NCII_DSA_SCRATCH_DIR") else None,
+            landing_quiet_seconds=quiet,
         )
 
     # --- files of the warehouse directory -------------------------------------------
@@ -135,6 +140,7 @@ class Settings:
             "NCII_SUPPRESSION_K": str(self.suppression_k),
             "NCII_DRIFT_BASELINE_MONTHS": str(self.drift_baseline_months),
             "NCII_FRESHNESS_DAYS": str(self.freshness_days),
+            "NCII_LANDING_QUIET_SECONDS": str(self.landing_quiet_seconds),
             "NCII_PSEUDONYM_KEY": self.require_key().decode(),
         }
         if self.alert_webhook_url:
@@ -163,6 +169,17 @@ def _whole_number(env: dict[str, str], name: str, default: int, minimum: int, ma
     value = int(raw) if len(raw) <= 20 else maximum + 1
     if not minimum <= value <= maximum:
         raise SettingsError(f"{name} must be a whole number from {minimum} to {maximum}, got {shown}")
+    return value
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise SettingsError(f"{name} must be between 0 and 3600 seconds, got {raw}")
     return value
 
 

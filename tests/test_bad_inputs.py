@@ -135,7 +135,7 @@ def test_duplicated_references_keep_the_first_row(ingest) -> None:
     text = childfocus_text().rstrip("\r\n") + "\r\n" + childfocus_text().splitlines()[1] + "\r\n"
     write_childfocus(ingest.landing, text)
     summary, conn = ingest("childfocus")
-    assert only_file(summary).rows_loaded == 4
+    assert only_file(summary).rows_loaded == 5  # the fixture's age-250 row is loaded with its age unknown
     assert (6, "Dossiernummer", "duplicate reference in this file") in quarantine(conn)
 
 
@@ -144,7 +144,7 @@ def test_the_first_valid_row_of_a_reference_is_kept(ingest) -> None:
     bad_first = row().replace("03/02/2026 09:00", "31/02/2026 09:00")
     write_childfocus(ingest.landing, childfocus_text() + "\r\n".join([bad_first, row(), row("TikTok")]) + "\r\n")
     summary, conn = ingest("childfocus")
-    assert only_file(summary).rows_loaded == 5  # the fixture's four, and row 7
+    assert only_file(summary).rows_loaded == 6  # the fixture's five, and row 7
     assert [r for r in quarantine(conn) if r[0] >= 6] == [
         (6, "Datum opening", "unreadable date (expected dd/mm/yyyy HH:MM)"),
         (8, "Dossiernummer", "duplicate reference in this file"),
@@ -163,7 +163,7 @@ def test_the_first_valid_row_of_a_reference_is_kept(ingest) -> None:
 def test_bad_dates_are_quarantined(ingest, field_value: str, field: str, reason: str) -> None:
     write_childfocus(ingest.landing, childfocus_text() + row().replace("03/02/2026 09:00", field_value) + "\r\n")
     summary, conn = ingest("childfocus")
-    assert only_file(summary).rows_loaded == 4
+    assert only_file(summary).rows_loaded == 5
     assert (6, field, reason) in quarantine(conn)
 
 
@@ -188,18 +188,18 @@ def test_an_unknown_gender_code_is_quarantined(ingest) -> None:
 def test_new_platform_names_formulas_and_sql_text_are_just_data(ingest, platform: str) -> None:
     write_childfocus(ingest.landing, childfocus_text() + row(platform=f'"{platform.replace(chr(34), 2 * chr(34))}"') + "\r\n")
     summary, conn = ingest("childfocus")
-    assert only_file(summary).rows_loaded == 5
+    assert only_file(summary).rows_loaded == 6
     names = [" ".join(part.split()).lower() for part in re.split("[,/;]", platform)]
     assert platform_hashes(conn, 6) == [value_hash(name, TEST_KEY.encode()) for name in names if name]
-    assert conn.execute("SELECT count(*) FROM raw.childfocus_cases").fetchone() == (5,)
+    assert conn.execute("SELECT count(*) FROM raw.childfocus_cases").fetchone() == (6,)
 
 
 def test_a_50_mb_summary_loads_without_it(ingest) -> None:
     huge = "Melder Lotte Maes " + "x" * 50_000_000
     write_childfocus(ingest.landing, childfocus_text() + row(summary=huge) + "\r\n")
     summary, conn = ingest("childfocus")
-    # 4 good fixture rows + the new one; the fixture's age-250 row is quarantined as ever
-    assert (only_file(summary).rows_loaded, only_file(summary).rows_quarantined) == (5, 1)
+    # 5 fixture rows (the age-250 one loads with its age unknown) + the new one
+    assert (only_file(summary).rows_loaded, only_file(summary).rows_quarantined) == (6, 0)
     assert conn.execute("SELECT count(*) FROM raw.childfocus_cases WHERE row_number = 6").fetchone() == (1,)
     size = conn.execute("SELECT max(length(CAST(COLUMNS(*) AS VARCHAR))) FROM raw.childfocus_cases").fetchall()[0]
     assert max(v for v in size if v is not None) < 1000

@@ -52,19 +52,24 @@ def test_ledger_counts_every_row_of_every_file(warehouse) -> None:
     )
     assert ledger == {
         "childfocus_cases_20260201.csv": (4, 4, 0),
-        "childfocus_cases_20260301.csv": (5, 4, 1),
+        "childfocus_cases_20260301.csv": (5, 5, 0),  # the age-250 case is loaded with its age unknown
         "igvm_reports_20260301.jsonl": (3, 2, 1),
         "takedown_requests_20260301.csv": (4, 4, 0),
     }
-    assert conn.execute("SELECT file_name, row_number, field, reason FROM raw.quarantine ORDER BY file_name").fetchall() == [
-        ("childfocus_cases_20260301.csv", 5, "Leeftijd slachtoffer", "age outside 0..99"),
-        ("igvm_reports_20260301.jsonl", 3, "line", "not valid JSON"),
+    assert conn.execute(
+        "SELECT file_name, row_number, field, reason, level FROM raw.quarantine ORDER BY file_name"
+    ).fetchall() == [
+        ("childfocus_cases_20260301.csv", 5, "Leeftijd slachtoffer", "age outside 0..99", "field"),
+        ("igvm_reports_20260301.jsonl", 3, "line", "not valid JSON", "row"),
     ]
 
 
 def test_a_case_in_both_exports_counts_once_with_the_later_values(warehouse) -> None:
     _, conn = warehouse
-    assert one(conn, "SELECT count(*) FROM intermediate.int_cases WHERE source = 'childfocus'") == (5,)
+    assert one(conn, "SELECT count(*) FROM intermediate.int_cases WHERE source = 'childfocus'") == (6,)
+    # CF-2026-000006: age typed as 250, so its age is unknown; the case still counts
+    assert one(conn, "SELECT victim_age, victim_age_band, victim_gender FROM intermediate.int_cases WHERE case_key = ?",
+               [key("CF-2026-000006")]) == (None, "unknown", "female")
     # CF-2026-000001: open in the February export, closed in the March one; `14 jaar` became 14
     assert one(conn, "SELECT is_open, victim_age, victim_age_band FROM intermediate.int_cases WHERE case_key = ?",
                [key("CF-2026-000001")]) == (False, 14, "12_14")
@@ -147,7 +152,7 @@ def test_the_same_bytes_under_another_name_load_nothing(warehouse) -> None:
         assert outcome.success, outcome.reason
         check = duckdb.connect(str(settings.warehouse_db), read_only=True)
         assert check.execute("SELECT count(*) FROM raw.load_ledger").fetchone() == (4,)
-        assert check.execute("SELECT count(*) FROM raw.childfocus_cases").fetchone() == (8,)
+        assert check.execute("SELECT count(*) FROM raw.childfocus_cases").fetchone() == (9,)
         check.close()
     finally:
         (settings.landing_dir / "childfocus_cases_20260302.csv").unlink()

@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration.ingestion.ingest import ingest_source
 from orchestration.ingestion.platform_aliases import write_platform_alias_keys
+from orchestration.monitoring.alerts import raise_landing_alerts
 from orchestration.resources import WarehouseResource
 
 RAW_ASSET_SOURCES = {
@@ -29,13 +30,17 @@ def _raw_asset(asset_name: str, source: str) -> dg.AssetsDefinition:
     def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as conn:
             summary = ingest_source(conn, warehouse.settings(), source)
+            raise_landing_alerts(conn, context.run.run_id, summary.notes)  # delivered with the run's other alerts
         metadata = {
             "files_loaded": summary.count("loaded"),
             "files_skipped": summary.count("skipped"),
             "files_rejected": summary.count("rejected"),
+            "files_deferred": summary.count("deferred"),
             "rows_loaded": summary.rows_loaded,
             "rows_quarantined": summary.rows_quarantined,
             "quarantine_reasons": dg.MetadataValue.json(dict(summary.quarantine_reasons)),
+            "field_defects": dg.MetadataValue.json(dict(summary.field_reasons)),
+            "landing_notes": dg.MetadataValue.json([f"{n.file_name}: {n.note}" for n in summary.notes]),
         }
         if summary.rejected:
             context.add_output_metadata(metadata)

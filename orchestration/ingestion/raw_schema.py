@@ -60,7 +60,18 @@ DDL: dict[str, str] = {
             row_number     BIGINT,               -- 1-based data row; NULL when the whole file is concerned
             field          VARCHAR,              -- the column at fault, when there is one
             reason         VARCHAR NOT NULL,     -- never contains personal data or free text
-            quarantined_at TIMESTAMPTZ NOT NULL
+            quarantined_at TIMESTAMPTZ NOT NULL,
+            level          VARCHAR NOT NULL DEFAULT 'row'  -- row: the row was not loaded; field: the row was
+                                                           -- loaded with this field set to NULL (unknown)
+        )""",
+    "landing_notes": """
+        CREATE TABLE IF NOT EXISTS raw.landing_notes (
+            scope     VARCHAR NOT NULL,   -- the source whose run wrote it, or `landing` for the whole folder
+            kind      VARCHAR NOT NULL,   -- near_miss | symlink | folder | other_file | still_changing
+            file_name VARCHAR NOT NULL,   -- the name only (made by an operator), never the content
+            source    VARCHAR,            -- the source a near miss or an unfinished file was meant for
+            note      VARCHAR NOT NULL,   -- one line: why it was not loaded
+            noted_at  TIMESTAMPTZ NOT NULL
         )""",
     "platform_alias_keys": """
         CREATE TABLE IF NOT EXISTS raw.platform_alias_keys (
@@ -139,6 +150,8 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     _refuse_free_text_columns(conn)
     for ddl in DDL.values():
         conn.execute(ddl)
+    # warehouses built before field-level entries existed: every entry they hold is a row not loaded
+    conn.execute(f"ALTER TABLE {RAW_SCHEMA}.quarantine ADD COLUMN IF NOT EXISTS level VARCHAR DEFAULT 'row'")
     _migrate_hex_pseudonyms(conn)
 
 

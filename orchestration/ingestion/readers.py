@@ -2,18 +2,30 @@
 
 Each reader scans one file and leaves two temporary tables in the connection:
 `staged_rows` (the raw table's columns except load_id/source_file/export_date, typed,
-pseudonymised, no personal data) and `staged_rejects` (row_number, field, reason).
+pseudonymised, no personal data) and `staged_rejects` (row_number, field, reason, level).
 Personal-data columns are never selected, so they never reach a table, even a temporary one.
 
-Rules every reader applies (a row failing one goes to quarantine with the first reason):
-missing or duplicated reference (the first valid row of a reference is kept), unreadable
-dates, dates after the export date (one day of grace), a close before the opening, ages
-that are not a whole number of years within 0..99 (`14 jaar` is 14), codes not in
-`seeds/code_map.csv` (compared case-insensitively after trimming; empty is allowed and
-means unknown), and platform text over 1,000 characters. Free-text platform names are not
-validated here: each is normalised and stored only as its descriptor (`orchestration/privacy.py`),
-never as typed; the models map it to the taxonomy by hash, and unknown names become `other` and raise an
-alert. A reason never quotes a value: an unknown code is named by its descriptor.
+A defect is recorded in raw.quarantine at one of two levels (column `level`):
+
+* `row`: a defect in what identifies or places the record (the key): a missing or duplicated
+  reference (the first valid row of a reference is kept), an opening or submission time that
+  is unreadable, has a two-digit year or lies after the export date (one day of grace), a
+  malformed CSV record or JSON line. The row is not loaded; the ledger's rows_quarantined
+  counts these rows. Without its key a row cannot be deduplicated across exports nor put in a
+  month, so counting it would count it wrongly.
+* `field`: a defect in any other field: a closing, acknowledgement or resolution time that is
+  unreadable, has a two-digit year, lies after the export date or before the opening
+  (submission); an age that is not a whole number of years within 0..99 (`14 jaar` is 14); a
+  code not in `seeds/code_map.csv` (compared case-insensitively after trimming; empty is
+  allowed and means unknown) in any coded field; an IGVM value of the wrong JSON type; platform
+  text over 1,000 characters. The row is loaded with that field NULL, which the models count
+  as `unknown`, so the case stays in every count instead of vanishing until a corrected export.
+  The first defect of each field is recorded; a row can have several field entries.
+
+Free-text platform names are not validated here: each is normalised and stored only as its
+descriptor (`orchestration/privacy.py`), never as typed; the models map it to the taxonomy by hash, and
+unknown names become `other` and raise an alert. A reason never quotes a value: an unknown code is named
+by its descriptor.
 
 Local `dd/mm/yyyy HH:MM` times are Europe/Brussels: a time in the spring-forward gap is
 moved forward one hour, an ambiguous autumn time is taken as the later (winter-time) instant.
@@ -38,6 +50,9 @@ MAX_LINE_BYTES = 1 << 27  # a 50 MB free-text summary must not stop a load
 MAX_PLATFORM_CHARS = 1000
 UNREADABLE_CSV = "unreadable CSV: not a '{}'-separated export the reader can parse"
 AGE_PATTERN = r"^\s*(-?\d+)\s*(jaar|jr|j|ans|years?)?\.?\s*$"
+LOCAL_TIME = "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}$"
+TWO_DIGIT_YEAR = "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}([^0-9]|$)"
+TWO_DIGIT_REASON = "two-digit year (expected dd/mm/yyyy HH:MM)"
 ISO_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 # The IGVM fields the warehouse keeps, as DuckDB's JSON parser reads them in one pass. Values whose JSON
 # type is checked (age, ai_generated, platforms) come as JSON; a field of another type becomes its text.
@@ -63,6 +78,8 @@ CHILDFOCUS_COLUMNS = {  # export header -> scan alias (personal-data columns are
     "Platformen": "platformen",
     "Relatie dader": "relatie_dader",
 }
+CHILDFOCUS_CODED = ("kanaal", "melder", "geslacht_slachtoffer", "provincie", "taal", "type_feiten", "ai_gegenereerd",
+                    "relatie_dader")
 TAKEDOWN_COLUMNS = {
     name: name
     for name in ("request_id", "case_ref", "platform", "content_type", "submitted_at", "acknowledged_at", "resolved_at", "outcome")
@@ -124,6 +141,34 @@ def _age_rules(expression: str, label: str) -> str:
     )
 
 
+def _field_check(branches: str) -> str:
+    """A field's check: `[label, reason]` for its first defect, NULL when the field is usable."""
+    return f"CASE {branches} END"
+
+
+def _unless(defect: str, value: str) -> str:
+    """The field's value, NULL (unknown) when its check found a defect."""
+    return f"CASE WHEN {defect} IS NULL THEN {value} END"
+
+
+def _text(column: str) -> str:
+    return f"nullif(trim({column}), '')"
+
+
+def _local_time(column: str) -> str:
+    """A `dd/mm/yyyy HH:MM` text as a local timestamp; NULL for any other shape (`01/02/26` would be year 26)."""
+    return (f"CASE WHEN regexp_matches(trim({column}), '{LOCAL_TIME}') "
+            f"THEN try_strptime(trim({column}), '%d/%m/%Y %H:%M') END")
+
+
+def _local_time_rules(column: str, parsed: str, label: str) -> str:
+    return (
+        f"WHEN regexp_matches(trim({column}), '{TWO_DIGIT_YEAR}') THEN ['{label}', '{TWO_DIGIT_REASON}']\n"
+        f"WHEN {parsed} IS NULL THEN ['{label}', 'unreadable date (expected dd/mm/yyyy HH:MM)']\n"
+        f"WHEN {parsed} >= ($export_date::DATE + INTERVAL 1 DAY) THEN ['{label}', 'date after the export date']"
+    )
+
+
 def _age_value(expression: str) -> str:
     return f"TRY_CAST(regexp_extract(lower(trim({expression})), '{AGE_PATTERN}', 1) AS INTEGER)"
 
@@ -171,9 +216,12 @@ def _number_records(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stage(conn: duckdb.DuckDBPyConnection, scan_sql: str, checked_sql: str, row_columns: str, params: dict,
-           unreadable: str, csv: bool) -> int:
+           unreadable: str, csv: bool, field_checks: list[str]) -> int:
     """Read the file and check its rows into TEMP `checked`, then split them into staged_rows and staged_rejects
     (duplicates: first valid row kept). Returns the number of records read.
+
+    `checked` has `problem` (the row-level defect) and one column per name in `field_checks` (that
+    field's defect); the field-level entries of the loaded rows go to staged_rejects with level `field`.
 
     `checked_sql` reads the relation `scan` (`scan_sql`, the file's records; `csv`: read by `_csv_scan`,
     which sets malformed records aside). The file is read inside the statement that checks it, so its
@@ -209,10 +257,15 @@ def _stage(conn: duckdb.DuckDBPyConnection, scan_sql: str, checked_sql: str, row
         f"CREATE TEMP TABLE staged_rows AS SELECT row_number, {row_columns} FROM checked WHERE problem IS NULL",
         _bind(row_columns, params),
     )
+    defects = f"[{', '.join(field_checks)}]" if field_checks else "[]::VARCHAR[][]"
     conn.execute(
-        """CREATE TEMP TABLE staged_rejects AS
-           SELECT row_number, problem[1] AS field, problem[2] AS reason FROM checked WHERE problem IS NOT NULL
-           UNION ALL SELECT row_number, field, reason FROM scan_rejects"""
+        f"""CREATE TEMP TABLE staged_rejects AS
+           SELECT row_number, problem[1] AS field, problem[2] AS reason, 'row' AS level FROM checked
+           WHERE problem IS NOT NULL
+           UNION ALL SELECT row_number, field, reason, 'row' FROM scan_rejects
+           UNION ALL SELECT row_number, defect[1], defect[2], 'field' FROM (
+               SELECT row_number, unnest({defects}) AS defect FROM checked WHERE problem IS NULL
+           ) WHERE defect IS NOT NULL"""
     )
     rows_read = conn.execute("SELECT (SELECT count(*) FROM checked) + (SELECT count(*) FROM scan_rejects)").fetchone()[0]
     conn.execute("DROP TABLE checked")
@@ -236,41 +289,37 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
     encoding = detect_encoding(landed.path)
     check_header(read_header(landed.path, encoding, ";"), list(CHILDFOCUS_COLUMNS), ";")
     opened, closed = "opened_local", "closed_local"  # parsed once, in the inner select below
-    grace = "($export_date::DATE + INTERVAL 1 DAY)"
-    codes = "\n".join(
-        _unknown_code(alias, alias, header)
-        for header, alias in CHILDFOCUS_COLUMNS.items()
-        if alias in ("kanaal", "melder", "geslacht_slachtoffer", "provincie", "taal", "type_feiten", "ai_gegenereerd", "relatie_dader")
-    )
+    coded = {alias: header for header, alias in CHILDFOCUS_COLUMNS.items() if alias in CHILDFOCUS_CODED}
+    fields = {  # check column -> the field's check (every non-key field: field-level, see the module docstring)
+        "closed_defect": _field_check(
+            "WHEN trim(coalesce(closed, '')) = '' THEN NULL\n"
+            f"{_local_time_rules('closed', closed, 'Datum afsluiting')}\n"
+            f"WHEN {closed} < {opened} THEN ['Datum afsluiting', 'closing date before opening date']"),
+        "age_defect": _field_check(_age_rules("age", "Leeftijd slachtoffer")),
+        **{f"{alias}_defect": _field_check(_unknown_code(alias, alias, header)) for alias, header in coded.items()},
+        "platformen_defect": _field_check(f"WHEN length(platformen) > {MAX_PLATFORM_CHARS} THEN ['Platformen', "
+                                          f"'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
+    }
     checked = f"""
         SELECT *, trim(ref) AS ref_key, 'Dossiernummer' AS ref_label,
           CASE
             WHEN trim(ref) = '' THEN ['Dossiernummer', 'missing case reference']
-            WHEN {opened} IS NULL THEN ['Datum opening', 'unreadable date (expected dd/mm/yyyy HH:MM)']
-            WHEN {opened} >= {grace} THEN ['Datum opening', 'date after the export date']
-            WHEN trim(closed) <> '' AND {closed} IS NULL THEN ['Datum afsluiting', 'unreadable date (expected dd/mm/yyyy HH:MM)']
-            WHEN {closed} >= {grace} THEN ['Datum afsluiting', 'date after the export date']
-            WHEN {closed} < {opened} THEN ['Datum afsluiting', 'closing date before opening date']
-            {_age_rules('age', 'Leeftijd slachtoffer')}
-            {codes}
-            WHEN length(platformen) > {MAX_PLATFORM_CHARS} THEN ['Platformen', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
-          END AS problem
-        FROM (SELECT *, try_strptime(trim(opened), '%d/%m/%Y %H:%M') AS opened_local,
-                        try_strptime(trim(closed), '%d/%m/%Y %H:%M') AS closed_local
-              FROM scan)"""
+            {_local_time_rules('opened', opened, 'Datum opening')}
+          END AS problem,
+          {", ".join(f"{check} AS {name}" for name, check in fields.items())}
+        FROM (SELECT *, {_local_time('opened')} AS opened_local, {_local_time('closed')} AS closed_local FROM scan)"""
+    codes = ", ".join(f"{_unless(f'{alias}_defect', _text(alias))} AS {alias}" for alias in coded)
     row_columns = f"""
         {pseudonym_sql('ref')} AS dossier_key,
         timezone('Europe/Brussels', {opened}) AS datum_opening,
-        timezone('Europe/Brussels', {closed}) AS datum_afsluiting,
-        nullif(trim(kanaal), '') AS kanaal, nullif(trim(melder), '') AS melder,
-        {_age_value('age')} AS leeftijd_slachtoffer,
-        nullif(trim(geslacht_slachtoffer), '') AS geslacht_slachtoffer, nullif(trim(provincie), '') AS provincie,
-        nullif(trim(taal), '') AS taal, nullif(trim(type_feiten), '') AS type_feiten,
-        nullif(trim(ai_gegenereerd), '') AS ai_gegenereerd, platformen AS typed_platforms,
-        nullif(trim(relatie_dader), '') AS relatie_dader"""
+        {_unless('closed_defect', f"timezone('Europe/Brussels', {closed})")} AS datum_afsluiting,
+        {_unless('age_defect', _age_value('age'))} AS leeftijd_slachtoffer,
+        {_unless('platformen_defect', 'platformen')} AS typed_platforms,
+        {codes}"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(";", CHILDFOCUS_COLUMNS), checked, row_columns,
-                           {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"), csv=True)
+                           {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"),
+                           csv=True, field_checks=list(fields))
     _describe_platforms(conn, "regexp_split_to_array(typed_platforms, '[,/;]')", "platform_names", key)
     return ReadResult(rows_read)
 
@@ -293,28 +342,38 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
             f"WHEN {ts(column)} >= $export_date::DATE + INTERVAL 1 DAY THEN ['{column}', 'date after the export date']"
         )
 
+    fields = {  # check column -> the field's check (every field but the request id and submission time)
+        "acknowledged_defect": _field_check(ts_rules("acknowledged_at", False)),
+        "resolved_defect": _field_check(
+            f"{ts_rules('resolved_at', False)}\n"
+            f"WHEN {ts('resolved_at')} < {ts('submitted_at')} "
+            "THEN ['resolved_at', 'resolved before it was submitted']"),
+        "content_type_defect": _field_check(_unknown_code("content_type", "content_type", "content_type")),
+        "outcome_defect": _field_check(_unknown_code("outcome", "outcome", "outcome")),
+        "platform_defect": _field_check(f"WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', "
+                                        f"'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
+    }
     checked = f"""
         SELECT *, trim(request_id) AS ref_key, 'request_id' AS ref_label,
           CASE
             WHEN trim(request_id) = '' THEN ['request_id', 'missing request id']
             {ts_rules('submitted_at', True)}
-            {ts_rules('acknowledged_at', False)}
-            {ts_rules('resolved_at', False)}
-            WHEN {ts('resolved_at')} < {ts('submitted_at')} THEN ['resolved_at', 'resolved before it was submitted']
-            {_unknown_code('content_type', 'content_type', 'content_type')}
-            {_unknown_code('outcome', 'outcome', 'outcome')}
-            WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
-          END AS problem
+          END AS problem,
+          {", ".join(f"{check} AS {name}" for name, check in fields.items())}
         FROM (SELECT *, {", ".join(f"{parse(c)} AS {ts(c)}" for c in stamps)} FROM scan)"""
     row_columns = f"""
         trim(request_id) AS request_id,
         CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql('case_ref')} END AS case_key,
-        platform AS typed_platforms, nullif(trim(content_type), '') AS content_type,
-        {ts('submitted_at')} AS submitted_at, {ts('acknowledged_at')} AS acknowledged_at,
-        {ts('resolved_at')} AS resolved_at, nullif(trim(outcome), '') AS outcome"""
+        {_unless('platform_defect', 'platform')} AS typed_platforms,
+        {_unless('content_type_defect', "nullif(trim(content_type), '')")} AS content_type,
+        {ts('submitted_at')} AS submitted_at,
+        {_unless('acknowledged_defect', ts('acknowledged_at'))} AS acknowledged_at,
+        {_unless('resolved_defect', ts('resolved_at'))} AS resolved_at,
+        {_unless('outcome_defect', "nullif(trim(outcome), '')")} AS outcome"""
     with utf8_view(landed.path, encoding) as path:
         rows_read = _stage(conn, _csv_scan(",", TAKEDOWN_COLUMNS), checked, row_columns,
-                           {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","), csv=True)
+                           {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","),
+                           csv=True, field_checks=list(fields))
     _describe_platforms(conn, "[typed_platforms]", "platform_name", key, one=True)
     return ReadResult(rows_read)
 
@@ -353,6 +412,20 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                CASE WHEN platforms_type = 'ARRAY' THEN from_json(d.incident.platforms, '["VARCHAR"]') END AS platforms
         FROM parsed"""
     submitted = f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
+    coded = {"channel": "channel", "victim_gender": "victim.gender", "victim_region": "victim.region",
+             "incident_type": "incident.type", "incident_offender": "incident.offender", "status": "status"}
+    fields = {  # check column -> the field's check (every field but the report id and submission time)
+        "age_defect": _field_check(
+            f"WHEN age_type NOT IN ('NULL', 'UBIGINT', 'BIGINT', 'VARCHAR') THEN ['victim.age', 'unreadable age']\n"
+            f"{_age_rules('age', 'victim.age')}"),
+        **{f"{alias}_defect": _field_check(_unknown_code(alias, alias, label)) for alias, label in coded.items()},
+        "ai_defect": _field_check("WHEN coalesce(ai_type, 'NULL') NOT IN ('NULL', 'BOOLEAN') "
+                                  "THEN ['incident.ai_generated', 'not true, false or null']"),
+        "platforms_defect": _field_check(
+            "WHEN coalesce(platforms_type, 'NULL') NOT IN ('NULL', 'ARRAY') THEN ['incident.platforms', 'not a list']\n"
+            f"WHEN length(array_to_string(platforms, ',')) > {MAX_PLATFORM_CHARS} "
+            f"THEN ['incident.platforms', 'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
+    }
     checked = f"""
         SELECT *, trim(ref) AS ref_key, 'report_id' AS ref_label,
           CASE
@@ -361,29 +434,19 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
             WHEN trim(coalesce(ref, '')) = '' THEN ['report_id', 'missing case reference']
             WHEN {submitted} IS NULL THEN ['submitted_at', 'unreadable timestamp (expected ISO-8601 with offset)']
             WHEN {submitted} >= $export_date::DATE + INTERVAL 1 DAY THEN ['submitted_at', 'date after the export date']
-            WHEN age_type NOT IN ('NULL', 'UBIGINT', 'BIGINT', 'VARCHAR') THEN ['victim.age', 'unreadable age']
-            {_age_rules('age', 'victim.age')}
-            {_unknown_code('channel', 'channel', 'channel')}
-            {_unknown_code('victim_gender', 'victim_gender', 'victim.gender')}
-            {_unknown_code('victim_region', 'victim_region', 'victim.region')}
-            {_unknown_code('incident_type', 'incident_type', 'incident.type')}
-            {_unknown_code('incident_offender', 'incident_offender', 'incident.offender')}
-            {_unknown_code('status', 'status', 'status')}
-            WHEN coalesce(ai_type, 'NULL') NOT IN ('NULL', 'BOOLEAN') THEN ['incident.ai_generated', 'not true, false or null']
-            WHEN coalesce(platforms_type, 'NULL') NOT IN ('NULL', 'ARRAY') THEN ['incident.platforms', 'not a list']
-            WHEN length(array_to_string(platforms, ',')) > {MAX_PLATFORM_CHARS}
-                 THEN ['incident.platforms', 'platform text longer than {MAX_PLATFORM_CHARS} characters']
-          END AS problem
+          END AS problem,
+          {", ".join(f"{check} AS {name}" for name, check in fields.items())}
         FROM scan"""
+    codes = ", ".join(f"{_unless(f'{alias}_defect', _text(alias))} AS {alias}" for alias in coded)
     row_columns = f"""
         {pseudonym_sql('ref')} AS report_key, {submitted} AS submitted_at,
-        nullif(trim(channel), '') AS channel, {_age_value('age')} AS victim_age,
-        nullif(trim(victim_gender), '') AS victim_gender, nullif(trim(victim_region), '') AS victim_region,
-        nullif(trim(incident_type), '') AS incident_type, TRY_CAST(ai_generated AS BOOLEAN) AS incident_ai_generated,
-        platforms AS typed_platforms, nullif(trim(incident_offender), '') AS incident_offender,
-        nullif(trim(status), '') AS status"""
-    rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(landed.path)},
-                       "unreadable JSON Lines file", csv=False)
+        {_unless('age_defect', _age_value('age'))} AS victim_age,
+        {_unless('ai_defect', 'TRY_CAST(ai_generated AS BOOLEAN)')} AS incident_ai_generated,
+        {_unless('platforms_defect', 'platforms')} AS typed_platforms,
+        {codes}"""
+    with utf8_view(landed.path, encoding) as path:  # a copy only when CRLF and LF are mixed
+        rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(path)},
+                           "unreadable JSON Lines file", csv=False, field_checks=list(fields))
     _describe_platforms(conn, "typed_platforms", "incident_platform_names", key)
     return ReadResult(rows_read)
 

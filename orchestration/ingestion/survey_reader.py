@@ -1,12 +1,16 @@
 """Reader of the youth survey extracts: Qualtrics CSV (three header rows) or SPSS .sav.
 
-Both give the same respondent rows: numeric answer codes (the .sav's value labels are read
-but the codes are kept, so both formats load identically), `Finished`, and the weight.
-Unfinished responses are loaded with their flag and left out by the models.
-A finished response whose weight is missing, zero or negative, or with an answer code the
-questionnaire does not have, goes to quarantine (the code named only by its descriptor, see
-`orchestration/privacy.py`: a respondent may type anything into a field). A file without the weight column, without
-the question columns, or with no rows is rejected.
+Both give the same respondent rows: numeric answer codes (the codes are kept, so both formats
+load identically), `Finished`, and the weight. Unfinished responses are loaded with their flag
+and left out by the models. Survey defects are row-level (a respondent is one row and every
+estimate weighs the whole row): a finished response whose weight is missing, not a finite
+number, zero, negative or over MAX_WEIGHT, or with an answer code the questionnaire does not
+have, goes to quarantine (the code named only by its descriptor, see `orchestration/privacy.py`: a
+respondent may type anything into a field). A file is rejected when it lacks the weight or question columns, has
+no rows, is a Qualtrics CSV without its three header rows (names, question text, ImportId:
+with one, pandas would take the first two respondents for header rows), or is a .sav whose
+value labels say another thing than `seeds/survey_value_labels.csv` (a swapped gender label
+would silently swap every gender figure).
 """
 
 from __future__ import annotations
@@ -15,10 +19,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+import csv
+import math
+from pathlib import Path
+
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
 from orchestration.ingestion.readers import ReadResult
 from orchestration.privacy import describe
+from orchestration.settings import SEEDS_DIR
 
 QUESTIONS = ["Q1", "Q2", "Q3", "Q10", "Q11", "Q12", "Q13", *[f"Q15_{i}" for i in range(1, 10)],
              *[f"Q16_{i}" for i in range(1, 6)], "Q17"]
@@ -29,6 +38,50 @@ VALID_CODES = {
     "Q10": {1, 2, 3}, "Q11": {1, 2, 3}, "Q12": {1, 2}, "Q13": {1, 2}, "Q17": {1, 2},
     **{q: {0, 1} for q in QUESTIONS if q.startswith(("Q15_", "Q16_"))},
 }
+# Post-stratification weights are scaled to a mean near 1 and usually trimmed to a few units; 100
+# leaves room for any real design while a typo (1e308) can no longer overflow the weighted sums.
+MAX_WEIGHT = 100.0
+QUALTRICS_IMPORT_ID = '{"ImportId"'
+
+
+def _normal(label: str) -> str:
+    return " ".join(str(label).casefold().split())
+
+
+def _codebook_labels() -> dict[str, dict[str, int]]:
+    """variable -> normalised label -> the code it names, from seeds/survey_value_labels.csv."""
+    labels: dict[str, dict[str, int]] = {}
+    with (SEEDS_DIR / "survey_value_labels.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            labels.setdefault(row["variable"], {})[_normal(row["label"])] = int(row["code"])
+    return labels
+
+
+def check_value_labels(value_labels: dict[str, dict]) -> None:
+    """Reject a .sav whose value labels disagree with the codebook; the reason names variable and codes only."""
+    codebook = _codebook_labels()
+    for variable, labels in value_labels.items():
+        known = codebook.get(variable)
+        if known is None:
+            continue
+        for code, label in sorted(labels.items()):
+            meant = known.get(_normal(label))
+            code_text = f"{code:g}" if isinstance(code, float) else str(code)
+            if meant is None:
+                raise FileRejected(f"value label of {variable} code {code_text} is not in seeds/survey_value_labels.csv"
+                                   " (new wording: add it there; otherwise check the export)")
+            if meant != code:
+                raise FileRejected(f"value labels of {variable} differ from the codebook: code {code_text} is labelled "
+                                   f"as code {meant} (codes swapped?)")
+
+
+def _check_qualtrics_header(path: Path) -> None:
+    """A Qualtrics CSV has three header rows; the third holds an ImportId in every column."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [row for _, row in zip(range(3), csv.reader(handle))]
+    if len(rows) < 3 or not rows[2] or not rows[2][0].strip().startswith(QUALTRICS_IMPORT_ID):
+        raise FileRejected("expected a Qualtrics export with three header rows (names, question text, "
+                           "ImportId); the third row is not the ImportId row")
 
 
 def read_frame(landed: LandedFile) -> pd.DataFrame:
@@ -38,9 +91,11 @@ def read_frame(landed: LandedFile) -> pd.DataFrame:
         if path.suffix == ".sav":
             import pyreadstat
 
-            frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=False)
+            frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=False)
+            check_value_labels(meta.variable_value_labels)
             frame = frame.astype(object).where(frame.notna(), "")
             return frame.map(_sav_text)
+        _check_qualtrics_header(path)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=[1, 2])
     except FileRejected:
         raise
@@ -90,14 +145,20 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
             lambda code: f"unknown answer code in {question}: {describe(code, key)}")
         flag(bad, question, named.reindex(frame.index))
         rows[question.lower()] = values.astype("Int16")
-    weight = pd.to_numeric(frame["weight"].str.strip().replace("", np.nan), errors="coerce")
-    flag((rows["finished"] == 1) & ~(weight > 0), "weight", "weight missing, zero or negative")
-    rows["weight"] = weight.where(weight > 0)
+    text = frame["weight"].str.strip()
+    weight = pd.to_numeric(text.replace("", np.nan), errors="coerce")
+    finished = rows["finished"] == 1
+    finite = weight.map(lambda w: math.isfinite(w) if pd.notna(w) else False).astype(bool)
+    flag(finished & text.ne("") & ~finite, "weight", "weight not a finite number")
+    flag(finished & ~(weight > 0), "weight", "weight missing, zero or negative")
+    flag(finished & (weight > MAX_WEIGHT), "weight", f"weight over {MAX_WEIGHT:g} (not a post-stratification weight)")
+    rows["weight"] = weight.where(finite & (weight > 0) & (weight <= MAX_WEIGHT))
     flag(rows["response_id"].duplicated() & rows["response_id"].ne(""), "ResponseId", "duplicate ResponseId in this file")
     rows["finished"] = rows["finished"].astype("Int16")
 
     good = rows[problems.isna()]
-    rejects = pd.DataFrame({"row_number": rows["row_number"], "field": fields, "reason": problems})[problems.notna()]
+    rejects = pd.DataFrame({"row_number": rows["row_number"], "field": fields, "reason": problems,
+                            "level": "row"})[problems.notna()]
     for name, table in (("staged_rows", good), ("staged_rejects", rejects)):
         conn.register("_frame", table)
         conn.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _frame")

@@ -2,7 +2,10 @@
 
 DuckDB reads UTF-8 only (cp1252 needs an extension it would download), so an older
 cp1252 export is decoded by Python's codec into a temporary UTF-8 copy, outside the
-warehouse folder and deleted as soon as it has been read.
+warehouse folder and deleted as soon as it has been read. DuckDB's CSV reader also expects
+one kind of line ending per file; a file that mixes CRLF and LF (rows appended by another
+tool) gets the same temporary copy with every line ending as LF. Line endings inside quoted
+fields change too, which no loaded value notices (trimmed codes and platform names).
 """
 
 from __future__ import annotations
@@ -19,6 +22,21 @@ from orchestration.ingestion.errors import FileRejected
 
 CHUNK = 1 << 20
 BOM = codecs.BOM_UTF8
+
+
+def mixed_line_endings(path: Path) -> bool:
+    """True when the file has both CRLF and bare LF line endings (read in chunks, never whole)."""
+    crlf = bare_lf = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if chunk.endswith(b"\r"):  # keep a CRLF split across two chunks together
+                chunk += handle.read(1)
+            pairs = chunk.count(b"\r\n")
+            crlf += pairs
+            bare_lf += chunk.count(b"\n") - pairs
+            if crlf and bare_lf:
+                return True
+    return False
 
 
 def detect_encoding(path: Path) -> str:
@@ -52,13 +70,17 @@ def detect_encoding(path: Path) -> str:
 
 @contextmanager
 def utf8_view(path: Path, encoding: str) -> Iterator[Path]:
-    """The file itself when it is UTF-8, else a temporary UTF-8 copy removed on exit."""
-    if encoding == "utf-8-sig":
+    """The file itself when it is UTF-8 with one kind of line ending, else a temporary UTF-8 copy with
+    LF line endings, removed on exit."""
+    mixed = mixed_line_endings(path)
+    if encoding == "utf-8-sig" and not mixed:
         yield path
         return
     with tempfile.TemporaryDirectory(prefix="ncii-transcode-") as scratch:
         target = Path(scratch) / path.name
-        with path.open(encoding=encoding, newline="") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        # newline=None reads CRLF, CR and LF as "\n"; newline="" keeps them as they are
+        with path.open(encoding=encoding, newline=None if mixed else "") as src, \
+                target.open("w", encoding="utf-8", newline="") as dst:
             shutil.copyfileobj(src, dst, CHUNK)
         yield target
 

@@ -48,7 +48,7 @@ WHAT_TO_DO = {
                     "figures split by this field undercount until it is fixed.",
     "unmapped_value": "Run `ncii unmapped` to see the values behind these hashes (it reads the landing files and "
                       "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
-                      "and run again; until then it counts as 'other' (a code: its rows stay in quarantine). "
+                      "and run again; until then it counts as 'other' (a code: that field counts as unknown). "
                       "A value that is personal data: have it corrected in the source system.",
     # dsa: the platforms' daily dumps (orchestration/monitoring/dsa_drift.py)
     "missing_day": "Download the missing daily dump from the DSA Transparency Database and drop it in the landing "
@@ -61,6 +61,8 @@ WHAT_TO_DO = {
                            "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "
                   "Analysts still see the last good publication.",
+    "landing_name": "Rename each file to the pattern shown (or remove it from the landing folder); "
+                    "the next run loads it once its name matches.",
 }
 CHECK_TITLES = {
     "freshness": "no recent export",
@@ -125,6 +127,32 @@ def pipeline_condition(kind: str, subject: str, reason: str) -> Condition:
     title = f"[ERROR] pipeline: {words}"
     return Condition(kind, "pipeline", kind, subject, drift.ERROR, None, title,
                      f"{reason}. What to do: {WHAT_TO_DO[kind]}")
+
+
+def landing_condition(notes: Iterable) -> Condition | None:
+    """One warning naming every file whose name nearly matches an export pattern (never loaded as it is).
+
+    The file names are shown (an operator made them; no file content is read): the subject lists
+    them, so a new near miss is a new condition and a renamed file clears it.
+    """
+    misses = sorted((n for n in notes if n.kind == "near_miss"), key=lambda n: n.file_name)
+    if not misses:
+        return None
+    title = f"[WARN] landing: {len(misses)} file name{'s' if len(misses) > 1 else ''} nearly match an export pattern"
+    details = "\n".join(f"- {n.file_name!r}: {n.note}" for n in misses)
+    return Condition("landing", "landing", "landing_name", " | ".join(n.file_name for n in misses), drift.WARN, None,
+                     title, f"{details}\nWhat to do: {WHAT_TO_DO['landing_name']}")
+
+
+def raise_landing_alerts(conn: duckdb.DuckDBPyConnection, run_id: str, notes: Iterable) -> int:
+    """Open the near-miss alert of this scan of the landing folder; clear an earlier one it no longer finds."""
+    ensure_schema(conn)
+    condition = landing_condition(notes)
+    current = [condition] if condition else []
+    conn.execute("UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "
+                 "WHERE kind = 'landing' AND state = 'open' AND fingerprint NOT IN (SELECT unnest(?))",
+                 [[c.fingerprint for c in current]])
+    return _open(conn, run_id, current, None)
 
 
 def raise_drift_alerts(conn: duckdb.DuckDBPyConnection, run_id: str, results: list[CheckResult], report: str) -> int:

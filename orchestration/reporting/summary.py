@@ -8,7 +8,8 @@ from orchestration.settings import Settings
 
 
 def run_summary(settings: Settings) -> str:
-    """Cases per source, months covered, quarantined rows by reason, and where the marts are."""
+    """Cases per source, months covered, quarantined rows by reason, what the landing folder held that was
+    not loaded, and where the marts are."""
     conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
     try:
         lines = [
@@ -27,13 +28,31 @@ def run_summary(settings: Settings) -> str:
         ).fetchone()
         lines.append(f"  files loaded: {files[0]}, rejected: {files[1]}, rows quarantined: {files[2]:,}")
         for reason, rows in conn.execute(
-            "SELECT reason, count(*) FROM raw.quarantine GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 10"
+            "SELECT reason, count(*) FROM raw.quarantine WHERE level = 'row' "
+            "GROUP BY reason ORDER BY count(*) DESC, reason LIMIT 10"
         ).fetchall():
             lines.append(f"    {rows:>6,}  {reason}")
+        fields = conn.execute(
+            "SELECT field, reason, count(*) FROM raw.quarantine WHERE level = 'field' "
+            "GROUP BY ALL ORDER BY count(*) DESC, field, reason"
+        ).fetchall()
+        if fields:
+            total = sum(n for *_, n in fields)
+            lines.append(f"  rows loaded with a field set to unknown: {total:,} field defects")
+            lines += [f"    {n:>6,}  {field}: {reason}" for field, reason, n in fields[:10]]
+        lines += _landing_notes(conn)
         lines += _open_alerts(conn, settings)
         return "\n".join(lines)
     finally:
         conn.close()
+
+
+def _landing_notes(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the last scan of the landing folder left alone, and why: nothing there is ignored without a word."""
+    notes = conn.execute("SELECT DISTINCT file_name, note FROM raw.landing_notes ORDER BY file_name, note").fetchall()
+    if not notes:
+        return []
+    return [f"  landing folder: {len(notes)} entries not loaded"] + [f"    {name!r}: {note}" for name, note in notes]
 
 
 def _open_alerts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:

@@ -31,7 +31,7 @@ from orchestration.ingestion.dsa.dump import parts
 from orchestration.ingestion.dsa.engine import DAY_TABLES, Engine, PartCounts, create_day_tables
 from orchestration.ingestion.dsa.schema import ensure_dsa_schema
 from orchestration.ingestion.errors import FileRejected
-from orchestration.ingestion.landing import LandedFile
+from orchestration.ingestion.landing import FileState, LandedFile, still_changing
 from orchestration.ingestion.ledger import FileOutcome, _record, _seen, file_sha256
 
 log = logging.getLogger(__name__)
@@ -40,9 +40,14 @@ EngineFactory = Callable[[duckdb.DuckDBPyConnection, LandedFile], Engine]
 
 
 def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory: EngineFactory,
-             scratch_dir: Path | None = None) -> FileOutcome:
-    """Load one day's dump whole or not at all; returns its ledger outcome."""
+             scratch_dir: Path | None = None, state: FileState | None = None, quiet_seconds: float = 0.0) -> FileOutcome:
+    """Load one day's dump whole or not at all; returns its ledger outcome.
+
+    `state` is the file's size and modification time when the run first saw it: a dump that changed since
+    (still being copied in), or is younger than `quiet_seconds`, is deferred, as in `ledger.load_file`."""
     ensure_dsa_schema(conn)
+    if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
+        return FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")
     sha = file_sha256(landed.path)
     seen = _seen(conn, landed, sha)
     if seen is not None:
@@ -50,6 +55,10 @@ def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory
             _record(conn, uuidlib.uuid4().hex, landed, sha, seen)
         return seen
     load_id = uuidlib.uuid4().hex
+    if landed.problem is not None:
+        outcome = FileOutcome(landed.name, "rejected", message=f"{landed.name}: {landed.problem}")
+        _record(conn, load_id, landed, sha, outcome)
+        return outcome
     conn.execute("BEGIN TRANSACTION")
     engine = None
     try:
@@ -60,6 +69,9 @@ def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory
             totals.add(engine.reduce_part(part, totals.rows_read + 1))
             csv_parts += 1
         engine.finish_day()
+        if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
+            conn.execute("ROLLBACK")
+            return FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")
         _commit_day(conn, load_id, landed, engine.name, csv_parts, totals)
         outcome = FileOutcome(landed.name, "loaded", totals.rows_read, totals.statements_loaded,
                               totals.rows_quarantined,
