@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from orchestration.ingestion.landing import SOURCES, LandedFile, discover
+from orchestration.ingestion.landing import LandedFile, scan
 from orchestration.ingestion.platform_aliases import ALIAS_SEED, alias_keys_sql
 from orchestration.ingestion.readers import CHILDFOCUS_COLUMNS, IGVM_STRUCTURE, TAKEDOWN_COLUMNS, _code_lists
 from orchestration.ingestion.survey_reader import QUESTIONS, VALID_CODES, read_frame
@@ -111,17 +111,18 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
     try:
         values: list[tuple] = []
         unreadable: list[str] = []
-        for source in SOURCES:
-            for landed in discover(settings.landing_dir, source):
-                try:
-                    if source in CSV_SOURCES:
-                        _csv_values(landed, values)
-                    elif source == "igvm":
-                        _igvm_values(conn, landed, values)
-                    else:
-                        _survey_values(landed, values)
-                except Exception:  # noqa: BLE001 (named, never quoted: a parser's message may hold a value)
-                    unreadable.append(landed.name)
+        # the helpline exports and the survey (the dsa dumps are public and name platforms, never people)
+        for landed in (f for f in scan(settings.landing_dir).files if f.source != "dsa"):
+            source = landed.source
+            try:
+                if source in CSV_SOURCES:
+                    _csv_values(landed, values)
+                elif source == "igvm":
+                    _igvm_values(conn, landed, values)
+                else:
+                    _survey_values(landed, values)
+            except Exception:  # noqa: BLE001 (named, never quoted: a parser's message may hold a value)
+                unreadable.append(landed.name)
         if not values:
             return [], unreadable
         codes = [(source, field, code) for source in ("childfocus", "igvm", "takedown")

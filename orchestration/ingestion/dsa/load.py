@@ -105,8 +105,9 @@ def _commit_day(conn: duckdb.DuckDBPyConnection, load_id: str, landed: LandedFil
            SELECT $load_id, $day, month, platform_name, harm_group, source_type, measure, seconds, sum(statements)
            FROM dsa_day_durations GROUP BY ALL""", day)
     conn.execute(
-        """INSERT INTO raw.quarantine
-           SELECT $load_id, 'dsa', $file_name, row_number, field, reason, now() FROM dsa_day_rejects ORDER BY row_number""",
+        """INSERT INTO raw.quarantine (load_id, source, file_name, row_number, field, reason, quarantined_at, level)
+           SELECT $load_id, 'dsa', $file_name, row_number, field, reason, now(), 'row' FROM dsa_day_rejects
+           ORDER BY row_number""",
         {"load_id": load_id, "file_name": landed.name})
     conn.execute(
         "INSERT INTO raw.dsa_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
