@@ -102,7 +102,8 @@ def compare(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], measures: li
     problems = []
     lonely = merged[merged["_merge"] != "both"]
     if len(lonely):
-        problems.append(f"{len(lonely)} rows on one side only, e.g. {lonely[keys + ['_merge']].head(3).to_dict('records')}")
+        example = lonely[keys + ["_merge"]].head(3).to_dict("records")
+        problems.append(f"{len(lonely)} rows on one side only, e.g. {example}")
     both = merged[merged["_merge"] == "both"]
     for measure in measures:
         wrong = both[both[measure].notna() & (both[measure] != both[f"{measure}_want"])]

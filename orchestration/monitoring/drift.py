@@ -113,7 +113,8 @@ def missing_rate_jump(baseline_missing: int, baseline_n: int, current_missing: i
     step = next((s for s in POINT_STEPS if current_n * s / 100 >= 2 * (k - 1)), POINT_STEPS[-1])
     shown = step * round(jump / step)
     return Verdict(float(shown), MISSING_JUMP_WARN, status,
-                   f"the empty share changed by about {shown:+d} points (rounded to {step}; chi-square p={p_value:.0e})")
+                   f"the empty share changed by about {shown:+d} points "
+                   f"(rounded to {step}; chi-square p={p_value:.0e})")
 
 
 def freshness(newest_export: date | None, today: date, cadence_days: int) -> Verdict:

@@ -1,10 +1,10 @@
 -- Weighted prevalence per wave x indicator x breakdown x group, with its 95% Wilson interval on
 -- Kish's effective sample size. Bases under 30 respondents are suppressed, under 50 flagged.
--- n_base from 1 to k-1 is NULL; the groups of a breakdown add up to the published total, so where a reader could
--- work a NULL n_base out (one NULL group, or NULL groups adding up to less than k-1) the smallest other groups'
--- n_base is NULL too, until at least two are and they add up to k-1 or more (complementary suppression). A group's
--- flags tell a reader its base is at least 30 (not suppressed) or 50 (reliable), so only what lies above that floor
--- counts towards k-1.
+-- n_base from 1 to k-1 is NULL; the groups of a breakdown add up to the published total, so where a reader
+-- could work a NULL n_base out (one NULL group, or NULL groups adding up to less than k-1) the smallest other
+-- groups' n_base is NULL too, until at least two are and they add up to k-1 or more (complementary
+-- suppression). A group's flags tell a reader its base is at least 30 (not suppressed) or 50 (reliable), so
+-- only what lies above that floor counts towards k-1.
 with breakdowns as (
     select wave, indicator, base, weight, is_yes, in_base, 'total' as breakdown, 'total' as group_value
     from {{ ref('int_survey_indicator_answers') }}
