@@ -21,8 +21,8 @@ Method (iterative complementary suppression, as in tau-argus' "singleton" heuris
    k), and one parent of every complement from 1 to k-1.
 2. Secondary, repeated until nothing changes: a relation is unsafe when its published cells pin a hidden count
    (or a small complement, or a small final-outcome count), i.e. when its total is published and it has one
-   hidden member, or hidden members that add up to less than k-1 (each would be known to within fewer than k
-   values); or when its total is hidden and no member is. An unsafe relation
+   hidden member, or hidden members that add up to less than k-1 above what a reader knows they are at least
+   (a row exists only for a case or a request; each would be known to within fewer than k values); or when its total is hidden and no member is. An unsafe relation
    hides the cheapest published member (the smallest count that becomes NULL) that makes it safe (else the
    largest, and again); a zero only when no count will do, and never a protected cell (the monthly totals per
    source, and the quarters and years they add up to) while another cell will do. Hiding D hides F too (the rate
@@ -212,7 +212,20 @@ def _safe(grid: Grid, total: int, members: list[int]) -> bool:
         return True
     if grid.is_hidden(total):  # pinned only when every member is published
         return bool(hidden)
-    return len(hidden) >= 2 and sum(grid.values[m] for m in hidden) >= grid.k - 1
+    return len(hidden) >= 2 and sum(grid.values[m] - _floor(grid, m) for m in hidden) >= grid.k - 1
+
+
+def _floor(grid: Grid, cell: int) -> int:
+    """What a reader knows a NULL count is at least: a row of the quarterly mart exists only for a case, a row of
+    platform_monthly whose published cases (requests) are 0 exists only for a request (a case)."""
+    table, measure, *dims = grid.keys[cell]
+    if table == "vdq":
+        return 1
+    other = {"C": "R", "R": "C"}.get(measure)
+    if table == "pm" and other and cell not in grid.derived:
+        sibling = grid.index[(table, other, *dims)]
+        return int(not grid.hidden[sibling] and grid.values[sibling] == 0)
+    return 0
 
 
 def _cost(grid: Grid, cell: int) -> int:
