@@ -110,13 +110,13 @@ def test_platform_monthly_hand_computed_cells(warehouse) -> None:
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
                           AND incident_type = 'deepnude'""") == (3, 2, 2, 2, 1.0, 36.0)
     # Published: 3 cases less 2 with AI images would give away the one case without (k = 2), so the AI count
-    # is suppressed, and the case count with it (the January childfocus totals and the quarter would give
-    # it back on this tiny fixture: secondary suppression).
+    # is suppressed; on this tiny fixture the January totals, the quarter and the year would give the cell's
+    # case and request counts back, so they are suppressed too (secondary suppression).
     assert one(conn, """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed, removal_rate,
                                median_hours_to_removal, suppressed
                         FROM marts.platform_monthly
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
-                          AND incident_type = 'deepnude'""") == (None, None, 2, 2, 1.0, 36.0, True)
+                          AND incident_type = 'deepnude'""") == (None, None, None, 2, 1.0, 36.0, True)
     # a single case is suppressed at k = 2
     assert one(conn, """SELECT cases, suppressed FROM marts.platform_monthly
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'snapchat'""") == (None, True)

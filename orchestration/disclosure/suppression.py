@@ -96,10 +96,13 @@ class Grid:
 def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
     """The cells of the three helpline marts (unsuppressed, `all` members included) and their relations."""
     grid = Grid(k)
+    # sorted: the same data gives the same suppression, whatever order the query returned its rows in
     pm = pm.copy()
     pm["month"] = pd.to_datetime(pm["month"]).dt.date
+    pm = pm.sort_values(list(PM_DIMS), kind="stable").reset_index(drop=True)
     vdq = vdq.copy()
     vdq["quarter"] = pd.to_datetime(vdq["quarter"]).dt.date
+    vdq = vdq.sort_values(list(VDQ_DIMS), kind="stable").reset_index(drop=True)
     rows = list(pm[list(PM_DIMS) + [*CASE_MEASURES.values(), *REQUEST_MEASURES.values()]].itertuples(index=False))
     for month, source, platform, incident, *counts in rows:
         dims = (month, source, platform, incident)
