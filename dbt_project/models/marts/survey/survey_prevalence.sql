@@ -31,7 +31,7 @@ estimates as (
     select *,
            coalesce(sum_wy, 0) / sum_w as p,
            {{ kish_n_eff('sum_w', 'sum_w2') }} as n_eff,
-           {{ is_small('n_base') }} and breakdown <> 'total' as is_primary
+           {{ is_small('n_base') }} as is_primary
     from sums
 ),
 
