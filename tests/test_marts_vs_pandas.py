@@ -16,6 +16,12 @@ def expected(pipeline_run: PipelineRun, generated_landing) -> dict[str, pd.DataF
     return compute_marts(generated_landing, k=pipeline_run.settings.suppression_k)
 
 
+@pytest.fixture(scope="module")
+def unsuppressed(generated_landing) -> dict[str, pd.DataFrame]:
+    """The same computation with nothing suppressed (k = 1: no count is from 1 to k-1)."""
+    return compute_marts(generated_landing, k=1)
+
+
 def _published(run: PipelineRun, mart: str) -> pd.DataFrame:
     conn = duckdb.connect(str(run.settings.published_db), read_only=True)
     try:
@@ -29,10 +35,22 @@ def test_the_generated_set_is_big_enough(generated_landing) -> None:
 
 
 @pytest.mark.parametrize("mart", sorted(MART_KEYS))
-def test_mart_matches_pandas_for_every_cell(pipeline_run: PipelineRun, expected, mart: str) -> None:
+def test_mart_matches_pandas_for_every_cell(pipeline_run: PipelineRun, unsuppressed, mart: str) -> None:
+    """Every row of the finest grain is there, and every published value is the pandas value. Which cells are
+    NULL is decided across the linked marts (secondary suppression, which the pandas baseline does not do):
+    tests/test_all_members.py and `ncii audit` check that part."""
+    keys = MART_KEYS[mart]
     got = _published(pipeline_run, mart)
+    got = got[(got[keys[1:]] != "all").all(axis=1)].reset_index(drop=True)
     assert len(got) > 1000
-    assert mart_differences(got, expected[mart], MART_KEYS[mart]) == []
+    want = unsuppressed[mart].drop(columns="suppressed")
+    for frame in (got, want):
+        frame[keys[0]] = pd.to_datetime(frame[keys[0]]).dt.date
+    aligned = got[keys].merge(want, on=keys, how="left")
+    for measure in (c for c in want.columns if c not in keys):
+        aligned.loc[got[measure].isna().to_numpy(), measure] = None  # compare the published values only
+    assert mart_differences(got.drop(columns="suppressed"), aligned, keys) == []
+    assert len(got) == len(want), "rows only on one side"
 
 
 def test_the_comparison_catches_a_wrong_cell(expected) -> None:

@@ -114,7 +114,9 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
 def mart(conn: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     frame = conn.execute(f"SELECT * FROM marts.{name}").df()
     if name == "victim_demographics_quarterly":
+        # the finest rows of a quarter x source x incident type (no `all` gender or age band) share out its total
         group = ["quarter", "source", "incident_type"]
-        clean = ~frame.groupby(group)["suppressed"].transform("any")
-        frame["group_share_total"] = frame.groupby(group)["share_pct"].transform("sum").where(clean)
+        finest = frame[(frame["victim_gender"] != "all") & (frame["victim_age_band"] != "all")]
+        clean = ~finest.groupby(group)["suppressed"].transform("any")
+        frame["group_share_total"] = finest.groupby(group)["share_pct"].transform("sum").where(clean)
     return frame

@@ -135,15 +135,15 @@ def run_checks(
             continue
         window = _window(conn, spec, period, baseline_months)
         if len(window.baseline) >= MIN_BASELINE_MONTHS:
-            results += _volume(conn, spec, window)
+            results += _volume(conn, spec, window, k)
             results += _distributions(conn, spec, window)
-            results += _missing_rates(conn, spec, window)
+            results += _missing_rates(conn, spec, window, k)
         else:  # nothing to compare with yet: say so rather than judge
             results += [_skipped(spec, "volume", spec.unit, window)]
             results += [_skipped(spec, "distribution_shift", dimension, window) for dimension in spec.distributions]
             results += [_skipped(spec, "missing_rate", name, window) for name in spec.missing]
         results += _unmapped_names(conn, spec, window, k)
-        results += _unknown_codes(conn, spec, newest, period)
+        results += _unknown_codes(conn, spec, newest, period, k)
     return results
 
 
@@ -166,13 +166,13 @@ def _skipped(spec: SourceSpec, check: str, subject: str, window: Window) -> Chec
                        f"only {len(window.baseline)} baseline months with data (need {MIN_BASELINE_MONTHS})")
 
 
-def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
     counts = dict(conn.execute(
         f"SELECT {spec.month_column}, count(*) FROM {spec.relation} WHERE {spec.where} "
         f"AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY 1",
         [[*window.baseline, window.period]],
     ).fetchall())
-    verdict = drift.volume_anomaly([counts.get(m, 0) for m in window.baseline], counts.get(window.period, 0))
+    verdict = drift.volume_anomaly([counts.get(m, 0) for m in window.baseline], counts.get(window.period, 0), k)
     return [_result(spec, "volume", spec.unit, window.period, len(window.baseline), verdict)]
 
 
@@ -191,7 +191,7 @@ def _distributions(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Wi
     return results
 
 
-def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
     sums = ", ".join(
         f"count(*) FILTER (WHERE in_period AND ({rule})), count(*) FILTER (WHERE NOT in_period AND ({rule}))"
         for rule in spec.missing.values()
@@ -206,7 +206,7 @@ def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Wi
     results = []
     for i, name in enumerate(spec.missing):
         current_missing, baseline_missing = row[2 + 2 * i], row[3 + 2 * i]
-        verdict = drift.missing_rate_jump(baseline_missing, baseline_n, current_missing, current_n)
+        verdict = drift.missing_rate_jump(baseline_missing, baseline_n, current_missing, current_n, k)
         results.append(_result(spec, "missing_rate", name, window.period, len(window.baseline), verdict))
     return results
 
@@ -220,7 +220,9 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     descriptor (keyed hash, length, shape: a name typed by a helpline worker can be a person's),
     and only a descriptor is ever shown; `ncii unmapped` shows the operator the name behind it.
     A name is listed on its own when it was typed in at least k cases over the whole history;
-    rarer names are counted together. Counts below k are written as such, as in the marts.
+    rarer names are counted together. Counts of the period and the window are written as 0, fewer than k
+    or k or more: an exact count would bound the suppressed `other` cells of platform_monthly; the
+    statistic is the number of cases over the whole history.
     """
     relation, key = spec.unmapped
     frame = conn.execute(
@@ -237,13 +239,13 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
                             0.0, 0.0, drift.OK, "every platform name of the period and its baseline is in the alias seed")]
 
     def count(n: int) -> str:
-        return f"{n}" if n == 0 or n >= k else f"fewer than {k}"
+        return "0" if n == 0 else f"{k} or more" if n >= k else f"fewer than {k}"
 
     # only a descriptor is ever shown (anything else would be a value as typed)
     shown = (frame["in_history"] >= k) & frame["platform_name"].map(lambda text: bool(DESCRIPTOR.fullmatch(text)))
     results = [
         CheckResult(spec.source, "unmapped_value", f"platform name {row.platform_name}", window.period, months,
-                    float(row.in_period) if row.in_period >= k else None, 0.0, drift.WARN,
+                    float(row.in_history), 0.0, drift.WARN,
                     f"name {row.platform_name} typed in {count(row.in_period)} {spec.unit} of the period and "
                     f"{count(row.in_window)} since the baseline began ({row.in_history} in all); counted as 'other' "
                     "until it is added to seeds/platform_aliases.csv (`ncii unmapped` shows the name)")
@@ -260,9 +262,12 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     return results
 
 
-def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: date, period: date) -> list[CheckResult]:
+def _unknown_codes(
+    conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: date, period: date, k: int
+) -> list[CheckResult]:
     """Codes (channel, gender, ...) the code map does not know, from the quarantine of the newest export,
-    each named by the descriptor its quarantine reason holds (never the code: it may be personal data)."""
+    each named by the descriptor its quarantine reason holds (never the code: it may be personal data);
+    a row count from 1 to k-1 is written as such."""
     rows = conn.execute(
         "SELECT q.field, substr(q.reason, length('unknown code ') + 1) AS code, count(*) FROM raw.quarantine q "
         "JOIN raw.load_ledger l USING (load_id) WHERE l.source = ? AND l.export_date = ? "
@@ -270,11 +275,11 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: da
         [spec.source, newest],
     ).fetchall()
     return [
-        CheckResult(spec.source, "unmapped_value", f"code {fieldname} {_descriptor(code)}", period, 0, float(n), 0.0,
-                    drift.WARN,
-                    f"{n} rows of the {newest:%Y-%m-%d} export have a {fieldname} value {_descriptor(code)}, which "
-                    "seeds/code_map.csv does not list (`ncii unmapped` shows the value); they are quarantined "
-                    "until the code is added")
+        CheckResult(spec.source, "unmapped_value", f"code {fieldname} {_descriptor(code)}", period, 0,
+                    float(n) if n >= k else None, 0.0, drift.WARN,
+                    f"{n if n >= k else f'fewer than {k}'} rows of the {newest:%Y-%m-%d} export have a {fieldname} "
+                    f"value {_descriptor(code)}, which seeds/code_map.csv does not list (`ncii unmapped` shows the "
+                    "value); that field counts as unknown until the code is added")
         for fieldname, code, n in rows
     ]
 
