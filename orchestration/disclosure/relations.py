@@ -84,8 +84,8 @@ class Cube:
             key = tuple(_text(record[d]) for d in dims)
             self.published.add(key)
             self.cells[key] = {m: audit.count(self.label(key, m), record.get(m)) for m in measures}
-            for m in hidden:
-                self.cells[key][m] = audit.hidden(self.label(key, m))
+            for m in hidden:  # never a target itself: its complements are (and it is removed plus one of them)
+                self.cells[key][m] = audit.system.variable(self.label(key, m))
         self._close()
 
     def label(self, key: tuple[str, ...], measure: str) -> str:
@@ -105,7 +105,8 @@ class Cube:
                     total = tuple(ALL if i in dims else v for i, v in enumerate(key))
                     if total not in self.cells:
                         self.cells[total] = {m: self.audit.hidden(self.label(total, m) + " (no row)")
-                                             for m in (*self.measures, *self.hidden)}
+                                             for m in self.measures}
+                        self.cells[total] |= {m: self.audit.system.variable(self.label(total, m)) for m in self.hidden}
         members: dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
         for key in self.cells:
             for i in grouped:
@@ -422,12 +423,16 @@ class Relations:
             for m in _months_of_quarter(quarter):
                 for c in categories:
                     split[(m, c)] = self.hidden(f"monthly cases {source} {m} {dimension}={c} (not published)")
-                self.system.equal({split[(m, c)]: 1.0 for c in categories}, self.pm_cell(m, source, ALL, ALL, "cases"),
+                # the groups the quarter does not list are zero in every month (the quarter's sums force it);
+                # `rest` keeps the relation true when the quarterly mart is missing
+                rest = self.system.variable(f"monthly cases {source} {m} other {dimension} groups")
+                parts = {split[(m, c)]: 1.0 for c in categories} | {rest: 1.0}
+                self.system.equal(parts, self.pm_cell(m, source, ALL, ALL, "cases"),
                                   f"{source} {m}: {dimension} groups add up to the month")
-            for c in categories:
+            for c in categories if self.vdq else ():
                 vdq_key = [quarter, source, ALL, ALL, ALL]
                 vdq_key[VDQ_DIMS.index(dimension)] = c
-                quarter_total = self.vdq.get(tuple(vdq_key), "cases") if self.vdq else {}
+                quarter_total = self.vdq.get(tuple(vdq_key), "cases")
                 self.system.equal({split[(m, c)]: 1.0 for m in _months_of_quarter(quarter)}, quarter_total,
                                   f"{source} {quarter} {dimension}={c}: months add up to the quarter")
         split = self._splits[key]
