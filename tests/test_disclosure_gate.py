@@ -49,3 +49,15 @@ def test_an_exposing_candidate_is_not_published_and_the_live_one_stays(tmp_path:
     assert {p.name: p.read_bytes() for p in settings.published_dir.iterdir()} == parquet
     assert not list(settings.warehouse_dir.glob(".published-*"))
     assert len(list((settings.warehouse_dir / "publications").iterdir())) == 1
+
+
+def test_the_end_to_end_publication_passes_the_audit(pipeline_run, capsys: pytest.CaptureFixture[str]) -> None:
+    """The pipeline published (so the gate's audit passed), and `ncii audit` agrees on the live publication."""
+    from orchestration.cli import main
+    from orchestration.disclosure.audit import audit_publication
+
+    settings = pipeline_run.settings
+    result = audit_publication(settings.published_db, settings.suppression_k)
+    assert result.lines() == [] and result.audited > 1000
+    assert main(["audit", "--db", str(settings.published_db)]) == 0
+    assert capsys.readouterr().out == ""

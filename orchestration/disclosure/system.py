@@ -30,6 +30,8 @@ SPREAD_ROUNDS = 8  # rounds of pushing the unsettled targets down and up togethe
 SPREAD_PROGRESS = 3  # a round must settle this many targets (more than two programs each would) to go on
 LOCAL_SIZE = 300  # unknowns in the relaxation tried around a target before its whole block
 LOCAL_DEPTH = 3  # relations away from the target
+PROPAGATION_ROUNDS = 50  # bound propagation passes (it stops earlier once nothing tightens)
+PROPAGATION_SLACK = 1e-7  # loosen each propagated bound by this: float error must never make it too tight
 
 
 @dataclass(frozen=True)
@@ -296,13 +298,31 @@ class _Block:
         t = objective.shape[0]
         seen_low = np.full(t, math.inf)
         seen_high = np.full(t, -math.inf)
+        out: list[tuple[float, float] | None] = [None] * t
+        if stop_width is not None:  # bound propagation decides most verdicts without a program
+            low, high = propagate(self.a, self.low, self.high, self.lower, self.upper)
+            if (low > high + 1e-6).any():
+                return None
+            positive, negative = objective.maximum(0), objective.minimum(0)
+            with np.errstate(invalid="ignore"):
+                outer_low = positive @ low + negative @ high + constant
+                outer_high = positive @ high + negative @ low + constant
+            outer_low, outer_high = np.nan_to_num(outer_low, nan=-math.inf), np.nan_to_num(outer_high, nan=math.inf)
+            for i in range(t):
+                lo, hi = whole_range(outer_low[i], outer_high[i])
+                if kinds[i] == "cell" and _whole_width(outer_low[i], outer_high[i]) < stop_width:
+                    out[i] = (float(outer_low[i]), float(outer_high[i]))  # narrow already: exposed
+                elif kinds[i] == "derived" and (lo > stop_width or hi < 1):
+                    out[i] = (float(outer_low[i]), float(outer_high[i]))  # cannot be a small count
+            if all(o is not None for o in out):
+                return out
 
         def see(x: np.ndarray) -> None:
             values = objective @ x + constant
             np.minimum(seen_low, values, out=seen_low)
             np.maximum(seen_high, values, out=seen_high)
 
-        total = np.asarray(objective.sum(axis=0)).ravel()
+        total = np.asarray(objective[[i for i in range(t) if out[i] is None]].sum(axis=0)).ravel()
         first = self._linprog(total)
         if first.status == 2:
             return None
@@ -316,21 +336,19 @@ class _Block:
         def settled(i: int) -> bool:
             return stop_width is not None and _whole_width(seen_low[i], seen_high[i]) >= stop_width
 
-        out: list[tuple[float, float] | None] = [None] * t
-
         def row(i: int) -> np.ndarray:
             return objective[i].toarray().ravel()
 
+        self._spread(objective, [i for i in range(t) if out[i] is None], settled, see)
         if stop_width is not None and self.a.shape[1] > LOCAL_SIZE:
-            for i in range(t):  # first on a relaxation around each target: cheap, and settles most verdicts
-                if settled(i):
+            for i in range(t):  # then on a relaxation around each target: cheaper than the whole block
+                if out[i] is not None or settled(i):
                     continue
                 low, high, _ = self._bounds(row(i), float(constant[i]), self._neighbourhood(objective[i].indices))
                 if kinds[i] == "cell" and _whole_width(low, high) < stop_width:
                     out[i] = (low, high)  # exposed already on the relaxation: the whole block narrows it further
                 elif kinds[i] == "derived" and (whole_range(low, high)[0] > stop_width or whole_range(low, high)[1] < 1):
                     out[i] = (low, high)  # cannot be a small count even on the relaxation
-        self._spread(objective, [i for i in range(t) if out[i] is None], settled, see)
         for i in range(t):
             if out[i] is not None:
                 continue
@@ -362,3 +380,42 @@ def whole_range(low: float, high: float) -> tuple[float, float]:
 
 def whole_width(low: float, high: float) -> float:
     return _whole_width(low, high)
+
+
+def propagate(a: csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+              rounds: int = PROPAGATION_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
+    """Outer bounds of every unknown by bound propagation (each relation tightens each of its unknowns
+    from the others' bounds, repeated): cheap, and never narrower than the true interval."""
+    lo, hi = lower.astype(float).copy(), upper.astype(float).copy()
+    rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    cols, vals = a.indices, a.data
+    for _ in range(rounds):
+        # each term's smallest and largest value
+        t_min = np.where(vals > 0, vals * lo[cols], vals * hi[cols])
+        t_max = np.where(vals > 0, vals * hi[cols], vals * lo[cols])
+        inf_min, inf_max = ~np.isfinite(t_min), ~np.isfinite(t_max)
+        sum_min = np.bincount(rows, np.where(inf_min, 0.0, t_min), minlength=a.shape[0])
+        sum_max = np.bincount(rows, np.where(inf_max, 0.0, t_max), minlength=a.shape[0])
+        n_inf_min = np.bincount(rows, inf_min, minlength=a.shape[0])
+        n_inf_max = np.bincount(rows, inf_max, minlength=a.shape[0])
+        # the other terms' smallest and largest sum, for each term
+        rest_min = np.where(inf_min, np.where(n_inf_min[rows] == 1, sum_min[rows], -np.inf),
+                            np.where(n_inf_min[rows] == 0, sum_min[rows] - np.where(inf_min, 0, t_min), -np.inf))
+        rest_max = np.where(inf_max, np.where(n_inf_max[rows] == 1, sum_max[rows], np.inf),
+                            np.where(n_inf_max[rows] == 0, sum_max[rows] - np.where(inf_max, 0, t_max), np.inf))
+        with np.errstate(invalid="ignore"):
+            term_hi = high[rows] - rest_min  # a_j x_j <= high - (others' smallest)
+            term_lo = low[rows] - rest_max  # a_j x_j >= low - (others' largest)
+            new_hi = np.where(vals > 0, term_hi / vals, term_lo / vals)
+            new_lo = np.where(vals > 0, term_lo / vals, term_hi / vals)
+        new_hi = np.where(np.isnan(new_hi), np.inf, new_hi)
+        new_lo = np.where(np.isnan(new_lo), -np.inf, new_lo)
+        tighter_hi = np.full(hi.shape, np.inf)
+        np.minimum.at(tighter_hi, cols, new_hi + PROPAGATION_SLACK)
+        tighter_lo = np.full(lo.shape, -np.inf)
+        np.maximum.at(tighter_lo, cols, new_lo - PROPAGATION_SLACK)
+        next_hi, next_lo = np.minimum(hi, tighter_hi), np.maximum(lo, tighter_lo)
+        if np.allclose(next_hi, hi, equal_nan=True) and np.allclose(next_lo, lo, equal_nan=True):
+            break
+        lo, hi = next_lo, next_hi
+    return lo, hi
