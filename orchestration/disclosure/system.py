@@ -26,9 +26,9 @@ from scipy.sparse.csgraph import connected_components
 INTEGER_SLACK = 1e-6  # an LP bound within this of an integer is that integer (counts are whole numbers)
 SEED_CAP = 1e7  # upper bound used only to find feasible points when a maximum may be unbounded
 SEEDS = 2  # random objectives solved per block to find spread-out feasible points
-SPREAD_ROUNDS = 8  # rounds of pushing the unsettled targets down and up together
+SPREAD_ROUNDS = 20  # rounds of pushing the unsettled targets down and up together
 SPREAD_PROGRESS = 3  # a round must settle this many targets (more than two programs each would) to go on
-LOCAL_SIZE = 300  # unknowns in the relaxation tried around a target before its whole block
+LOCAL_SIZE = 150  # unknowns in the relaxation tried around a target before its whole block
 LOCAL_DEPTH = 3  # relations away from the target
 PROPAGATION_ROUNDS = 50  # bound propagation passes (it stops earlier once nothing tightens)
 PROPAGATION_SLACK = 1e-7  # loosen each propagated bound by this: float error must never make it too tight
