@@ -222,12 +222,14 @@ def test_exact_intervals_of_a_tiny_table(tmp_path: Path) -> None:
     assert audit_publication(db, k=4).lines() == []  # k = 4: a range of four values (0..3) is enough
 
 
-def test_a_small_count_in_a_monitoring_sentence_is_exposed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("window", ["9", "5 or more"])
+def test_a_small_count_in_a_monitoring_sentence_is_exposed(window: str, tmp_path: Path) -> None:
+    """'fewer than 5' beside counts written as 0 says 1 to 4: four values, one too few for k = 5."""
     tables = base_tables()
     checks = tables["monitoring_checks"]
     extra = checks.iloc[[1]].assign(check_name="unmapped_value", subject="platform name: kik",
-                                    detail="'kik' typed in fewer than 5 cases of the period and 9 since the baseline "
-                                           "began (30 in all); counted as 'other'")
+                                    detail=f"'kik' typed in fewer than 5 cases of the period and {window} since the "
+                                           "baseline began (30 in all); counted as 'other'")
     tables["monitoring_checks"] = pd.concat([checks, extra], ignore_index=True)
     other = dict(month=M3, source="igvm", platform="other", incident_type="deepnude", cases=6, ai_generated_cases=0,
                  takedown_requests=0, takedowns_removed=0, removal_rate=None, suppressed=False)

@@ -391,13 +391,16 @@ class Relations:
 
     def _reported(self, label: str, text: str) -> int:
         """A count written in a monitoring sentence: a number, or 'fewer than K' (1..K-1)."""
-        if text.startswith("fewer than"):
+        if text.startswith("fewer than"):  # zero is written as 0, so this is 1..K-1
             return self.hidden(label, 1.0, float(text.split()[-1]) - 1)
+        if text.endswith("or more"):
+            return self.hidden(label, float(text.split()[0]))
         return self.count(label, float(text))
 
     def _unmapped(self, source: str, subject: str, month: str, detail: str, label: str, pm_source: str, measure: str) -> None:
-        named = re.search(r"typed in (\d+|fewer than \d+) \w+ of the period and (\d+|fewer than \d+) since the "
-                          r"baseline began \((\d+) in all\)", detail)
+        count = r"(\d+ or more|\d+|fewer than \d+)"
+        named = re.search(rf"typed in {count} \w+ of the period and {count} since the baseline began \({count} in all\)",
+                          detail)
         if named:
             in_period = self._reported(f"{label}: in the period", named.group(1))
             self._reported(f"{label}: since the baseline began", named.group(2))
