@@ -1,4 +1,5 @@
-"""`ncii`: the command analysts and operators run (demo, run, report, query, export, tables, describe, unmapped)."""
+"""`ncii`: the command analysts and operators run (demo, run, report, query, export, tables, describe, unmapped,
+audit)."""
 
 from __future__ import annotations
 
@@ -165,6 +166,18 @@ def cmd_unmapped(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The disclosure test on the current publication: exit 0 when no suppressed count is recoverable."""
+    from orchestration.disclosure.audit import audit_publication
+
+    settings = Settings.from_env()
+    result = audit_publication(args.db or settings.published_db, settings.suppression_k)
+    for line in result.lines():
+        print(line)
+    print(result.summary(), file=sys.stderr)
+    return 0 if result.passed else 1
+
+
 def pd_display():
     import pandas as pd
 
@@ -195,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "xlsx", "parquet"], default="csv")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: ./<mart>.<format>)")
     export.set_defaults(func=cmd_export)
+    audit = sub.add_parser("audit", help="check that no suppressed count can be worked out from the publication")
+    audit.add_argument("--db", type=Path, default=None, help="publication to audit (default: the current one)")
+    audit.set_defaults(func=cmd_audit)
     tables = sub.add_parser("tables", help="list the published tables with their row counts")
     tables.set_defaults(func=cmd_tables)
     describe = sub.add_parser("describe", help="show a published table's columns and what each means")

@@ -94,6 +94,6 @@ def require_safe(candidate_db: Path, k: int) -> AuditResult:
     """The gate: raise with one line when the candidate publication exposes a suppressed count."""
     result = audit_publication(candidate_db, k)
     if not result.passed:
-        first = result.lines()[0]
-        raise DisclosureError(f"disclosure audit failed: {result.summary().split(': ', 1)[1]} ({first})")
+        counts = f"{len(result.exposed)} counts exposed, {len(result.problems)} contradictions"
+        raise DisclosureError(f"disclosure audit failed ({counts}; `ncii audit` lists them): {result.lines()[0]}")
     return result

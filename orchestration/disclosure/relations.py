@@ -84,8 +84,8 @@ class Cube:
             key = tuple(_text(record[d]) for d in dims)
             self.published.add(key)
             self.cells[key] = {m: audit.count(self.label(key, m), record.get(m)) for m in measures}
-            for m in hidden:
-                self.cells[key][m] = audit.hidden(self.label(key, m))
+            for m in hidden:  # never a target itself: its complements are (and it is removed plus one of them)
+                self.cells[key][m] = audit.system.variable(self.label(key, m))
         self._close()
 
     def label(self, key: tuple[str, ...], measure: str) -> str:
@@ -105,7 +105,8 @@ class Cube:
                     total = tuple(ALL if i in dims else v for i, v in enumerate(key))
                     if total not in self.cells:
                         self.cells[total] = {m: self.audit.hidden(self.label(total, m) + " (no row)")
-                                             for m in (*self.measures, *self.hidden)}
+                                             for m in self.measures}
+                        self.cells[total] |= {m: self.audit.system.variable(self.label(total, m)) for m in self.hidden}
         members: dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
         for key in self.cells:
             for i in grouped:
@@ -390,13 +391,16 @@ class Relations:
 
     def _reported(self, label: str, text: str) -> int:
         """A count written in a monitoring sentence: a number, or 'fewer than K' (1..K-1)."""
-        if text.startswith("fewer than"):
+        if text.startswith("fewer than"):  # zero is written as 0, so this is 1..K-1
             return self.hidden(label, 1.0, float(text.split()[-1]) - 1)
+        if text.endswith("or more"):
+            return self.hidden(label, float(text.split()[0]))
         return self.count(label, float(text))
 
     def _unmapped(self, source: str, subject: str, month: str, detail: str, label: str, pm_source: str, measure: str) -> None:
-        named = re.search(r"typed in (\d+|fewer than \d+) \w+ of the period and (\d+|fewer than \d+) since the "
-                          r"baseline began \((\d+) in all\)", detail)
+        count = r"(\d+ or more|\d+|fewer than \d+)"
+        named = re.search(rf"typed in {count} \w+ of the period and {count} since the baseline began \({count} in all\)",
+                          detail)
         if named:
             in_period = self._reported(f"{label}: in the period", named.group(1))
             self._reported(f"{label}: since the baseline began", named.group(2))
@@ -422,12 +426,16 @@ class Relations:
             for m in _months_of_quarter(quarter):
                 for c in categories:
                     split[(m, c)] = self.hidden(f"monthly cases {source} {m} {dimension}={c} (not published)")
-                self.system.equal({split[(m, c)]: 1.0 for c in categories}, self.pm_cell(m, source, ALL, ALL, "cases"),
+                # the groups the quarter does not list are zero in every month (the quarter's sums force it);
+                # `rest` keeps the relation true when the quarterly mart is missing
+                rest = self.system.variable(f"monthly cases {source} {m} other {dimension} groups")
+                parts = {split[(m, c)]: 1.0 for c in categories} | {rest: 1.0}
+                self.system.equal(parts, self.pm_cell(m, source, ALL, ALL, "cases"),
                                   f"{source} {m}: {dimension} groups add up to the month")
-            for c in categories:
+            for c in categories if self.vdq else ():
                 vdq_key = [quarter, source, ALL, ALL, ALL]
                 vdq_key[VDQ_DIMS.index(dimension)] = c
-                quarter_total = self.vdq.get(tuple(vdq_key), "cases") if self.vdq else {}
+                quarter_total = self.vdq.get(tuple(vdq_key), "cases")
                 self.system.equal({split[(m, c)]: 1.0 for m in _months_of_quarter(quarter)}, quarter_total,
                                   f"{source} {quarter} {dimension}={c}: months add up to the quarter")
         split = self._splits[key]

@@ -15,7 +15,7 @@ over the points seen so far already span k - 1 is proven safe (the true interval
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,13 @@ from scipy.sparse.csgraph import connected_components
 
 INTEGER_SLACK = 1e-6  # an LP bound within this of an integer is that integer (counts are whole numbers)
 SEED_CAP = 1e7  # upper bound used only to find feasible points when a maximum may be unbounded
+SEEDS = 2  # random objectives solved per block to find spread-out feasible points
+SPREAD_ROUNDS = 20  # rounds of pushing the unsettled targets down and up together
+SPREAD_PROGRESS = 3  # a round must settle this many targets (more than two programs each would) to go on
+LOCAL_SIZE = 150  # unknowns in the relaxation tried around a target before its whole block
+LOCAL_DEPTH = 3  # relations away from the target
+PROPAGATION_ROUNDS = 50  # bound propagation passes (it stops earlier once nothing tightens)
+PROPAGATION_SLACK = 1e-7  # loosen each propagated bound by this: float error must never make it too tight
 
 
 @dataclass(frozen=True)
@@ -185,73 +192,172 @@ class _Block:
     """One independent block: `low <= A x <= high`, `lower <= x <= upper`."""
 
     def __init__(self, a: csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
-        equal = np.isclose(low, high, rtol=0.0, atol=0.0)
+        self.a, self.low, self.high, self.lower, self.upper = a, low, high, lower, upper
+        self.by_column = a.tocsc()
+        self._full: tuple | None = None
+
+    def _linprog(self, c: np.ndarray, capped: bool = False, columns: np.ndarray | None = None):
+        """Minimise c . x over the block, or over a relaxation of it: only `columns`, only the rows within them."""
+        if columns is None and not capped and self._full is not None:
+            a_ub, b_ub, a_eq, b_eq, bounds = self._full
+            return linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        a, low, high, lower, upper = self.a, self.low, self.high, self.lower, self.upper
+        if columns is not None:
+            inside = np.zeros(a.shape[1], dtype=bool)
+            inside[columns] = True
+            outside_count = np.asarray((a[:, ~inside] != 0).sum(axis=1)).ravel()
+            rows = np.flatnonzero(outside_count == 0)
+            a, low, high = a[rows][:, columns], low[rows], high[rows]
+            lower, upper = lower[columns], upper[columns]
+        equal = low == high
         upper_rows = ~equal & np.isfinite(high)
         lower_rows = ~equal & np.isfinite(low)
-        self.a_eq = a[equal] if equal.any() else None
-        self.b_eq = low[equal] if equal.any() else None
-        parts = [a[upper_rows], -a[lower_rows]]
-        self.a_ub = vstack(parts).tocsr() if (upper_rows.any() or lower_rows.any()) else None
-        self.b_ub = np.concatenate([high[upper_rows], -low[lower_rows]]) if self.a_ub is not None else None
-        self.bounds = np.column_stack([lower, np.where(np.isfinite(upper), upper, np.inf)])
+        a_ub = vstack([a[upper_rows], -a[lower_rows]]).tocsr() if (upper_rows.any() or lower_rows.any()) else None
+        b_ub = np.concatenate([high[upper_rows], -low[lower_rows]]) if a_ub is not None else None
+        cap = np.minimum(upper, SEED_CAP) if capped else upper
+        bounds = [(lo, None if math.isinf(hi) else hi) for lo, hi in zip(lower, cap)]
+        problem = (a_ub, b_ub, a[equal] if equal.any() else None, low[equal] if equal.any() else None, bounds)
+        if columns is None and not capped:
+            self._full = problem  # the whole block's matrices are built once
+        return linprog(c, A_ub=problem[0], b_ub=problem[1], A_eq=problem[2], b_eq=problem[3], bounds=bounds,
+                       method="highs")
 
-    def _linprog(self, c: np.ndarray, capped: bool = False):
-        bounds = self.bounds.copy()
-        if capped:
-            bounds[:, 1] = np.minimum(bounds[:, 1], SEED_CAP)
-        bounds = [(lo, None if math.isinf(hi) else hi) for lo, hi in bounds]
-        return linprog(c, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.b_eq, bounds=bounds, method="highs")
+    def _neighbourhood(self, start: np.ndarray) -> np.ndarray:
+        """The unknowns a few relations away from `start` (breadth first, at most LOCAL_SIZE of them)."""
+        seen = set(int(i) for i in start)
+        frontier = list(seen)
+        for _ in range(LOCAL_DEPTH):
+            rows = np.unique(np.concatenate([self.by_column.indices[self.by_column.indptr[j]:self.by_column.indptr[j + 1]]
+                                             for j in frontier])) if frontier else np.array([], dtype=int)
+            reached = np.unique(np.concatenate([self.a.indices[self.a.indptr[r]:self.a.indptr[r + 1]] for r in rows])) \
+                if rows.size else np.array([], dtype=int)
+            frontier = [int(j) for j in reached if int(j) not in seen]
+            if len(seen) + len(frontier) > LOCAL_SIZE:
+                break
+            seen.update(frontier)
+        return np.array(sorted(seen))
+
+    def _spread(self, objective: csr_matrix, open_: list[int], settled: Callable[[int], bool], see) -> None:
+        """Push the open targets all down, then all up (random positive weights), while that settles
+        enough of them: one program settles many targets at once."""
+        rng = np.random.default_rng(0)
+        for _ in range(SPREAD_ROUNDS):
+            open_ = [i for i in open_ if not settled(i)]
+            if not open_:
+                return
+            weights = rng.uniform(0.5, 1.5, size=len(open_))
+            push = np.asarray(objective[open_].multiply(weights[:, None]).sum(axis=0)).ravel()
+            for sign in (1.0, -1.0):
+                result = self._linprog(sign * push, capped=True)
+                if result.status == 0:
+                    see(result.x)
+            if sum(1 for i in open_ if settled(i)) < SPREAD_PROGRESS:
+                return
+
+    def _exact(self, row: np.ndarray, constant: float, kind: str, stop_width: float | None, see,
+               seen: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+        """The target's minimum over the whole block, then its maximum unless the minimum settled it."""
+        result = self._linprog(row)
+        low = result.fun + constant if result.status == 0 else -math.inf
+        if result.status == 0:
+            see(result.x)
+        if stop_width is not None and (_whole_width(*seen()) >= stop_width
+                                       or (kind == "derived" and whole_range(low, math.inf)[0] > stop_width)):
+            return min(low, seen()[0]), seen()[1]
+        result = self._linprog(-row)
+        high = -result.fun + constant if result.status == 0 else math.inf
+        if result.status == 0:
+            see(result.x)
+        return min(low, seen()[0]), max(high, seen()[1])
+
+    def _bounds(self, row: np.ndarray, constant: float, columns: np.ndarray | None = None) -> tuple[float, float, list]:
+        """Minimum and maximum of row . x + constant (over a relaxation when `columns` is given), and the points found."""
+        c = row if columns is None else row[columns]
+        points, found = [], []
+        for sign in (1.0, -1.0):
+            result = self._linprog(sign * c, columns=columns)
+            if result.status == 0:
+                found.append(sign * result.fun + constant)
+                if columns is None:
+                    points.append(result.x)
+            elif result.status == 3:
+                found.append(-sign * math.inf)
+            else:
+                found.append(-sign * math.inf)  # no answer: assume nothing
+        return found[0], found[1], points
 
     def solve(
         self, objective: csr_matrix, constant: np.ndarray, kinds: list[str], stop_width: float | None
     ) -> list[tuple[float, float]] | None:
         """Interval of each objective row (plus its constant); None when the block has no solution.
 
-        With `stop_width` (k - 1), a target stops being solved once it is known safe: its values
-        span k - 1, or (a derived count) its minimum is already above k - 1."""
+        With `stop_width` (k - 1) a target is solved only as far as its verdict needs: it is safe
+        once feasible points span k - 1 (or, a derived count, once it cannot be 1..k-1). Before the
+        whole block, a target is tried on a relaxation around it (nearby relations only): an interval
+        that is narrow on the relaxation is narrower still on the whole block."""
         t = objective.shape[0]
         seen_low = np.full(t, math.inf)
         seen_high = np.full(t, -math.inf)
+        out: list[tuple[float, float] | None] = [None] * t
+        if stop_width is not None:  # bound propagation decides most verdicts without a program
+            low, high = propagate(self.a, self.low, self.high, self.lower, self.upper)
+            if (low > high + 1e-6).any():
+                return None
+            positive, negative = objective.maximum(0), objective.minimum(0)
+            with np.errstate(invalid="ignore"):
+                outer_low = positive @ low + negative @ high + constant
+                outer_high = positive @ high + negative @ low + constant
+            outer_low, outer_high = np.nan_to_num(outer_low, nan=-math.inf), np.nan_to_num(outer_high, nan=math.inf)
+            for i in range(t):
+                lo, hi = whole_range(outer_low[i], outer_high[i])
+                if kinds[i] == "cell" and _whole_width(outer_low[i], outer_high[i]) < stop_width:
+                    out[i] = (float(outer_low[i]), float(outer_high[i]))  # narrow already: exposed
+                elif kinds[i] == "derived" and (lo > stop_width or hi < 1):
+                    out[i] = (float(outer_low[i]), float(outer_high[i]))  # cannot be a small count
+            if all(o is not None for o in out):
+                return out
 
         def see(x: np.ndarray) -> None:
             values = objective @ x + constant
             np.minimum(seen_low, values, out=seen_low)
             np.maximum(seen_high, values, out=seen_high)
 
-        def wide(i: int) -> bool:
-            return stop_width is not None and _whole_width(seen_low[i], seen_high[i]) >= stop_width
-
-        total = np.asarray(objective.sum(axis=0)).ravel()
+        total = np.asarray(objective[[i for i in range(t) if out[i] is None]].sum(axis=0)).ravel()
         first = self._linprog(total)
         if first.status == 2:
             return None
         if first.status == 0:
             see(first.x)
-        for c in (-total, *(_signs(total.size, seed) for seed in range(2))):
-            seed = self._linprog(c, capped=True)
-            if seed.status == 0:
-                see(seed.x)
-        lows, highs = seen_low.copy(), seen_high.copy()
+        for c in (-total, *(_signs(total.size, seed) for seed in range(SEEDS))):
+            result = self._linprog(c, capped=True)
+            if result.status == 0:
+                see(result.x)
+
+        def settled(i: int) -> bool:
+            return stop_width is not None and _whole_width(seen_low[i], seen_high[i]) >= stop_width
+
+        def row(i: int) -> np.ndarray:
+            return objective[i].toarray().ravel()
+
+        self._spread(objective, [i for i in range(t) if out[i] is None], settled, see)
+        if stop_width is not None and self.a.shape[1] > LOCAL_SIZE:
+            for i in range(t):  # then on a relaxation around each target: cheaper than the whole block
+                if out[i] is not None or settled(i):
+                    continue
+                low, high, _ = self._bounds(row(i), float(constant[i]), self._neighbourhood(objective[i].indices))
+                if kinds[i] == "cell" and _whole_width(low, high) < stop_width:
+                    out[i] = (low, high)  # exposed already on the relaxation: the whole block narrows it further
+                elif kinds[i] == "derived" and (whole_range(low, high)[0] > stop_width or whole_range(low, high)[1] < 1):
+                    out[i] = (low, high)  # cannot be a small count even on the relaxation
         for i in range(t):
-            if wide(i):
+            if out[i] is not None:
                 continue
-            row = objective[i].toarray().ravel()
-            low = self._linprog(row)
-            if low.status == 0:
-                see(low.x)
-                lows[i] = low.fun + constant[i]
-            elif low.status == 3:
-                lows[i] = -math.inf
-            if wide(i) or (stop_width is not None and kinds[i] == "derived"
-                           and whole_range(lows[i], math.inf)[0] > stop_width):
+            if settled(i):
+                out[i] = (float(seen_low[i]), float(seen_high[i]))
                 continue
-            high = self._linprog(-row)
-            if high.status == 0:
-                see(high.x)
-                highs[i] = -high.fun + constant[i]
-            elif high.status == 3:
-                highs[i] = math.inf
-        return [(float(lo), float(hi)) for lo, hi in zip(np.minimum(lows, seen_low), np.maximum(highs, seen_high))]
+            out[i] = self._exact(row(i), float(constant[i]), kinds[i], stop_width, see,
+                                 lambda: (float(seen_low[i]), float(seen_high[i])))
+        return out
 
 
 def _signs(n: int, seed: int) -> np.ndarray:
@@ -274,3 +380,42 @@ def whole_range(low: float, high: float) -> tuple[float, float]:
 
 def whole_width(low: float, high: float) -> float:
     return _whole_width(low, high)
+
+
+def propagate(a: csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+              rounds: int = PROPAGATION_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
+    """Outer bounds of every unknown by bound propagation (each relation tightens each of its unknowns
+    from the others' bounds, repeated): cheap, and never narrower than the true interval."""
+    lo, hi = lower.astype(float).copy(), upper.astype(float).copy()
+    rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    cols, vals = a.indices, a.data
+    for _ in range(rounds):
+        # each term's smallest and largest value
+        t_min = np.where(vals > 0, vals * lo[cols], vals * hi[cols])
+        t_max = np.where(vals > 0, vals * hi[cols], vals * lo[cols])
+        inf_min, inf_max = ~np.isfinite(t_min), ~np.isfinite(t_max)
+        sum_min = np.bincount(rows, np.where(inf_min, 0.0, t_min), minlength=a.shape[0])
+        sum_max = np.bincount(rows, np.where(inf_max, 0.0, t_max), minlength=a.shape[0])
+        n_inf_min = np.bincount(rows, inf_min, minlength=a.shape[0])
+        n_inf_max = np.bincount(rows, inf_max, minlength=a.shape[0])
+        # the other terms' smallest and largest sum, for each term
+        rest_min = np.where(inf_min, np.where(n_inf_min[rows] == 1, sum_min[rows], -np.inf),
+                            np.where(n_inf_min[rows] == 0, sum_min[rows] - np.where(inf_min, 0, t_min), -np.inf))
+        rest_max = np.where(inf_max, np.where(n_inf_max[rows] == 1, sum_max[rows], np.inf),
+                            np.where(n_inf_max[rows] == 0, sum_max[rows] - np.where(inf_max, 0, t_max), np.inf))
+        with np.errstate(invalid="ignore"):
+            term_hi = high[rows] - rest_min  # a_j x_j <= high - (others' smallest)
+            term_lo = low[rows] - rest_max  # a_j x_j >= low - (others' largest)
+            new_hi = np.where(vals > 0, term_hi / vals, term_lo / vals)
+            new_lo = np.where(vals > 0, term_lo / vals, term_hi / vals)
+        new_hi = np.where(np.isnan(new_hi), np.inf, new_hi)
+        new_lo = np.where(np.isnan(new_lo), -np.inf, new_lo)
+        tighter_hi = np.full(hi.shape, np.inf)
+        np.minimum.at(tighter_hi, cols, new_hi + PROPAGATION_SLACK)
+        tighter_lo = np.full(lo.shape, -np.inf)
+        np.maximum.at(tighter_lo, cols, new_lo - PROPAGATION_SLACK)
+        next_hi, next_lo = np.minimum(hi, tighter_hi), np.maximum(lo, tighter_lo)
+        if np.allclose(next_hi, hi, equal_nan=True) and np.allclose(next_lo, lo, equal_nan=True):
+            break
+        lo, hi = next_lo, next_hi
+    return lo, hi

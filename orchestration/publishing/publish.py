@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.publishing.catalog import table_doc
+from orchestration.disclosure.audit import require_safe
 from orchestration.settings import PUBLISHED_MARTS, Settings
 
 MART_SCHEMA = "marts"
@@ -64,7 +65,8 @@ def publish_marts(
     settings: Settings, marts: tuple[str, ...] = PUBLISHED_MARTS, extra_tables: dict[str, str] | None = None
 ) -> Publication:
     """Copy the audited marts (and extra tables: published name -> warehouse table, such as the
-    monitoring history) from warehouse.duckdb into a new published file and Parquet folder, then swap."""
+    monitoring history) from warehouse.duckdb into a new published file and Parquet folder, run the
+    disclosure audit on that candidate, then swap (a failed audit raises and publishes nothing)."""
     tables = {mart: f"{MART_SCHEMA}.{mart}" for mart in marts} | (extra_tables or {})
     _remove_leftovers(settings.warehouse_dir)
     # sortable by time even for publications within the same second (pruning keeps the newest)
@@ -101,6 +103,12 @@ def publish_marts(
         shutil.rmtree(version_dir, ignore_errors=True)
         raise
     conn.close()
+    try:  # the disclosure audit is part of the gate: an exposing candidate never replaces the live one
+        require_safe(tmp_db, settings.suppression_k)
+    except BaseException:
+        tmp_db.unlink(missing_ok=True)
+        shutil.rmtree(version_dir, ignore_errors=True)
+        raise
 
     os.replace(tmp_db, settings.published_db)
     published_dir = _install_parquet_root(settings, staging_dir)
