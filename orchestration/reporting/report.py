@@ -355,12 +355,14 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
                      "note": "published" if ratio is not None else "not shown: a month of the year or the survey "
                      "estimate is suppressed"})
     data = pd.DataFrame(rows).sort_values("exposure_pct", ascending=False, na_position="last").reset_index(drop=True)
-    long = data.melt(id_vars=["platform", "ratio", "state", "note"], value_vars=["exposure_pct", "case_share_pct"],
+    long = data.melt(id_vars=["platform", "ratio"], value_vars=["exposure_pct", "case_share_pct"],
                      var_name="measure", value_name="value")
+    long["state"] = long["value"].notna().map({True: PUBLISHED, False: "needs both"})
+    long["note"] = long["value"].notna().map({True: "published", False: "not shown: the survey estimate is "
+                                              "suppressed, or a month of the year is"})
     long["measure"] = long["measure"].map({"exposure_pct": f"survey {wave}: 15-17s who came across deepnudes there",
                                            "case_share_pct": f"Child Focus {year}{coverage.year_note(year)}: "
                                                              "deepnude cases naming it"})
-    long = long[long["value"].notna()]
     order = list(data["platform"])
     y = alt.Y("platform:N", sort=order, title=None)
     tooltip = ["platform:N", "measure:N", alt.Tooltip("value:Q", format=".1f", title="%"),
@@ -368,11 +370,14 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
     link = alt.Chart(alt.NamedData(name="exposure")).transform_filter(f"datum.state == '{PUBLISHED}'").mark_rule(
         color="#999").encode(
         x="exposure_pct:Q", x2="case_share_pct:Q", y=y)
-    points = alt.Chart(alt.NamedData(name="exposure-long")).mark_point(filled=True, size=90).encode(
+    gaps = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(f"datum.state != '{PUBLISHED}'").mark_point(
+        shape="triangle-left", filled=True, color=charts.GAP_COLOUR, size=50).encode(x=alt.value(4), y=y, tooltip=tooltip)
+    points = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(f"datum.state == '{PUBLISHED}'").mark_point(
+        filled=True, size=90).encode(
         x=alt.X("value:Q", title="%"), y=y, shape=alt.Shape("measure:N", title=None,
                                               legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
         color=alt.Color("platform:N", scale=charts.platform_scale(), legend=None), tooltip=tooltip)
-    chart = alt.layer(link, points).properties(width=560, height=260,
+    chart = alt.layer(link, points, gaps).properties(width=560, height=260,
                                                title="Where minors meet deepnudes, and where their cases come from")
     shown = data[["platform", "exposure_pct", "deepnude_cases", "case_share_pct", "ratio"]].rename(columns={
         "exposure_pct": f"survey {wave}: % of 15-17s", "deepnude_cases": f"Child Focus deepnude cases {year}",
