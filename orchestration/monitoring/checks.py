@@ -136,15 +136,15 @@ def run_checks(
             continue
         window = _window(conn, spec, period, baseline_months)
         if len(window.baseline) >= MIN_BASELINE_MONTHS:
-            results += _volume(conn, spec, window)
+            results += _volume(conn, spec, window, k)
             results += _distributions(conn, spec, window)
-            results += _missing_rates(conn, spec, window)
+            results += _missing_rates(conn, spec, window, k)
         else:  # nothing to compare with yet: say so rather than judge
             results += [_skipped(spec, "volume", spec.unit, window)]
             results += [_skipped(spec, "distribution_shift", dimension, window) for dimension in spec.distributions]
             results += [_skipped(spec, "missing_rate", name, window) for name in spec.missing]
         results += _unmapped_names(conn, spec, window, k)
-        results += _unknown_codes(conn, spec, newest, period)
+        results += _unknown_codes(conn, spec, newest, period, k)
     return results
 
 
@@ -167,13 +167,13 @@ def _skipped(spec: SourceSpec, check: str, subject: str, window: Window) -> Chec
                        f"only {len(window.baseline)} baseline months with data (need {MIN_BASELINE_MONTHS})")
 
 
-def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
     counts = dict(conn.execute(
         f"SELECT {spec.month_column}, count(*) FROM {spec.relation} WHERE {spec.where} "
         f"AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY 1",
         [[*window.baseline, window.period]],
     ).fetchall())
-    verdict = drift.volume_anomaly([counts.get(m, 0) for m in window.baseline], counts.get(window.period, 0))
+    verdict = drift.volume_anomaly([counts.get(m, 0) for m in window.baseline], counts.get(window.period, 0), k)
     return [_result(spec, "volume", spec.unit, window.period, len(window.baseline), verdict)]
 
 
@@ -192,7 +192,7 @@ def _distributions(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Wi
     return results
 
 
-def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window) -> list[CheckResult]:
+def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
     sums = ", ".join(
         f"count(*) FILTER (WHERE in_period AND ({rule})), count(*) FILTER (WHERE NOT in_period AND ({rule}))"
         for rule in spec.missing.values()
@@ -207,7 +207,7 @@ def _missing_rates(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Wi
     results = []
     for i, name in enumerate(spec.missing):
         current_missing, baseline_missing = row[2 + 2 * i], row[3 + 2 * i]
-        verdict = drift.missing_rate_jump(baseline_missing, baseline_n, current_missing, current_n)
+        verdict = drift.missing_rate_jump(baseline_missing, baseline_n, current_missing, current_n, k)
         results.append(_result(spec, "missing_rate", name, window.period, len(window.baseline), verdict))
     return results
 
@@ -220,7 +220,8 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     clears it at once (the models re-map all history). A name is shown only when it was typed
     in at least k cases over the whole history and does not look like contact data (free text
     typed by a helpline worker can hold a person's handle); rarer names are counted together.
-    Counts below k are written as such, as in the marts.
+    Counts of the period and the window are written as 0, fewer than k or k or more: an exact count would bound
+    the suppressed `other` cells of platform_monthly; the statistic is the number of cases over the whole history.
     """
     relation, key = spec.unmapped
     frame = conn.execute(
@@ -237,12 +238,12 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
                             0.0, 0.0, drift.OK, "every platform name of the period and its baseline is in the alias seed")]
 
     def count(n: int) -> str:
-        return f"{n}" if n == 0 or n >= k else f"fewer than {k}"
+        return "0" if n == 0 else f"{k} or more" if n >= k else f"fewer than {k}"
 
     shown = (frame["in_history"] >= k) & ~frame["platform_name"].str.contains(CONTACT_LIKE)
     results = [
         CheckResult(spec.source, "unmapped_value", f"platform name: {row.platform_name[:40]}", window.period, months,
-                    float(row.in_period) if row.in_period >= k else None, 0.0, drift.WARN,
+                    float(row.in_history), 0.0, drift.WARN,
                     f"'{row.platform_name[:40]}' typed in {count(row.in_period)} {spec.unit} of the period and "
                     f"{count(row.in_window)} since the baseline began ({row.in_history} in all); counted as 'other' "
                     "until it is added to seeds/platform_aliases.csv")
@@ -259,8 +260,11 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     return results
 
 
-def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: date, period: date) -> list[CheckResult]:
-    """Codes (channel, gender, ...) the code map does not know, from the quarantine of the newest export."""
+def _unknown_codes(
+    conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: date, period: date, k: int
+) -> list[CheckResult]:
+    """Codes (channel, gender, ...) the code map does not know, from the quarantine of the newest export
+    (a row count from 1 to k-1 is written as such)."""
     rows = conn.execute(
         "SELECT q.field, substr(q.reason, length('unknown code ') + 1) AS code, count(*) FROM raw.quarantine q "
         "JOIN raw.load_ledger l USING (load_id) WHERE l.source = ? AND l.export_date = ? "
@@ -268,8 +272,10 @@ def _unknown_codes(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, newest: da
         [spec.source, newest],
     ).fetchall()
     return [
-        CheckResult(spec.source, "unmapped_value", f"code {fieldname}: {code}", period, 0, float(n), 0.0, drift.WARN,
-                    f"{n} rows of the {newest:%Y-%m-%d} export have {fieldname} '{code}', which seeds/code_map.csv "
+        CheckResult(spec.source, "unmapped_value", f"code {fieldname}: {code}", period, 0,
+                    float(n) if n >= k else None, 0.0, drift.WARN,
+                    f"{n if n >= k else f'fewer than {k}'} rows of the {newest:%Y-%m-%d} export have {fieldname} "
+                    f"'{code}', which seeds/code_map.csv "
                     "does not list; they are quarantined until the code is added")
         for fieldname, code, n in rows
     ]

@@ -1,31 +1,28 @@
--- Month x source x platform x incident type: cases (by opening month, once per platform they
--- mention) beside takedown requests (by submission month, under their own platform).
--- Small counts are suppressed; a rate or median with a denominator under k is NULL.
-with case_side as (
-    select opened_month as month, source, platform, incident_type,
-           count(*) as cases,
-           count(*) filter (where ai_generated) as ai_generated_cases
-    from {{ ref('int_case_platforms') }}
+-- Month x source x platform x incident type, with the `all` member of each: cases (by opening month, once per
+-- platform they mention; `platform = 'all'` once per case) beside takedown requests (by submission month, under
+-- their own platform). Values are NULL where int_suppressed_cells says so (small counts, complements, and the
+-- cells that protect them across the linked marts); rates, medians and flags follow from the published counts.
+with hidden as (
+    select period::date as month, source, platform, incident_type,
+           bool_or(measure = 'cases') as cases_hidden,
+           bool_or(measure = 'ai_generated_cases') as ai_hidden,
+           bool_or(measure = 'takedown_requests') as requests_hidden,
+           bool_or(measure = 'takedowns_removed') as removed_hidden,
+           bool_or(measure = 'final_requests') as final_hidden
+    from {{ ref('int_suppressed_cells') }}
+    where mart = 'platform_monthly'
     group by all
 ),
 
-request_side as (
-    select submitted_month as month, case_source as source, platform, case_incident_type as incident_type,
-           {{ takedown_counts() }}
-    from {{ ref('int_takedown_requests') }}
-    group by all
-),
-
-joined as (
-    select month, source, platform, incident_type,
-           coalesce(cases, 0) as cases,
-           coalesce(ai_generated_cases, 0) as ai_generated_cases,
-           coalesce(requests, 0) as takedown_requests,
-           coalesce(removed, 0) as takedowns_removed,
-           coalesce(final_requests, 0) as final_requests,
-           median_hours
-    from case_side
-    full outer join request_side using (month, source, platform, incident_type)
+cells as (
+    select cells.*,
+           coalesce(hidden.cases_hidden, false) as cases_hidden,
+           coalesce(hidden.ai_hidden, false) as ai_hidden,
+           coalesce(hidden.requests_hidden, false) as requests_hidden,
+           coalesce(hidden.removed_hidden, false) as removed_hidden,
+           coalesce(hidden.final_hidden, false) as final_hidden
+    from {{ ref('int_platform_monthly_cells') }} as cells
+    left join hidden using (month, source, platform, incident_type)
 )
 
 select
@@ -33,12 +30,13 @@ select
     source,
     platform,
     incident_type,
-    {{ suppress('cases') }} as cases,
-    {{ suppress('ai_generated_cases') }} as ai_generated_cases,
-    {{ suppress('takedown_requests') }} as takedown_requests,
-    {{ suppress('takedowns_removed') }} as takedowns_removed,
-    {{ removal_rate('takedowns_removed', 'final_requests') }} as removal_rate,
-    {{ median_hours_to_removal('median_hours', 'takedowns_removed') }} as median_hours_to_removal,
-    ({{ is_small('cases') }} or {{ is_small('ai_generated_cases') }}
-     or {{ is_small('takedown_requests') }} or {{ is_small('takedowns_removed') }}) as suppressed
-from joined
+    case when not cases_hidden then cases end as cases,
+    case when not ai_hidden then ai_generated_cases end as ai_generated_cases,
+    case when not requests_hidden then takedown_requests end as takedown_requests,
+    case when not removed_hidden then takedowns_removed end as takedowns_removed,
+    case when not (removed_hidden or final_hidden) and final_requests >= {{ suppression_k() }}
+         then takedowns_removed::double / final_requests end as removal_rate,
+    case when not removed_hidden and takedowns_removed >= {{ suppression_k() }} then median_hours end
+        as median_hours_to_removal,
+    (cases_hidden or ai_hidden or requests_hidden or removed_hidden) as suppressed
+from cells

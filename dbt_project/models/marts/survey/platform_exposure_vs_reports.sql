@@ -10,37 +10,27 @@ with exposure as (
     where indicator like 'came\_across\_via\_%' escape '\' and breakdown = 'total'
 ),
 
--- The yearly count of a platform is the sum of its monthly cells in platform_monthly, so the year
--- less the published months gives the suppressed months: when that would pin them down (one small
--- cell, or small cells whose sum forces each value), the yearly count is suppressed too.
-monthly_case_cells as (
-    select opened_year as year, platform, opened_month, source, incident_type, count(*) as cases
-    from {{ ref('int_case_platforms') }}
-    group by all
+-- The year's figures of a platform are its months in platform_monthly (both sources, all incident types), and
+-- they are NULL where int_suppressed_cells says so: a yearly count would otherwise give back suppressed months
+-- (the year less the published months), and the year's case total is the denominator of case_share_pct.
+-- A yearly removal rate is published only when every month's removed and final counts behind it are.
+monthly as (
+    select year(month)::integer as year, platform, cases, takedown_requests, takedowns_removed, final_requests
+    from {{ ref('int_platform_monthly_cells') }}
+    where source = 'all' and incident_type = 'all'
 ),
 
 case_side as (
-    select year, platform, sum(cases)::bigint as cases,
-           {{ pins_down_small_cells('cases') }} as cases_reveal_months
-    from monthly_case_cells
-    group by all
-),
-
-monthly_request_cells as (
-    select submitted_year as year, platform, submitted_month, case_source, case_incident_type, count(*) as requests
-    from {{ ref('int_takedown_requests') }}
-    group by all
-),
-
-request_reveal as (
-    select year, platform, {{ pins_down_small_cells('requests') }} as requests_reveal_months
-    from monthly_request_cells
+    select year, platform, sum(cases)::bigint as cases
+    from monthly
+    where platform <> 'all'
     group by all
 ),
 
 year_totals as (
-    select opened_year as year, count(*) as total_cases
-    from {{ ref('int_cases') }}
+    select year, sum(cases)::bigint as total_cases
+    from monthly
+    where platform = 'all'
     group by all
 ),
 
@@ -48,6 +38,16 @@ request_side as (
     select submitted_year as year, platform,
            {{ takedown_counts() }}
     from {{ ref('int_takedown_requests') }}
+    group by all
+),
+
+hidden as (
+    select year(period::date)::integer as year, platform,
+           bool_or(measure = 'helpline_cases') as cases_hidden,
+           bool_or(measure = 'takedown_requests') as requests_hidden,
+           bool_or(measure = 'removal_rate') as rate_hidden
+    from {{ ref('int_suppressed_cells') }}
+    where mart = 'platform_exposure_vs_reports'
     group by all
 ),
 
@@ -67,8 +67,10 @@ with_wave as (
 joined as (
     select with_wave.*,
            coalesce(case_side.cases, 0) as cases,
-           coalesce(case_side.cases_reveal_months, false) as cases_reveal_months,
-           coalesce(request_reveal.requests_reveal_months, false) as requests_reveal_months,
+           coalesce(hidden.cases_hidden, false) as cases_hidden,
+           coalesce(hidden.requests_hidden, false) as requests_hidden,
+           coalesce(hidden.rate_hidden, false) as rate_hidden,
+           coalesce(total_hidden.cases_hidden, false) as total_hidden,
            year_totals.total_cases,
            coalesce(request_side.requests, 0) as requests,
            coalesce(request_side.removed, 0) as removed,
@@ -78,7 +80,8 @@ joined as (
     left join case_side using (year, platform)
     left join year_totals using (year)
     left join request_side using (year, platform)
-    left join request_reveal using (year, platform)
+    left join hidden using (year, platform)
+    left join hidden as total_hidden on total_hidden.year = with_wave.year and total_hidden.platform = 'all'
 )
 
 select
@@ -88,13 +91,13 @@ select
     weighted_pct as exposure_pct,
     ci_low_pct as exposure_ci_low_pct,
     ci_high_pct as exposure_ci_high_pct,
-    case when {{ is_small('cases') }} or cases_reveal_months then null else cases end as helpline_cases,
-    case when not ({{ is_small('cases') }} or cases_reveal_months) and total_cases > 0
-         then 100.0 * cases / total_cases end as case_share_pct,
-    case when {{ is_small('requests') }} or requests_reveal_months then null else requests end as takedown_requests,
-    {{ removal_rate('removed', 'final_requests') }} as removal_rate,
-    {{ median_hours_to_removal('median_hours', 'removed') }} as median_hours_to_removal,
-    ({{ is_small('cases') }} or {{ is_small('requests') }} or {{ is_small('removed') }}
-     or cases_reveal_months or requests_reveal_months) as suppressed
+    case when not cases_hidden then cases end as helpline_cases,
+    case when not (cases_hidden or total_hidden) and total_cases > 0 then 100.0 * cases / total_cases end
+        as case_share_pct,
+    case when not requests_hidden then requests end as takedown_requests,
+    case when not rate_hidden and final_requests >= {{ suppression_k() }} then removed::double / final_requests end
+        as removal_rate,
+    case when not rate_hidden and removed >= {{ suppression_k() }} then median_hours end as median_hours_to_removal,
+    (cases_hidden or requests_hidden) as suppressed
 from joined
 where cases > 0 or requests > 0 or weighted_pct is not null

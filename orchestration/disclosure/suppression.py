@@ -1,0 +1,286 @@
+"""Which published counts are suppressed: primary, then secondary suppression across the linked tables.
+
+The helpline figures are published three times over: `platform_monthly` (months), `victim_demographics_quarterly`
+(quarters) and `platform_exposure_vs_reports` (years), each with `all` members. A reader who takes every published
+number as known can subtract: a total less its published members gives the suppressed ones, a count less its
+`ai_generated_cases` gives the other cases, three months give their quarter. So suppression is decided here, once,
+over one grid holding every count of the three marts and every linear relation between them.
+
+Cells. Every count of a mart row is a cell: cases (C), ai_generated_cases (A), takedown_requests (R),
+takedowns_removed (D) and the final-outcome count F (published through `removal_rate = D / F`). The complements a
+reader can form are cells too, derived from two parents: C - A, R - D, R - F (pending) and F - D. A derived cell is
+published when both its parents are, and is hidden by hiding one parent (A, D or F: the total stays).
+
+Relations (total = sum of members): every `all` member of source and incident type, of platform for the takedown
+measures (a request names one platform), of the four dimensions of the quarterly mart; a quarter's `all`/`all` cell
+and its three months; a year's cases (requests) of a platform and its twelve months; each complement. `platform =
+'all'` for cases counts each case once, so it is no sum: it only bounds its members, and is not a relation here.
+
+Method (iterative complementary suppression, as in tau-argus' "singleton" heuristics):
+1. Primary: every count from 1 to k-1 is hidden; so is every final-outcome count under k (no rate over fewer than
+   k), and one parent of every complement from 1 to k-1.
+2. Secondary, repeated until nothing changes: a relation is unsafe when its published cells pin a hidden count
+   (or a small complement, or a small final-outcome count), i.e. when its total is published and it has one hidden member, or hidden members that add up to less than k-1 (each
+   would be known to within fewer than k values); or when its total is hidden and no member is. An unsafe relation
+   hides the cheapest published member (the smallest count that becomes NULL) that makes it safe (else the
+   largest, and again), never a protected cell (the monthly totals per source, and the quarters and years they add up to) while
+   another cell will do. Hiding D hides F too (the rate would give D back).
+3. Rates and medians are published only over published counts; shares only with their count and total published.
+Hiding only ever grows, so the loop ends. `ncii audit` checks the result independently, by linear programming.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+ALL = "all"
+CASE_MEASURES = {"C": "cases", "A": "ai_generated_cases"}
+REQUEST_MEASURES = {"R": "takedown_requests", "D": "takedowns_removed", "F": "final_requests"}
+# derived cell -> (larger parent, smaller parent, the parent hidden to hide it)
+COMPLEMENTS = {"NA": ("C", "A", "A"), "NR": ("R", "D", "D"), "P": ("R", "F", "F"), "FN": ("F", "D", "F")}
+PM_DIMS = ("month", "source", "platform", "incident_type")
+VDQ_DIMS = ("quarter", "source", "incident_type", "victim_gender", "victim_age_band")
+
+Key = tuple
+
+
+@dataclass
+class Grid:
+    """Every cell (real or derived), its value and state, and the relations between cells."""
+
+    k: int
+    index: dict[Key, int] = field(default_factory=dict)
+    keys: list[Key] = field(default_factory=list)
+    values: list[int] = field(default_factory=list)
+    hidden: list[bool] = field(default_factory=list)
+    primary: list[bool] = field(default_factory=list)
+    protected: list[bool] = field(default_factory=list)
+    derived: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # cell -> (big, small, hide)
+    relations: list[tuple[int, list[int]]] = field(default_factory=list)
+
+    def add(self, key: Key, value: int, protected: bool = False) -> int:
+        self.index[key] = len(self.keys)
+        self.keys.append(key)
+        self.values.append(int(value))
+        self.hidden.append(False)
+        self.primary.append(False)
+        self.protected.append(protected)
+        return self.index[key]
+
+    def is_hidden(self, cell: int) -> bool:
+        parents = self.derived.get(cell)
+        if parents:
+            return self.hidden[parents[0]] or self.hidden[parents[1]]
+        return self.hidden[cell]
+
+    def hide(self, cell: int) -> None:
+        parents = self.derived.get(cell)
+        self.hidden[parents[2] if parents else cell] = True
+
+    def relate(self, total: Key, members: Iterable[Key]) -> None:
+        if total not in self.index:
+            return
+        cells = [self.index[m] for m in members if m in self.index]
+        if cells:
+            self.relations.append((self.index[total], cells))
+
+    def is_small(self, cell: int) -> bool:
+        return 1 <= self.values[cell] <= self.k - 1
+
+
+def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
+    """The cells of the three helpline marts (unsuppressed, `all` members included) and their relations."""
+    grid = Grid(k)
+    pm = pm.copy()
+    pm["month"] = pd.to_datetime(pm["month"]).dt.date
+    vdq = vdq.copy()
+    vdq["quarter"] = pd.to_datetime(vdq["quarter"]).dt.date
+    rows = list(pm[list(PM_DIMS) + [*CASE_MEASURES.values(), *REQUEST_MEASURES.values()]].itertuples(index=False))
+    for month, source, platform, incident, *counts in rows:
+        dims = (month, source, platform, incident)
+        values = dict(zip([*CASE_MEASURES, *REQUEST_MEASURES], counts))
+        month_total = platform == ALL and incident == ALL
+        for measure, value in values.items():
+            protected = month_total and (measure == "C" and source != "unknown" or measure == "R" and source == ALL)
+            grid.add(("pm", measure, *dims), value, protected)
+        for name, (big, small, hide) in COMPLEMENTS.items():
+            cell = grid.add(("pm", name, *dims), values[big] - values[small])
+            grid.derived[cell] = (grid.index[("pm", big, *dims)], grid.index[("pm", small, *dims)],
+                                  grid.index[("pm", hide, *dims)])
+            grid.relate(("pm", big, *dims), [("pm", small, *dims), ("pm", name, *dims)])
+    _sum_relations(grid, "pm", [m for m in [*CASE_MEASURES, *REQUEST_MEASURES, *COMPLEMENTS]],
+                   [tuple(r[:4]) for r in rows], additive={1: None, 3: None})
+    request_side = [*REQUEST_MEASURES, "NR", "P", "FN"]
+    _sum_relations(grid, "pm", request_side, [tuple(r[:4]) for r in rows], additive={2: None})
+
+    vdq_rows = [tuple(r) for r in vdq[list(VDQ_DIMS) + ["cases"]].itertuples(index=False)]
+    for *dims, cases in vdq_rows:
+        protected = dims[2] == ALL and dims[3] == ALL and dims[4] == ALL
+        grid.add(("vdq", "C", *dims), cases, protected)
+    _sum_relations(grid, "vdq", ["C"], [tuple(r[:5]) for r in vdq_rows], additive={1: None, 2: None, 3: None, 4: None})
+
+    # a quarter's cases (all genders and ages) are its months' cases (all platforms)
+    months = sorted({r[0] for r in rows})
+    for quarter in sorted({r[0] for r in vdq_rows}):
+        in_quarter = [m for m in months if _quarter(m) == quarter]
+        for source, incident in {(r[1], r[2]) for r in vdq_rows if r[0] == quarter}:
+            grid.relate(("vdq", "C", quarter, source, incident, ALL, ALL),
+                        [("pm", "C", m, source, ALL, incident) for m in in_quarter])
+
+    # platform_exposure_vs_reports: a year's cases (requests) of a platform are its months'; the year's case
+    # total (`all`, the denominator of case_share_pct) is its months' totals. Its removal rate is published only
+    # over months whose removed and final counts are all published (see publish_flags), so it adds nothing here.
+    for year in sorted({m.year for m in months}):
+        in_year = [m for m in months if m.year == year]
+        for platform in sorted({r[2] for r in rows}):
+            for measure in ("C", "R"):
+                members = [("pm", measure, m, ALL, platform, ALL) for m in in_year]
+                value = sum(grid.values[grid.index[m]] for m in members if m in grid.index)
+                grid.add(("pevr", measure, year, platform), value, protected=platform == ALL)
+                grid.relate(("pevr", measure, year, platform), members)
+    return grid
+
+
+def _quarter(month):
+    return month.replace(month=3 * ((month.month - 1) // 3) + 1)
+
+
+def _sum_relations(grid: Grid, table: str, measures: Sequence[str], dims: list[tuple], additive: dict) -> None:
+    """For each additive dimension: the `all` member of every row group is the sum of the other members."""
+    for position in additive:
+        groups: dict[tuple, list[tuple]] = {}
+        for key in dims:
+            if key[position] != ALL:
+                groups.setdefault(key[:position] + (ALL,) + key[position + 1:], []).append(key)
+        for total, members in groups.items():
+            for measure in measures:
+                grid.relate((table, measure, *total), [(table, measure, *m) for m in members])
+
+
+def suppress(grid: Grid) -> Grid:
+    """Primary, then secondary suppression until every relation is safe (see the module docstring)."""
+    k = grid.k
+    for cell, key in enumerate(grid.keys):
+        measure = key[1]
+        if cell in grid.derived:
+            if grid.is_small(cell):
+                grid.primary[cell] = grid.primary[grid.derived[cell][2]] = True
+                grid.hide(cell)
+        elif grid.is_small(cell):
+            grid.primary[cell] = grid.hidden[cell] = True
+        elif measure == "F" and grid.values[cell] < k:
+            grid.hidden[cell] = True  # no rate over fewer than k final outcomes
+    changed = True
+    while changed:
+        changed = _link_rates(grid)
+        for total, members in grid.relations:
+            while not _safe(grid, total, members):
+                if not _hide_complement(grid, total, members):
+                    break
+                changed = True
+    return grid
+
+
+def _link_rates(grid: Grid) -> bool:
+    """A hidden removed count hides the final-outcome count of its row (the rate would give it back)."""
+    changed = False
+    for key, cell in grid.index.items():
+        if key[1] == "D" and grid.hidden[cell]:
+            final = grid.index[(key[0], "F", *key[2:])]
+            if not grid.hidden[final]:
+                grid.hidden[final] = changed = True
+    return changed
+
+
+
+
+def _needs_protection(grid: Grid, cell: int) -> bool:
+    """A hidden count the marts publish as NULL, or a small complement (a reader must not narrow either)."""
+    if cell in grid.derived or grid.keys[cell][1] == "F":
+        return grid.primary[cell]
+    return grid.is_hidden(cell)
+
+
+def _safe(grid: Grid, total: int, members: list[int]) -> bool:
+    hidden = [m for m in members if grid.is_hidden(m)]
+    if not any(_needs_protection(grid, c) for c in [total, *hidden]):
+        return True
+    if grid.is_hidden(total):  # pinned only when every member is published
+        return bool(hidden)
+    return len(hidden) >= 2 and sum(grid.values[m] for m in hidden) >= grid.k - 1
+
+
+def _cost(grid: Grid, cell: int) -> int:
+    """What hiding a cell costs: the value of the published count that becomes NULL."""
+    parents = grid.derived.get(cell)
+    return grid.values[parents[2] if parents else cell]
+
+
+def _hide_complement(grid: Grid, total: int, members: list[int]) -> bool:
+    """Hide the cheapest published member that makes the relation safe; the total only when no member is left."""
+    published = [m for m in members if not grid.is_hidden(m)]
+    for allow_protected in (False, True):
+        candidates = sorted((m for m in published if allow_protected or not grid.protected[m]),
+                            key=lambda m: (_cost(grid, m), grid.values[m], grid.keys[m]))
+        if not candidates:
+            continue
+        for candidate in candidates:
+            grid.hide(candidate)
+            if _safe(grid, total, members):
+                return True
+            _unhide(grid, candidate)
+        grid.hide(candidates[-1])
+        return True
+    if not grid.is_hidden(total):
+        grid.hide(total)
+        return True
+    return False
+
+
+def _unhide(grid: Grid, cell: int) -> None:
+    parents = grid.derived.get(cell)
+    target = parents[2] if parents else cell
+    if not grid.primary[target]:
+        grid.hidden[target] = False
+
+
+PATTERN_COLUMNS = ["mart", "period", "source", "platform", "incident_type", "victim_gender", "victim_age_band",
+                   "measure", "is_primary"]
+PM_NAMES = {**CASE_MEASURES, **REQUEST_MEASURES}
+
+
+def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> pd.DataFrame:
+    """One row per value the marts publish as NULL to protect a count (`is_primary`: the count or a complement of
+    it is small itself; otherwise it protects another). Periods are ISO dates (a year: its first day)."""
+    grid = suppress(build_grid(pm, vdq, k))
+    rows = []
+    for cell, key in enumerate(grid.keys):
+        if cell in grid.derived or not grid.hidden[cell]:
+            continue
+        table, measure, *dims = key
+        if table == "pm":
+            month, source, platform, incident = dims
+            rows.append(("platform_monthly", str(month), source, platform, incident, None, None, PM_NAMES[measure],
+                         grid.primary[cell]))
+        elif table == "vdq":
+            quarter, source, incident, gender, age = dims
+            rows.append(("victim_demographics_quarterly", str(quarter), source, None, incident, gender, age, "cases",
+                         grid.primary[cell]))
+        else:
+            year, platform = dims
+            name = {"C": "helpline_cases", "R": "takedown_requests"}[measure]
+            rows.append(("platform_exposure_vs_reports", f"{year}-01-01", None, platform, None, None, None, name,
+                         grid.primary[cell]))
+    # a yearly rate is published only when every month's removed and final counts behind it are
+    for key, cell in grid.index.items():
+        if key[0] != "pm":
+            continue
+        _, measure, month, source, platform, incident = key
+        if measure in ("D", "F") and source == ALL and incident == ALL and grid.hidden[cell]:
+            rows.append(("platform_exposure_vs_reports", f"{month.year}-01-01", None, platform, None, None, None,
+                         "removal_rate", False))
+    frame = pd.DataFrame(rows, columns=PATTERN_COLUMNS).drop_duplicates(PATTERN_COLUMNS[:-1])
+    return frame.astype({c: "string" for c in PATTERN_COLUMNS[:-1]} | {"is_primary": "bool"})
