@@ -85,7 +85,7 @@ def test_every_chart_is_drawn_at_1400_and_800_px_with_no_console_error(rendered:
         charts = rendered[width]["charts"]
         assert [c["id"] for c in charts] == FIGURES
         for chart in charts:
-            assert len(chart["items"]) > 20, chart["id"]  # drew marks, not just axes
+            assert len(chart["items"]) >= 15, chart["id"]  # drew marks, not just axes
         shot = rendered[width]["screenshot"]
         assert shot.parent == rendered["folder"] and shot.stat().st_size > 100_000  # a blank page is a few KB
         assert rendered[width]["page_width"] <= width  # nothing cut off or scrolling sideways

@@ -304,9 +304,9 @@ def _survey_figure(marts: Marts, k: int) -> Figure | None:
     published = base.transform_filter("datum.state == 'published'")
     rules = published.mark_rule().encode(x=alt.X("ci_low_pct:Q", title="weighted %", scale=alt.Scale(domain=[0, 100])),
                                          x2="ci_high_pct:Q", y=y, yOffset="wave:N", color=wave)
-    points = published.mark_point(size=45, strokeWidth=1.5).encode(
-        x="value:Q", y=y, yOffset="wave:N", color=wave, tooltip=tooltip,
-        fill=alt.condition("datum.reliability == 'ok'", alt.Fill("wave:N", legend=None), alt.value("white")))
+    points = published.mark_point(size=45, strokeWidth=1.5, filled=True).encode(
+        x="value:Q", y=y, yOffset="wave:N", color=wave, stroke=alt.Stroke("wave:N", legend=None), tooltip=tooltip,
+        fillOpacity=alt.condition("datum.reliability == 'ok'", alt.value(1), alt.value(0)))
     gaps = base.transform_filter("datum.state != 'published'").mark_point(
         shape="triangle-left", filled=True, color=charts.GAP_COLOUR, size=40).encode(
         x=alt.value(4), y=y, yOffset="wave:N", tooltip=tooltip)
@@ -426,16 +426,20 @@ def _headline(marts: Marts, coverage: Coverage, k: int) -> str:
     cards = []
     for source, label in SOURCES.items():
         value, state = _measure(row(source, month), "cases")
-        before, before_state = _measure(row(source, year_ago), "cases") if year_ago >= coverage.first else (None, "")
         figure = f"{value:,.0f}" if state == PUBLISHED else gap(state)
-        if state == PUBLISHED and before_state == PUBLISHED and before:
+        before, before_state = _measure(row(source, year_ago), "cases")
+        if year_ago < coverage.first:
+            compare = "no same month last year in the data"
+        elif before_state != PUBLISHED:
+            compare = f"{year_ago:%b %Y}: {gap(before_state)}"
+        elif state != PUBLISHED:
+            compare = f"{year_ago:%b %Y}: {before:,.0f} (no change shown: this month is not published)"
+        elif before:
             change = value - before
             trend = "up" if change > 0 else "down"
             compare = f'<span class="{trend}">{change:+,.0f} ({100 * change / before:+.0f}%)</span> vs {year_ago:%b %Y}'
-        elif before_state and before_state != PUBLISHED:
-            compare = f"{year_ago:%b %Y}: {gap(before_state)}"
         else:
-            compare = "no same month last year in the data"
+            compare = f"{year_ago:%b %Y}: 0"
         cards.append(f'<div class="card"><div>Cases, {html.escape(label)}</div><div class="figure">{figure}</div>'
                      f'<div class="period">{month:%B %Y}; {compare}</div></div>')
     total = row("all", month)
