@@ -107,6 +107,13 @@ class Browser:
         target.write_bytes(base64.b64decode(shot["data"]))
         return target
 
+    def pdf(self, target: Path) -> Path:
+        """The page as printed (A4, print CSS applied)."""
+        printed = self.page("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False},
+                            timeout=120)
+        target.write_bytes(base64.b64decode(printed["data"]))
+        return target
+
     def hover(self, x: float, y: float) -> None:
         self.page("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
 

@@ -66,6 +66,7 @@ def rendered(pipeline_run: PipelineRun, chromium: str, tmp_path_factory: pytest.
             seen[width] = {"charts": browser.evaluate(DRAWN),
                            "page_width": browser.evaluate("document.documentElement.scrollWidth"),
                            "screenshot": browser.screenshot(folder / f"report-{width}px.png")}
+        seen["pdf"] = browser.pdf(folder / "report.pdf")
         seen["tooltips"] = {}
         for state in ("published", "suppressed"):
             point = browser.evaluate(f"{HOVER_TARGET}('{state}')")
@@ -89,6 +90,12 @@ def test_every_chart_is_drawn_at_1400_and_800_px_with_no_console_error(rendered:
         shot = rendered[width]["screenshot"]
         assert shot.parent == rendered["folder"] and shot.stat().st_size > 100_000  # a blank page is a few KB
         assert rendered[width]["page_width"] <= width  # nothing cut off or scrolling sideways
+
+
+def test_the_report_prints(rendered: dict) -> None:
+    pdf = rendered["pdf"].read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 1
+    assert len(pdf) > 100_000  # the charts are in it, not just the text
 
 
 def test_tooltips_give_the_exact_value_and_its_state(rendered: dict) -> None:
