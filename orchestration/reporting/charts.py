@@ -88,7 +88,7 @@ def time_panel(name: str, rows: pd.DataFrame, partial: str | None, *, title: str
         layers.append({"transform": [{"filter": f"datum.state != '{PUBLISHED}'"}],
                        "mark": {"type": "point", "shape": "triangle-down", "color": GAP_COLOUR, "filled": True,
                                 "size": 45},
-                       "encoding": {"x": x, "y": {"value": 4}, "tooltip": tooltip}})
+                       "encoding": {"x": x, "y": {"value": 4}, "tooltip": without_value(tooltip)}})
     return {"data": {"name": name}, "layer": layers, "title": title, "width": width, "height": height}
 
 
@@ -96,6 +96,11 @@ def grid(panels: list[dict], *, title: str, columns: int) -> dict:
     """Small multiples on a shared y scale."""
     return {"$schema": alt.SCHEMA_URL, "title": title, "concat": panels, "columns": columns,
             "resolve": {"scale": {"y": "shared"}}}
+
+
+def without_value(tooltip: list[dict]) -> list[dict]:
+    """A gap's tooltip: where and why, with no value line (Vega would print `null`)."""
+    return [field for field in tooltip if field.get("field") != "value"]
 
 
 def segments(rows: pd.DataFrame) -> pd.DataFrame:

@@ -266,7 +266,8 @@ def _demographics_figure(marts: Marts, coverage: Coverage, k: int) -> Figure | N
             gaps = {"transform": [{"filter": f"datum.state != '{PUBLISHED}'"}],
                     "mark": {"type": "point", "shape": "triangle-down", "filled": True, "color": charts.GAP_COLOUR,
                              "size": 40},
-                    "encoding": {"x": x, "xOffset": offset, "y": {"value": 4}, "tooltip": tooltip}}
+                    "encoding": {"x": x, "xOffset": offset, "y": {"value": 4},
+                                 "tooltip": charts.without_value(tooltip)}}
             panels.append({"data": {"name": name}, "layer": [bars, gaps], "width": 160, "height": 120,
                            "title": f"{SOURCES[source]}, {period}"})
     chart = charts.grid(panels, title="Victims by age band and gender, last four quarters", columns=4)
@@ -309,7 +310,8 @@ def _survey_figure(marts: Marts, k: int) -> Figure | None:
         fillOpacity=alt.condition("datum.reliability == 'ok'", alt.value(1), alt.value(0)))
     gaps = base.transform_filter("datum.state != 'published'").mark_point(
         shape="triangle-left", filled=True, color=charts.GAP_COLOUR, size=40).encode(
-        x=alt.value(4), y=y, yOffset="wave:N", tooltip=tooltip)
+        x=alt.value(4), y=y, yOffset="wave:N",
+        tooltip=["wave:N", "indicator:N", "group_value:N", alt.Tooltip("note:N", title="state")])
     chart = alt.layer(rules, points, gaps).properties(width=300, height=110).facet(
         row=alt.Row("indicator:N", title=None), column=alt.Column("breakdown:N", title=None)
     ).resolve_scale(y="independent").properties(title="Youth survey: weighted % with 95% interval")
@@ -371,7 +373,8 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
         color="#999").encode(
         x="exposure_pct:Q", x2="case_share_pct:Q", y=y)
     gaps = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(f"datum.state != '{PUBLISHED}'").mark_point(
-        shape="triangle-left", filled=True, color=charts.GAP_COLOUR, size=50).encode(x=alt.value(4), y=y, tooltip=tooltip)
+        shape="triangle-left", filled=True, color=charts.GAP_COLOUR, size=50).encode(
+        x=alt.value(4), y=y, tooltip=["platform:N", "measure:N", alt.Tooltip("note:N", title="state")])
     points = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(f"datum.state == '{PUBLISHED}'").mark_point(
         filled=True, size=90).encode(
         x=alt.X("value:Q", title="%"), y=y, shape=alt.Shape("measure:N", title=None,
