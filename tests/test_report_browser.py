@@ -133,7 +133,8 @@ def _expected(row: dict, marts: dict[str, pd.DataFrame]) -> float | None:
     if row["mart"] == "victim_demographics_quarterly":
         frame = marts["victim_demographics_quarterly"]
         hit = frame[(frame["quarter"].astype(str) == row["quarter"][:10]) & (frame["source"] == row["source"])
-                    & (frame["incident_type"] == row["incident_type"]) & (frame["victim_gender"] == row["victim_gender"])
+                    & (frame["incident_type"] == row["incident_type"])
+                    & (frame["victim_gender"] == row["victim_gender"])
                     & (frame["victim_age_band"] == row["victim_age_band"])]
         value = hit.iloc[0]["cases"]
     else:

@@ -41,7 +41,8 @@ def _publication(warehouse: Path) -> None:
                                         "median_hours_to_removal", "suppressed"])
     key = ["month", "source", "platform", "incident_type"]
     cell = frame.set_index(key)
-    cell.loc[(date(2025, 3, 1), "all", "instagram", "all"), ["cases", "ai_generated_cases", "suppressed"]] = [None, None, True]
+    cell.loc[(date(2025, 3, 1), "all", "instagram", "all"), ["cases", "ai_generated_cases", "suppressed"]] = [
+        None, None, True]
     cell.loc[(date(2025, 5, 1), "all", "all", "all"), ["ai_generated_cases", "suppressed"]] = [None, True]
     cell.loc[(date(2025, 6, 1), "all", "snapchat", "all"), ["removal_rate", "median_hours_to_removal"]] = [None, None]
     cell.loc[(date(2025, 6, 1), "all", "snapchat", "all"), "takedown_requests"] = 3 * 2 + 6  # published, rate not
@@ -138,7 +139,8 @@ def test_a_share_needs_both_numbers_published(page: str) -> None:
 def test_partial_periods_are_shaded_and_labelled(page: str) -> None:
     spec = specs(page)["cases-by-source"]
     partial = [row for name, values in spec["datasets"].items() if name.endswith("partial") for row in values]
-    assert partial == [{"start": "2026-02-01", "end": "2026-03-01", "label": "Feb 2026: partial month (export mid-month)"}]
+    assert partial == [{"start": "2026-02-01", "end": "2026-03-01",
+                        "label": "Feb 2026: partial month (export mid-month)"}]
     assert "Shaded: partial month." in page
     assert "Headline figures, January 2026" in page  # the latest complete month, not the partial one
 

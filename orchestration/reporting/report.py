@@ -78,7 +78,8 @@ class Coverage:
         self.last_complete = self.months[-1] if self.months else None
         if "monitoring_checks" in marts.tables and self.months:
             latest = marts.conn.execute(
-                "SELECT max(period) FROM monitoring_checks WHERE check_name = 'volume' AND source IN ('childfocus', 'igvm')"
+                "SELECT max(period) FROM monitoring_checks "
+                "WHERE check_name = 'volume' AND source IN ('childfocus', 'igvm')"
             ).fetchone()[0]
             if latest is not None:
                 self.last_complete = min(self.last_complete, pd.Timestamp(latest))
@@ -107,7 +108,9 @@ def _measure(row: dict | pd.Series | None, measure: str) -> tuple[float | None, 
     if measure == "ai_share_pct":
         if pd.isna(row["cases"]) or pd.isna(row["ai_generated_cases"]):
             return None, "needs both"
-        return (100 * row["ai_generated_cases"] / row["cases"], PUBLISHED) if row["cases"] else (None, "none that month")
+        if not row["cases"]:
+            return None, "none that month"
+        return 100 * row["ai_generated_cases"] / row["cases"], PUBLISHED
     column = "removal_rate" if measure == "removal_pct" else measure
     if pd.notna(row[column]):
         return float(row[column]) * (100 if measure == "removal_pct" else 1), PUBLISHED
@@ -316,12 +319,13 @@ def _survey_figure(marts: Marts, k: int) -> Figure | None:
         row=alt.Row("indicator:N", title=None), column=alt.Column("breakdown:N", title=None)
     ).resolve_scale(y="independent").properties(title="Youth survey: weighted % with 95% interval")
     return Figure("survey", chart,
-                  "Source: survey_prevalence (University of Antwerp youth survey, 15-25). Lines: 95% Wilson interval on "
+                  "Source: survey_prevalence (University of Antwerp youth survey, 15-25). Lines: 95% Wilson interval "
+                  "on "
                   "Kish's effective n. Hollow points: low reliability (unweighted base under 50). Bases under 30 are "
                   "suppressed: marked ◀ at the left, never drawn as zero.", data, {"survey": data})
 
 
-def _year_total(marts: Marts, coverage: Coverage, year: int, **keys: str) -> float | None:
+def _year_total(marts: Marts, year: int, **keys: str) -> float | None:
     """Cases of one year as the sum of its published months; None when a month of it is suppressed."""
     frame = marts.monthly
     chosen = frame[(frame["month"].dt.year == year) & (frame["source"] == keys["source"])
@@ -343,11 +347,11 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
     year = int(wave)
     if year not in {m.year for m in coverage.months}:
         year = max(m.year for m in coverage.months)
-    all_cases = _year_total(marts, coverage, year, source="childfocus", platform="all", incident_type="deepnude")
+    all_cases = _year_total(marts, year, source="childfocus", platform="all", incident_type="deepnude")
     rows = []
     for _, row in exposure[exposure["wave"] == wave].iterrows():
         platform = row["indicator"].removeprefix("came_across_via_")
-        cases = _year_total(marts, coverage, year, source="childfocus", platform=platform, incident_type="deepnude")
+        cases = _year_total(marts, year, source="childfocus", platform=platform, incident_type="deepnude")
         share = 100 * cases / all_cases if cases is not None and all_cases else None
         pct = None if pd.isna(row["weighted_pct"]) else float(row["weighted_pct"])
         ratio = share / pct if share is not None and pct else None
@@ -368,15 +372,16 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
     order = list(data["platform"])
     y = alt.Y("platform:N", sort=order, title=None)
     tooltip = ["platform:N", "measure:N", alt.Tooltip("value:Q", format=".1f", title="%"),
-               alt.Tooltip("ratio:Q", format=".2f", title="ratio cases / exposure"), alt.Tooltip("note:N", title="state")]
+               alt.Tooltip("ratio:Q", format=".2f", title="ratio cases / exposure"),
+               alt.Tooltip("note:N", title="state")]
     link = alt.Chart(alt.NamedData(name="exposure")).transform_filter(f"datum.state == '{PUBLISHED}'").mark_rule(
         color="#999").encode(
         x="exposure_pct:Q", x2="case_share_pct:Q", y=y)
     gaps = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(f"datum.state != '{PUBLISHED}'").mark_point(
         shape="triangle-left", filled=True, color=charts.GAP_COLOUR, size=50).encode(
         x=alt.value(4), y=y, tooltip=["platform:N", "measure:N", alt.Tooltip("note:N", title="state")])
-    points = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(f"datum.state == '{PUBLISHED}'").mark_point(
-        filled=True, size=90).encode(
+    points = alt.Chart(alt.NamedData(name="exposure-long")).transform_filter(
+        f"datum.state == '{PUBLISHED}'").mark_point(filled=True, size=90).encode(
         x=alt.X("value:Q", title="%"), y=y, shape=alt.Shape("measure:N", title=None,
                                               legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600)),
         color=alt.Color("platform:N", scale=charts.platform_scale(), legend=None), tooltip=tooltip)
@@ -479,7 +484,8 @@ def _drift_section(marts: Marts) -> str:
     counts = latest["status"].value_counts().to_dict()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warn", "ok", "skipped"))
     body = (f"<p class='note'>Latest run: {len(latest)} results ({summary}). Each source's latest complete month "
-            "against its trailing baseline; full history in the published table monitoring_checks, alerts in alerts.</p>")
+            "against its trailing baseline; full history in the published table monitoring_checks, alerts in "
+            "alerts.</p>")
     unmapped = flagged["check"] == "unmapped_value"
     body += _table(flagged[~unmapped], 0) if not flagged.empty else "<p>Nothing drifted in the latest month.</p>"
     if unmapped.any():
@@ -504,7 +510,8 @@ def _quality_section(settings: Settings) -> str:
             "value sets and observed values. <a href='validation/index.html'>Validation history</a></p>")
 
 
-def _section(title: str, anchor: str, figures: list[Figure | None], mart: str, extra: str = "") -> tuple[str, list[Figure]]:
+def _section(title: str, anchor: str, figures: list[Figure | None], mart: str,
+             extra: str = "") -> tuple[str, list[Figure]]:
     drawn = [f for f in figures if f is not None and not f.data.empty]
     if not drawn:
         return f"<h2 id='{anchor}'>{title}</h2><p class='note'>Nothing published in {mart} yet.</p>", []
@@ -532,8 +539,8 @@ def build_report(settings: Settings) -> Path:
                               "victim_demographics_quarterly"))
         parts.append(_section("Youth survey", "survey", [_survey_figure(marts, k)], "survey_prevalence"))
         exposure, table = _exposure_figure(marts, coverage) if has_totals else (None, "")
-        parts.append(_section("Survey against reports", "exposure", [exposure], "survey_prevalence and platform_monthly",
-                              table))
+        parts.append(_section("Survey against reports", "exposure", [exposure],
+                              "survey_prevalence and platform_monthly", table))
         parts.append((_drift_section(marts), []))
     finally:
         conn.close()
@@ -548,7 +555,8 @@ def build_report(settings: Settings) -> Path:
     links = '<a href="validation/index.html">validation reports</a>'
     if (settings.warehouse_dir / "docs" / "index.html").exists():
         links += ' · <a href="../docs/index.html">documentation of the marts (dbt docs)</a>'
-    script = (f"<script>{charts.vega_bundle(settings.warehouse_dir / 'cache')}</script><script>{charts.EMBED_SCRIPT}</script>" if index else "")
+    bundle = charts.vega_bundle(settings.warehouse_dir / "cache") if index else ""
+    script = f"<script>{bundle}</script><script>{charts.EMBED_SCRIPT}</script>" if index else ""
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>NCII warehouse report</title>"
