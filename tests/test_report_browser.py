@@ -45,7 +45,7 @@ HOVER_TARGET = """(state => {
 })"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session scope: resolved (and skipped) before the session's pipeline run
 def chromium() -> str:
     path = chromium_path()
     if path is None:
@@ -54,7 +54,7 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(pipeline_run: PipelineRun, chromium: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def rendered(chromium: str, pipeline_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The report opened at 1400 and at 800 px: screenshots, page width, what each chart drew, tooltips."""
     folder = tmp_path_factory.mktemp("report_browser")
     page = (pipeline_run.settings.reports_dir / "report.html").as_uri()
@@ -188,7 +188,7 @@ def test_totals_are_the_all_rows(rendered: dict, pipeline_run: PipelineRun) -> N
     assert below > 0
 
 
-def test_the_dbt_docs_open_on_the_project_overview(pipeline_run: PipelineRun, chromium: str, tmp_path: Path) -> None:
+def test_the_dbt_docs_open_on_the_project_overview(chromium: str, pipeline_run: PipelineRun, tmp_path: Path) -> None:
     browser = Browser(chromium, tmp_path / "profile")
     try:
         browser.open((pipeline_run.settings.warehouse_dir / "docs" / "index.html").as_uri(), 1400)
