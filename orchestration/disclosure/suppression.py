@@ -23,8 +23,9 @@ Method (iterative complementary suppression, as in tau-argus' "singleton" heuris
    (or a small complement, or a small final-outcome count), i.e. when its total is published and it has one hidden member, or hidden members that add up to less than k-1 (each
    would be known to within fewer than k values); or when its total is hidden and no member is. An unsafe relation
    hides the cheapest published member (the smallest count that becomes NULL) that makes it safe (else the
-   largest, and again), never a protected cell (the monthly totals per source, and the quarters and years they add up to) while
-   another cell will do. Hiding D hides F too (the rate would give D back).
+   largest, and again); a zero only when no count will do, and never a protected cell (the monthly totals per
+   source, and the quarters and years they add up to) while another cell will do. Hiding D hides F too (the rate
+   would give D back).
 3. Rates and medians are published only over published counts; shares only with their count and total published.
 Hiding only ever grows, so the loop ends. `ncii audit` checks the result independently, by linear programming.
 """
@@ -222,9 +223,12 @@ def _cost(grid: Grid, cell: int) -> int:
 def _hide_complement(grid: Grid, total: int, members: list[int]) -> bool:
     """Hide the cheapest published member that makes the relation safe; the total only when no member is left."""
     published = [m for m in members if not grid.is_hidden(m)]
-    for allow_protected in (False, True):
-        candidates = sorted((m for m in published if allow_protected or not grid.protected[m]),
-                            key=lambda m: (_cost(grid, m), grid.values[m], grid.keys[m]))
+    # counts first, then zeros (a NULL zero needs protecting too, and adds nothing), protected cells last
+    tiers = ([m for m in published if not grid.protected[m] and grid.values[m] > 0],
+             [m for m in published if not grid.protected[m] and grid.values[m] == 0],
+             [m for m in published if grid.protected[m]])
+    for tier in tiers:
+        candidates = sorted(tier, key=lambda m: (_cost(grid, m), grid.values[m], grid.keys[m]))
         if not candidates:
             continue
         for candidate in candidates:
@@ -274,12 +278,14 @@ def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> pd.DataFram
             name = {"C": "helpline_cases", "R": "takedown_requests"}[measure]
             rows.append(("platform_exposure_vs_reports", f"{year}-01-01", None, platform, None, None, None, name,
                          grid.primary[cell]))
-    # a yearly rate is published only when every month's removed and final counts behind it are
+    # a yearly rate is published only when every month's removed and final counts behind it are (a month without
+    # requests has nothing behind it)
     for key, cell in grid.index.items():
         if key[0] != "pm":
             continue
         _, measure, month, source, platform, incident = key
-        if measure in ("D", "F") and source == ALL and incident == ALL and grid.hidden[cell]:
+        requests = grid.values[grid.index[("pm", "R", month, source, platform, incident)]]
+        if measure in ("D", "F") and source == ALL and incident == ALL and grid.hidden[cell] and requests > 0:
             rows.append(("platform_exposure_vs_reports", f"{month.year}-01-01", None, platform, None, None, None,
                          "removal_rate", False))
     frame = pd.DataFrame(rows, columns=PATTERN_COLUMNS).drop_duplicates(PATTERN_COLUMNS[:-1])

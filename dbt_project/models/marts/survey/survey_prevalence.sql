@@ -39,7 +39,7 @@ flagged as (
     select *,
            count(*) filter (where is_primary) over grp as primary_groups,
            coalesce(sum(n_base) filter (where is_primary) over grp, 0) as primary_sum
-    from protected
+    from estimates
     window grp as (partition by wave, indicator, breakdown)
 ),
 

@@ -1,0 +1,99 @@
+"""`ncii audit`: can any suppressed count be worked out from what a publication shows?
+
+Written apart from the suppression models on purpose: it reads only the published file, as an
+analyst would, and checks the contract's test. For every suppressed count, every complement
+(`cases - ai_generated_cases`, requests not removed, requests pending) and every count a reader
+can form but no table publishes, the feasible interval over all relations is computed
+(relations.py builds them, system.py solves them). A suppressed cell is exposed when its
+interval is narrower than k values (upper minus lower bound below k - 1); a derived count is
+exposed when its interval is that narrow and holds a value from 1 to k - 1. The gate runs this
+on the candidate publication before it replaces the live one.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.disclosure.relations import read_publication
+from orchestration.disclosure.system import Interval, whole_range, whole_width
+
+
+class DisclosureError(RuntimeError):
+    """The candidate publication lets a reader work out a suppressed count; it is not published."""
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    k: int
+    exposed: list[Interval]
+    problems: list[str]  # relations that contradict each other: the audit cannot vouch for the publication
+    audited: int
+    relations: int
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return not self.exposed and not self.problems
+
+    def lines(self) -> list[str]:
+        """One line per exposed count (mart, key, measure and the range a reader can work out)."""
+        out = [f"exposed: {e.label}: {_range(e)}" for e in self.exposed]
+        out += [f"not auditable: {p}" for p in self.problems]
+        return out
+
+    def summary(self) -> str:
+        verdict = "no suppressed count is recoverable" if self.passed else (
+            f"{len(self.exposed)} counts exposed" + (f", {len(self.problems)} contradictions" if self.problems else ""))
+        return (f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
+                f"{self.relations} relations: {verdict}")
+
+
+def _range(interval: Interval) -> str:
+    low, high = whole_range(interval.low, interval.high)
+    if low == high:
+        return f"exactly {int(low)}"
+    return f"{int(low)} to {'unbounded' if math.isinf(high) else int(high)}"
+
+
+def is_exposed(interval: Interval, k: int) -> bool:
+    """The contract's test: fewer than k values remain possible (and, for a derived count, a small one)."""
+    low, high = whole_range(interval.low, interval.high)
+    if whole_width(interval.low, interval.high) >= k - 1:
+        return False
+    if interval.kind == "cell":
+        return True
+    return high >= 1 and low <= k - 1
+
+
+def audit_connection(conn: duckdb.DuckDBPyConnection, k: int) -> AuditResult:
+    started = time.perf_counter()
+    relations = read_publication(conn, k)
+    system = relations.system
+    intervals, problems = system.intervals(stop_width=k - 1)
+    exposed = [i for i in intervals if is_exposed(i, k)]
+    return AuditResult(k, exposed, problems, len(system.targets), system.relation_count, time.perf_counter() - started)
+
+
+def audit_publication(published_db: Path, k: int) -> AuditResult:
+    """Audit a published file, opened read-only (readers keep reading while it runs)."""
+    if not published_db.exists():
+        raise FileNotFoundError(f"nothing published yet at {published_db}: run `ncii run` first")
+    conn = duckdb.connect(str(published_db), read_only=True)
+    try:
+        return audit_connection(conn, k)
+    finally:
+        conn.close()
+
+
+def require_safe(candidate_db: Path, k: int) -> AuditResult:
+    """The gate: raise with one line when the candidate publication exposes a suppressed count."""
+    result = audit_publication(candidate_db, k)
+    if not result.passed:
+        first = result.lines()[0]
+        raise DisclosureError(f"disclosure audit failed: {result.summary().split(': ', 1)[1]} ({first})")
+    return result
