@@ -44,6 +44,8 @@ def _publication(warehouse: Path) -> None:
     cell.loc[(date(2025, 3, 1), "all", "instagram", "all"), ["cases", "ai_generated_cases", "suppressed"]] = [
         None, None, True]
     cell.loc[(date(2025, 5, 1), "all", "all", "all"), ["ai_generated_cases", "suppressed"]] = [None, True]
+    cell.loc[(date(2025, 3, 1), "childfocus", "instagram", "deepnude"), ["cases", "ai_generated_cases", "suppressed"]] = [
+        None, None, True]
     cell.loc[(date(2025, 6, 1), "all", "snapchat", "all"), ["removal_rate", "median_hours_to_removal"]] = [None, None]
     cell.loc[(date(2025, 6, 1), "all", "snapchat", "all"), "takedown_requests"] = 3 * 2 + 6  # published, rate not
     frame = cell.reset_index()
@@ -62,6 +64,13 @@ def _publication(warehouse: Path) -> None:
         ('2025-10-01', 'childfocus', 'all', 'male', '15_17', NULL, NULL, true),
         ('2025-10-01', 'childfocus', 'all', 'all', '15_17', 50, 100, false),
         ('2026-01-01', 'childfocus', 'all', 'female', '15_17', 42, 84, false)""")
+    conn.execute("CREATE TABLE survey_prevalence (wave VARCHAR, indicator VARCHAR, breakdown VARCHAR, "
+                 "group_value VARCHAR, base VARCHAR, n_base BIGINT, weighted_pct DOUBLE, ci_low_pct DOUBLE, "
+                 "ci_high_pct DOUBLE, low_reliability BOOLEAN, suppressed BOOLEAN)")
+    conn.execute("""INSERT INTO survey_prevalence VALUES
+        ('2025', 'came_across_via_snapchat', 'age_band', '15_17', 'heard', 300, 40.0, 35, 45, false, false),
+        ('2025', 'came_across_via_instagram', 'age_band', '15_17', 'heard', 300, 20.0, 16, 24, false, false),
+        ('2025', 'came_across_via_snapchat', 'age_band', '18_21', 'heard', 300, 10.0, 7, 13, false, false)""")
     conn.execute("CREATE TABLE monitoring_checks (run_id VARCHAR, checked_at TIMESTAMPTZ, source VARCHAR, "
                  "check_name VARCHAR, subject VARCHAR, period DATE, baseline_months INTEGER, statistic DOUBLE, "
                  "threshold DOUBLE, status VARCHAR, detail VARCHAR)")
@@ -159,7 +168,7 @@ def test_one_fixed_colour_per_platform_and_years_on_time_axes(page: str) -> None
 
 def test_each_chart_offers_its_data_and_the_page_needs_no_network(page: str) -> None:
     links = re.findall(r'download="([^"]+)\.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', page)
-    assert len(links) == len(specs(page)) == 7  # no survey in this publication
+    assert len(links) == len(specs(page)) == 8  # no survey chart: none of its indicators here
     csv = dict(links)["cases-by-platform"]
     frame = pd.read_csv(pd.io.common.StringIO(base64.b64decode(csv).decode()))
     gap = frame[(frame["month"] == "2025-03-01") & (frame["platform"] == "instagram")].iloc[0]
@@ -172,3 +181,17 @@ def test_printable_and_fits_an_800_px_window(page: str) -> None:
     assert "@media print" in page and "break-inside:avoid" in page
     assert ".vega svg{max-width:100%;height:auto}" in page
     assert "name='viewport'" in page
+
+
+def test_survey_against_reports_compares_minors_with_minors_and_shows_the_ratio(page: str) -> None:
+    """Child Focus deepnude cases per platform (a share of the `all` row) against 15-17s' exposure; a month whose
+    platform count is suppressed is left out of both the count and the total."""
+    data = {row["platform"]: row for row in specs(page)["survey-vs-reports"]["datasets"]["exposure"]}
+    snapchat = sum(20 + i for i in range(12)) / sum(25 + 2 * i for i in range(12)) * 100  # childfocus: 30 + 2i - 5
+    instagram = sum(10 + i for i in range(12) if i != 2) / sum(25 + 2 * i for i in range(12) if i != 2) * 100
+    assert data["snapchat"]["case_share_pct"] == pytest.approx(snapchat) and data["snapchat"]["months_used"] == "12 of 12"
+    assert data["instagram"]["case_share_pct"] == pytest.approx(instagram)
+    assert data["instagram"]["months_used"] == "11 of 12" and data["instagram"]["deepnude_cases"] == 174
+    assert data["snapchat"]["ratio"] == pytest.approx(snapchat / 40.0)
+    assert data["instagram"]["ratio"] == pytest.approx(instagram / 20.0)
+    assert "ratio cases / exposure" in page and "15-17s" in page

@@ -325,12 +325,22 @@ def _survey_figure(marts: Marts, k: int) -> Figure | None:
                   "suppressed: marked ◀ at the left, never drawn as zero.", data, {"survey": data})
 
 
-def _year_total(marts: Marts, year: int, **keys: str) -> float | None:
-    """Cases of one year as the sum of its published months; None when a month of it is suppressed."""
+def _matched_share(marts: Marts, year: int, platform: str) -> tuple[float | None, float | None, int, int]:
+    """Child Focus deepnude cases naming the platform in `year` and their share of all such cases, over
+    the months whose platform count is published (a suppressed month leaves both the count and the
+    total); with the months used and the months in the data. No share when under half are usable."""
     frame = marts.monthly
-    chosen = frame[(frame["month"].dt.year == year) & (frame["source"] == keys["source"])
-                   & (frame["platform"] == keys["platform"]) & (frame["incident_type"] == keys["incident_type"])]
-    return None if chosen["cases"].isna().any() else float(chosen["cases"].sum())
+    year_rows = frame[(frame["month"].dt.year == year) & (frame["source"] == "childfocus")
+                      & (frame["incident_type"] == "deepnude")]
+    totals = year_rows[year_rows["platform"] == "all"].set_index("month")["cases"]
+    cells = year_rows[year_rows["platform"] == platform].set_index("month")["cases"]
+    months = [m for m in totals.index if pd.notna(totals[m])]
+    used = [m for m in months if m not in cells.index or pd.notna(cells[m])]  # no row: no case that month
+    if not months or 2 * len(used) < len(months):
+        return None, None, len(used), len(months)
+    cases = float(sum(cells[m] for m in used if m in cells.index))
+    total = float(sum(totals[m] for m in used))
+    return cases, (100 * cases / total if total else None), len(used), len(months)
 
 
 def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, str]:
@@ -347,25 +357,23 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
     year = int(wave)
     if year not in {m.year for m in coverage.months}:
         year = max(m.year for m in coverage.months)
-    all_cases = _year_total(marts, year, source="childfocus", platform="all", incident_type="deepnude")
     rows = []
     for _, row in exposure[exposure["wave"] == wave].iterrows():
         platform = row["indicator"].removeprefix("came_across_via_")
-        cases = _year_total(marts, year, source="childfocus", platform=platform, incident_type="deepnude")
-        share = 100 * cases / all_cases if cases is not None and all_cases else None
+        cases, share, used, months = _matched_share(marts, year, platform)
         pct = None if pd.isna(row["weighted_pct"]) else float(row["weighted_pct"])
         ratio = share / pct if share is not None and pct else None
         rows.append({"platform": platform, "survey_wave": wave, "year": year, "exposure_pct": pct,
-                     "deepnude_cases": cases, "case_share_pct": share, "ratio": ratio,
-                     "state": PUBLISHED if ratio is not None else "needs both",
-                     "note": "published" if ratio is not None else "not shown: a month of the year or the survey "
-                     "estimate is suppressed"})
+                     "deepnude_cases": cases, "months_used": f"{used} of {months}", "case_share_pct": share,
+                     "ratio": ratio, "state": PUBLISHED if ratio is not None else "needs both",
+                     "note": "published" if ratio is not None else "not shown: the survey estimate is suppressed, "
+                     "or the platform's count is suppressed in more than half the months"})
     data = pd.DataFrame(rows).sort_values("exposure_pct", ascending=False, na_position="last").reset_index(drop=True)
     long = data.melt(id_vars=["platform", "ratio"], value_vars=["exposure_pct", "case_share_pct"],
                      var_name="measure", value_name="value")
     long["state"] = long["value"].notna().map({True: PUBLISHED, False: "needs both"})
     long["note"] = long["value"].notna().map({True: "published", False: "not shown: the survey estimate is "
-                                              "suppressed, or a month of the year is"})
+                                              "suppressed, or the platform's count in most months"})
     long["measure"] = long["measure"].map({"exposure_pct": f"survey {wave}: 15-17s who came across deepnudes there",
                                            "case_share_pct": f"Child Focus {year}{coverage.year_note(year)}: "
                                                              "deepnude cases naming it"})
@@ -387,14 +395,16 @@ def _exposure_figure(marts: Marts, coverage: Coverage) -> tuple[Figure | None, s
         color=alt.Color("platform:N", scale=charts.platform_scale(), legend=None), tooltip=tooltip)
     chart = alt.layer(link, points, gaps).properties(width=560, height=260,
                                                title="Where minors meet deepnudes, and where their cases come from")
-    shown = data[["platform", "exposure_pct", "deepnude_cases", "case_share_pct", "ratio"]].rename(columns={
-        "exposure_pct": f"survey {wave}: % of 15-17s", "deepnude_cases": f"Child Focus deepnude cases {year}",
-        "case_share_pct": "% of those cases", "ratio": "ratio cases / exposure"})
+    shown = data[["platform", "exposure_pct", "deepnude_cases", "months_used", "case_share_pct", "ratio"]].rename(
+        columns={"exposure_pct": f"survey {wave}: % of 15-17s", "deepnude_cases": f"Child Focus deepnude cases {year}",
+                 "months_used": "months used", "case_share_pct": "% of those cases",
+                 "ratio": "ratio cases / exposure"})
     table = _table(shown, 0)
     caption = (f"Sources: survey_prevalence (age band 15_17, came_across_via_<platform>, wave {wave}; base: youths who "
-               f"heard of deepnudes) and platform_monthly (source childfocus, incident_type deepnude, {year}, months "
-               "added up only when none is suppressed; share of the platform = 'all' total). Both are multiple-answer "
-               "shares. Ratio above 1: the platform is more frequent in minors' cases than in their exposure.")
+               f"heard of deepnudes) and platform_monthly (source childfocus, incident_type deepnude, {year}: the "
+               "platform's cases as a share of the platform = 'all' total, over the months in which the platform's "
+               "count is published; a suppressed month is left out of both). Both are multiple-answer shares. "
+               "Ratio above 1: the platform is more frequent in minors' cases than in their exposure.")
     return Figure("survey-vs-reports", chart, caption, data, {"exposure": data, "exposure-long": long}), table
 
 
