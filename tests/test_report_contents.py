@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.reporting.charts import PLATFORM_COLOURS
+from orchestration.reporting.charts import PLATFORM_COLOURS, SPARE_COLOURS
 from orchestration.reporting.report import build_report
 from orchestration.settings import Settings
 
@@ -36,11 +36,12 @@ def _publication(warehouse: Path) -> None:
                 for incident in ("deepnude", "all"):
                     rows.append([month, source, platform, incident, cases, cases // 3, 2 * cases, cases, 0.5, 30.0 + i,
                                  False])
+    rows += [[month, "all", "bluesky", "all", 7, 1, 0, 0, None, None, False] for month in MONTHS[-3:]]  # added later
     frame = pd.DataFrame(rows, columns=["month", "source", "platform", "incident_type", "cases", "ai_generated_cases",
                                         "takedown_requests", "takedowns_removed", "removal_rate",
                                         "median_hours_to_removal", "suppressed"])
     key = ["month", "source", "platform", "incident_type"]
-    cell = frame.set_index(key)
+    cell = frame.set_index(key).sort_index()
     cell.loc[(date(2025, 3, 1), "all", "instagram", "all"), ["cases", "ai_generated_cases", "suppressed"]] = [
         None, None, True]
     cell.loc[(date(2025, 5, 1), "all", "all", "all"), ["ai_generated_cases", "suppressed"]] = [None, True]
@@ -164,6 +165,10 @@ def test_one_fixed_colour_per_platform_and_years_on_time_axes(page: str) -> None
                 assert colours == {PLATFORM_COLOURS[panel["title"]]}
             axis = panel["layer"][-1]["encoding"]["x"]["axis"]
             assert "%Y" in axis["format"]
+    panels = specs(page)["cases-by-platform"]["concat"]
+    assert [p["title"] for p in panels] == [*PLATFORM_COLOURS, "bluesky"]  # a platform the taxonomy added later
+    assert {layer["mark"]["color"] for layer in panels[-1]["layer"] if layer["mark"]["type"] == "line"} == {
+        SPARE_COLOURS[0]}
 
 
 def test_each_chart_offers_its_data_and_the_page_needs_no_network(page: str) -> None:

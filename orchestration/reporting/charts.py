@@ -26,6 +26,14 @@ PLATFORM_COLOURS = {
     "youtube": "#d62728", "reddit": "#ff7f0e", "other": "#7f7f7f", "unknown": "#bdbdbd",
 }
 PLATFORMS = list(PLATFORM_COLOURS)
+SPARE_COLOURS = ["#6b8e23", "#b8860b", "#4b0082", "#008b8b", "#a0522d"]  # a platform the contract adds later
+
+
+def platform_colour(platform: str, extra: list[str]) -> str:
+    """The platform's fixed colour; one added to the taxonomy since gets a spare colour by its sorted place."""
+    if platform in PLATFORM_COLOURS:
+        return PLATFORM_COLOURS[platform]
+    return SPARE_COLOURS[sorted(extra).index(platform) % len(SPARE_COLOURS)]
 SOURCE_COLOURS = {"childfocus": "#0b6e4f", "igvm": "#7a3e9d", "unknown": "#9e9e9e", "all": "#333333"}
 PUBLISHED = "published"
 GAP_COLOUR = "#b35900"

@@ -173,10 +173,12 @@ def _grid(marts: Marts, coverage: Coverage, k: int, panels: list[Panel], *, key:
     return Figure(key, chart, caption, data, datasets)
 
 
-def _platform_panels(measure: str, y_title: str, value_format: str = ",.0f", y_domain: list[float] | None = None,
-                     platforms: list[str] = PLATFORMS) -> list[Panel]:
-    return [Panel(p, {"source": "all", "platform": p, "incident_type": "all"}, charts.PLATFORM_COLOURS[p], measure,
-                  y_title, value_format, y_domain) for p in platforms]
+def _platform_panels(marts: Marts, measure: str, y_title: str, value_format: str = ",.0f",
+                     y_domain: list[float] | None = None, without: tuple[str, ...] = ()) -> list[Panel]:
+    """One panel per platform of the contract, in its order, then any platform the data add."""
+    extra = sorted(set(marts.monthly["platform"]) - set(PLATFORMS) - {"all"})
+    return [Panel(p, {"source": "all", "platform": p, "incident_type": "all"}, charts.platform_colour(p, extra),
+                  measure, y_title, value_format, y_domain) for p in [*PLATFORMS, *extra] if p not in without]
 
 
 def _period(coverage: Coverage) -> str:
@@ -192,14 +194,14 @@ def _cases_figures(marts: Marts, coverage: Coverage, k: int) -> list[Figure]:
         key="cases-by-source", title="Cases opened per month", columns=3,
         caption=f"Source: platform_monthly, rows platform = 'all' and incident_type = 'all' (each case once), {span}.")
     by_platform = _grid(
-        marts, coverage, k, _platform_panels("cases", "cases"),
+        marts, coverage, k, _platform_panels(marts, "cases", "cases"),
         key="cases-by-platform", title="Cases per platform per month (both helplines)", columns=4,
         caption=f"Source: platform_monthly, source = 'all', incident_type = 'all', {span}. A case that names two "
                 "platforms counts under each, so the panels do not add up to the total.")
     total = Panel("all platforms", {"source": "all", "platform": "all", "incident_type": "all"},
                   charts.SOURCE_COLOURS["all"], "ai_share_pct", "% AI-generated", ".1f", [0, 100])
     ai = _grid(
-        marts, coverage, k, [total, *_platform_panels("ai_share_pct", "% AI-generated", ".1f", [0, 100])],
+        marts, coverage, k, [total, *_platform_panels(marts, "ai_share_pct", "% AI-generated", ".1f", [0, 100])],
         key="ai-share-by-platform", title="Share of cases with AI-generated images", columns=4,
         caption=f"Source: platform_monthly, ai_generated_cases / cases of the same row, {span}; shown only when both "
                 "are published.")
@@ -219,9 +221,8 @@ def _takedown_figures(marts: Marts, coverage: Coverage, k: int) -> list[Figure]:
         caption=f"Source: platform_monthly, rows source, platform and incident_type = 'all', {span}. Requests count in "
                 "the month submitted; % removed is over requests with a final outcome (removed, geo-blocked, "
                 "rejected, no response); the median is over removed requests.")
-    platforms = [p for p in PLATFORMS if p != "unknown"]
     per_platform = [
-        _grid(marts, coverage, k, _platform_panels(measure, label, ".1f", domain, platforms),
+        _grid(marts, coverage, k, _platform_panels(marts, measure, label, ".1f", domain, without=("unknown",)),
               key=f"takedown-{measure}-by-platform", title=f"{label} per platform", columns=4,
               caption=f"Source: platform_monthly, source = 'all', incident_type = 'all', {span}. A rate or median "
                       f"over fewer than {k} requests is not published.")
