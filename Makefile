@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: env demo run test test-all bench report dev lock duckdb11
+.PHONY: env chromium demo run test test-all bench report dev lock duckdb11
 
 $(UV):
 	@echo "Installing uv (the package installer) into $(BOOT) ..."
@@ -42,10 +42,20 @@ run: env
 report: env
 	$(VENV)/bin/ncii report
 
-test: env duckdb11
+# The report's browser test needs Chromium: Debian's package, installed once when missing (as root,
+# as in CI); without it that test skips and says why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser test (apt-get) ..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium not installed (needs root and apt-get): the browser test will skip"; fi; }
+
+test: env duckdb11 chromium
 	$(VENV)/bin/pytest
 
-test-all: env duckdb11
+test-all: env duckdb11 chromium
 	$(VENV)/bin/pytest -m ""
 
 bench: env

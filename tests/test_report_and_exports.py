@@ -25,21 +25,28 @@ def report_html(pipeline_run: PipelineRun) -> str:
 
 
 def test_every_run_leaves_a_report_with_every_chart_drawn(report_html: str) -> None:
-    svgs = re.findall(r"<svg.*?</svg>", report_html, re.S)
-    assert len(svgs) == 6
-    for svg in svgs:  # each chart drew marks, not just axes
-        assert len(re.findall(r"<path|<rect|<line|<circle", svg)) > 20
-    assert "<script" not in report_html and "http://" not in report_html.replace("http://www.w3.org", "")
+    from tests.test_report_contents import rows, specs
+
+    charts = specs(report_html)
+    assert len(charts) == 9
+    for spec in charts.values():  # each chart has data to draw, not just axes (drawing: test_report_browser)
+        assert len(rows(spec)) > 20
+    # opens from disk: vega-embed is inlined, nothing is fetched
+    assert "vegaEmbed" in report_html and not re.search(r"<script[^>]+src=|<link[^>]+href=\"?http", report_html)
     for caption in ("Source: platform_monthly", "Source: victim_demographics_quarterly", "Source: survey_prevalence",
-                    "Source: platform_exposure_vs_reports"):
+                    "Sources: survey_prevalence"):
         assert caption in report_html
 
 
 def test_suppressed_cells_are_labelled_never_zero(report_html: str, pipeline_run: PipelineRun) -> None:
+    from tests.test_report_contents import rows, specs
+
     k = pipeline_run.settings.suppression_k
-    assert f"suppressed (&lt; {k})" in report_html
-    suppressed_rows = re.findall(r'<td class="suppressed">suppressed', report_html)
-    assert len(suppressed_rows) > 10
+    assert f"Counts from 1 to {k - 1} are suppressed" in report_html and "never drawn as zero" in report_html
+    suppressed = [row for spec in specs(report_html).values() for row in rows(spec) if row["state"] == "suppressed"]
+    assert len(suppressed) > 10
+    assert all(row["value"] is None for row in suppressed)
+    assert all(f"1 to {k - 1}" in row["note"] for row in suppressed if row.get("mart") != "survey_prevalence")
 
 
 def test_validation_report_exists_and_opens_as_a_page(pipeline_run: PipelineRun) -> None:

@@ -28,6 +28,8 @@ class ExpectationOutcome:
     severity: str  # error | warning
     success: bool
     unexpected: int | None
+    parameters: dict = field(default_factory=dict)  # bounds and value sets, from the suite (never from the rows)
+    observed: dict = field(default_factory=dict)  # counts and percentages only (see `observed`)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,40 @@ def release_memory() -> None:
         pass
 
 
+# What a validation page may show of GX's result: counts and percentages. Never the values GX lists
+# (`partial_unexpected_list` and the like), which for a raw batch are values from a landing file.
+OBSERVED_NUMBERS = ("element_count", "unexpected_count", "unexpected_percent", "missing_count", "missing_percent")
+
+
+def observed(expectation_type: str, result: dict) -> dict:
+    """The observed side of one expectation, as numbers: rows checked, failing, empty; the row count of
+    a table-level check; for a column-set check, how many columns were found, unexpected or missing."""
+    seen = {key: _plain(result[key]) for key in OBSERVED_NUMBERS if isinstance(result.get(key), (int, float))}
+    value = result.get("observed_value")
+    if expectation_type == "expect_table_row_count_to_be_between" and isinstance(value, int):
+        seen["row_count"] = value
+    if expectation_type == "expect_table_columns_to_match_set" and isinstance(value, list):
+        mismatched = (result.get("details") or {}).get("mismatched") or {}
+        seen["columns_found"] = len(value)
+        seen["columns_unexpected"] = len(mismatched.get("unexpected") or [])
+        seen["columns_missing"] = len(mismatched.get("missing") or [])
+    return seen
+
+
+def parameters(kwargs: dict) -> dict:
+    """An expectation's settings as run (value sets passed at run time resolved), without GX's batch id."""
+    return {key: _plain(value) for key, value in kwargs.items() if key != "batch_id"}
+
+
+def _plain(value):
+    """JSON-ready: numpy numbers and tuples as Python numbers and lists."""
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
 def _label(spec: dict) -> str:
     kwargs = spec["kwargs"]
     target = kwargs.get("column") or "+".join(kwargs.get("column_list", [])) or (
@@ -178,7 +214,8 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
             label = _label({"type": config.type, "kwargs": dict(config.kwargs)})
             by_label[label] = ExpectationOutcome(
                 label, (config.meta or {}).get("severity", "error"), bool(item.success),
-                (item.result or {}).get("unexpected_count"),
+                (item.result or {}).get("unexpected_count"), parameters(dict(config.kwargs)),
+                observed(config.type, item.result or {}),
             )
     outcomes = [by_label[_label(e)] for e in spec["expectations"]]
     return SuiteResult(suite_name, len(frame), outcomes)

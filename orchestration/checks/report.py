@@ -2,8 +2,9 @@
 
 Each suite result is appended to `history.jsonl` as it is produced (a run whose gate fails
 still leaves its report), and the run's page and the index are rewritten from that history.
-The pages are self-contained HTML: no script, no network. They hold check names and counts
-only, never row values.
+The pages are self-contained HTML: no script, no network. Each check is shown with its parameters
+(bounds, value sets, columns: from the suite) and what was observed, as counts and percentages only:
+never a value from the rows, which for a raw batch would be a value from a landing file.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from orchestration.checks.gx_suites import SuiteResult
 from orchestration.settings import Settings
 
 STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;
+vertical-align:top}td{max-width:32rem;overflow-wrap:anywhere}
 .ok{color:#1a7f37}.fail{color:#b42318;font-weight:bold}.warn{color:#9a6700}"""
 
 
@@ -48,17 +50,52 @@ def _status(success: bool, severity: str = "error") -> str:
     return '<span class="fail">FAILED</span>' if severity == "error" else '<span class="warn">warning</span>'
 
 
+def _parameters(parameters: dict | None) -> str:
+    """`min_value: 0, max_value: 99`; a value set as its members; columns as named in the suite."""
+    if not parameters:
+        return "&mdash;"
+    shown = []
+    for key, value in parameters.items():
+        if isinstance(value, list):
+            value = "{" + ", ".join(str(v) for v in value) + "}"
+        shown.append(f"<b>{html.escape(key)}</b>: {html.escape(str(value))}")
+    return "<br>".join(shown)
+
+
+def _observed(observed: dict | None, unexpected: int | None) -> str:
+    """Counts and percentages: rows checked, failing, empty; a table's row count or its columns."""
+    if not observed:
+        return "&mdash;" if unexpected is None else f"{unexpected:,} rows failing"
+    parts = []
+    if "row_count" in observed:
+        parts.append(f"{observed['row_count']:,} rows")
+    if "columns_found" in observed:
+        parts.append(f"{observed['columns_found']} columns, {observed['columns_unexpected']} unexpected, "
+                     f"{observed['columns_missing']} missing")
+    if "element_count" in observed:
+        parts.append(f"{observed['element_count']:,} rows checked")
+    if "unexpected_count" in observed:
+        percent = observed.get("unexpected_percent")
+        parts.append(f"{observed['unexpected_count']:,} failing" + ("" if percent is None else f" ({percent:.2f}%)"))
+    if observed.get("missing_count"):
+        parts.append(f"{observed['missing_count']:,} empty ({observed.get('missing_percent', 0):.2f}%), not checked")
+    return "; ".join(parts) or "&mdash;"
+
+
 def _run_page(run_id: str, entries: list[dict]) -> str:
     parts = [f"<h1>Validation of run {html.escape(run_id[:8])}</h1>", '<p><a href="index.html">All runs</a></p>']
     for entry in entries:
-        parts.append(f"<h2>{html.escape(entry['suite'])}: {_status(entry['success'])}</h2>"
-                     f"<p>{entry['rows']:,} rows checked at {html.escape(entry['at'])}</p>")
+        parts.append(f"<h2 id='{html.escape(entry['suite'])}'>{html.escape(entry['suite'])}: "
+                     f"{_status(entry['success'])}</h2><p>{entry['rows']:,} rows checked at {html.escape(entry['at'])}"
+                     f" against expectations/{html.escape(entry['suite'])}.json</p>")
         rows = "".join(
-            f"<tr><td>{html.escape(o['expectation'])}</td><td>{o['severity']}</td>"
-            f"<td>{_status(o['success'], o['severity'])}</td><td>{'' if o['unexpected'] is None else o['unexpected']}</td></tr>"
+            f"<tr><td>{html.escape(o['expectation'])}</td><td>{_parameters(o.get('parameters'))}</td>"
+            f"<td>{_observed(o.get('observed'), o['unexpected'])}</td><td>{o['severity']}</td>"
+            f"<td>{_status(o['success'], o['severity'])}</td></tr>"
             for o in entry["outcomes"]
         )
-        parts.append(f"<table><tr><th>check</th><th>severity</th><th>result</th><th>rows failing</th></tr>{rows}</table>")
+        parts.append("<table><tr><th>check</th><th>parameters</th><th>observed</th><th>severity</th><th>result</th>"
+                     f"</tr>{rows}</table>")
     return _page(f"Validation {run_id[:8]}", "".join(parts))
 
 
