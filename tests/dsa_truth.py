@@ -179,5 +179,6 @@ def platform_responsiveness(frame: pd.DataFrame, requests: pd.DataFrame, k: int)
             "median_days_to_database": None if pd.isna(r.median_days_to_database) else r.median_days_to_database,
             "statements_per_request": tf_n / requests_n if requests_n >= k and tf_n is not None else None,
             "suppressed": small(requests_n) or small(removed),
+            "requests_truth": requests_n,
         })
     return pd.DataFrame(rows)

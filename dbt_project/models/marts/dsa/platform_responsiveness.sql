@@ -6,27 +6,18 @@ with scorecard_groups as (
     select distinct harm_group from {{ ref('dsa_harm_groups') }} where scorecard
 ),
 
-requests as (
-    select submitted_month as month, platform, {{ takedown_counts() }}
-    from {{ ref('int_takedown_requests') }}
-    group by all
+-- the helpline side is platform_monthly's own published row for the platform over every source and incident
+-- type (source = incident_type = 'all'), suppressed there with its linked cells: repeating published values
+-- here tells a reader nothing new, so this mart needs no suppression of its own
+helpline as (
+    select month, platform, takedown_requests, removal_rate, median_hours_to_removal, suppressed
+    from {{ ref('platform_monthly') }}
+    where source = 'all' and incident_type = 'all' and platform <> 'all'
 ),
 
--- platform_monthly publishes these requests split by source x incident_type: a total here that, less the
--- cells published there, would pin down a suppressed cell is suppressed too (the same rule as its totals)
-request_cells as (
-    select submitted_month as month, platform, case_source, case_incident_type,
-           count(*) as requests, count(*) filter (where is_removed) as removed
-    from {{ ref('int_takedown_requests') }}
-    group by all
-),
-
-pinned as (
-    select month, platform,
-           {{ pins_down_small_cells('requests') }} as requests_pinned,
-           {{ pins_down_small_cells('removed') }} as removed_pinned
-    from request_cells
-    group by all
+helpline_months as (
+    -- months platform_monthly covers: there, a platform without a row had no request
+    select distinct month from {{ ref('platform_monthly') }}
 ),
 
 tf_counts as (
@@ -56,34 +47,31 @@ dsa_months as (
 
 joined as (
     select month, platform,
-           coalesce(requests.requests, 0) as takedown_requests,
-           coalesce(requests.removed, 0) as takedowns_removed,
-           coalesce(requests.final_requests, 0) as final_requests,
-           requests.median_hours,
+           case when helpline_months.month is not null then coalesce(helpline.takedown_requests, 0) end
+               as takedown_requests,
+           helpline.removal_rate,
+           helpline.median_hours_to_removal,
+           coalesce(helpline.suppressed, false) as suppressed,
            case when dsa_months.month is not null then coalesce(tf_counts.tf_statements, 0) end as tf_statements,
            tf_counts.tf_automated,
-           tf_medians.median_days as median_days_to_database,
-           coalesce(pinned.requests_pinned, false) as requests_pinned,
-           coalesce(pinned.removed_pinned, false) as removed_pinned
-    from requests
-    left join pinned using (month, platform)
+           tf_medians.median_days as median_days_to_database
+    from helpline
     full outer join tf_counts using (month, platform)
     left join tf_medians using (month, platform)
     left join dsa_months using (month)
+    left join helpline_months using (month)
 )
 
 select
     month,
     platform,
-    case when not requests_pinned then {{ suppress('takedown_requests') }} end as takedown_requests,
-    case when not removed_pinned then {{ removal_rate('takedowns_removed', 'final_requests') }} end as removal_rate,
-    {{ median_hours_to_removal('median_hours', 'takedowns_removed') }} as median_hours_to_removal,
+    takedown_requests,
+    removal_rate,
+    median_hours_to_removal,
     tf_statements,
     case when tf_statements > 0 then 100.0 * tf_automated / tf_statements end as tf_automated_share_pct,
     median_days_to_database,
-    -- a suppressed (or zero) request count is never a divisor: the ratio would give it back
-    case when takedown_requests >= {{ suppression_k() }} and not requests_pinned
-         then tf_statements::double / takedown_requests end as statements_per_request,
-    ({{ is_small('takedown_requests') }} or {{ is_small('takedowns_removed') }} or requests_pinned or removed_pinned)
-        as suppressed
+    -- a suppressed (NULL) or zero request count is never a divisor: the ratio would give it back
+    case when takedown_requests > 0 then tf_statements::double / takedown_requests end as statements_per_request,
+    suppressed
 from joined
