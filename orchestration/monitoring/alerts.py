@@ -57,6 +57,8 @@ WHAT_TO_DO = {
                        "it files statements before quoting this platform's numbers.",
     "harm_group_gone": "Compare the dump's categories and keywords with seeds/dsa_harm_groups.csv (a category change "
                        "adds new keys) and add the new keys to the seed.",
+    "disclosure_audit": "Run `ncii audit` to list the counts a reader can narrow to fewer than k values, and "
+                        "withhold them from anything shared outside the team until the suppression covers them.",
     "publication_blocked": "Open the validation report, fix or remove the export that failed, and run again. "
                            "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "
@@ -123,7 +125,8 @@ def drift_conditions(results: list[CheckResult]) -> list[Condition]:
 
 def pipeline_condition(kind: str, subject: str, reason: str) -> Condition:
     """A blocked publication or a failed run; the subject (the failing step) tells conditions apart."""
-    words = "publication blocked by the quality gate" if kind == "publication_blocked" else "pipeline run failed"
+    words = {"publication_blocked": "publication blocked by the quality gate",
+             "disclosure_audit": "published counts fail the disclosure audit"}.get(kind, "pipeline run failed")
     title = f"[ERROR] pipeline: {words}"
     return Condition(kind, "pipeline", kind, subject, drift.ERROR, None, title,
                      f"{reason}. What to do: {WHAT_TO_DO[kind]}")
@@ -179,11 +182,12 @@ def raise_pipeline_alert(conn: duckdb.DuckDBPyConnection, run_id: str, condition
     return _open(conn, run_id, [condition], report)
 
 
-def clear_pipeline_alerts(conn: duckdb.DuckDBPyConnection) -> None:
-    """A publication went through: blocked publications and failed runs are over."""
+def clear_pipeline_alerts(conn: duckdb.DuckDBPyConnection,
+                          kinds: tuple[str, ...] = ("publication_blocked", "run_failed")) -> None:
+    """A publication went through: blocked publications and failed runs are over (or, with `kinds`, others)."""
     ensure_schema(conn)
     conn.execute("UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "
-                 "WHERE kind IN ('publication_blocked', 'run_failed') AND state = 'open'")
+                 "WHERE kind IN (SELECT unnest(?)) AND state = 'open'", [list(kinds)])
 
 
 def _open(conn: duckdb.DuckDBPyConnection, run_id: str, conditions: Iterable[Condition], report: str | None) -> int:

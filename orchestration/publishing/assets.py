@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.ingestion.ledger import mark_published
-from orchestration.monitoring.alerts import clear_pipeline_alerts
+from orchestration.monitoring.alerts import clear_pipeline_alerts, pipeline_condition, raise_pipeline_alert
 from orchestration.publishing.publish import publish_marts
 from orchestration.reporting.dbt_docs import generate_dbt_docs
 from orchestration.reporting.report import build_report
@@ -19,13 +19,20 @@ from orchestration.settings import PUBLISHED_MARTS, PUBLISHED_MONITORING
     description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet, "
                 "with the monitoring history (monitoring_checks) and the alerts beside them.",
 )
-def published_marts(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
     with warehouse.connect() as conn:
         clear_pipeline_alerts(conn)  # this run gets through the gate: earlier blocked runs are over
     publication = publish_marts(settings, extra_tables=PUBLISHED_MONITORING)
     with warehouse.connect() as conn:
         mark_published(conn)
+        audit = publication.audit
+        if audit is not None and not audit.passed:  # published anyway while the audit does not block (issue 15)
+            context.log.warning(audit.summary())
+            raise_pipeline_alert(conn, context.run_id, pipeline_condition(
+                "disclosure_audit", "published_marts", audit.summary()), None)
+        elif audit is not None:
+            clear_pipeline_alerts(conn, ("disclosure_audit",))
     generate_dbt_docs(settings)  # only when the models changed; the report links to it
     report = build_report(settings)  # the report always shows the publication that is live
     return dg.MaterializeResult(
@@ -34,5 +41,6 @@ def published_marts(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "parquet_dir": dg.MetadataValue.path(str(publication.parquet_dir)),
             "report": dg.MetadataValue.path(str(report)),
             **{f"rows_{mart}": count for mart, count in publication.row_counts.items()},
+            **({"disclosure_audit": publication.audit.summary()} if publication.audit else {}),
         }
     )
