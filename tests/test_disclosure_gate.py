@@ -36,7 +36,7 @@ def test_an_exposing_candidate_is_not_published_and_the_live_one_stays(tmp_path:
     write_warehouse(settings.warehouse_db, base_tables())
     publish_marts(settings, MARTS, extra_tables={"monitoring_checks": "monitoring.checks"})
     live = settings.published_db.read_bytes()
-    parquet = {p.name: p.read_bytes() for p in settings.published_dir.iterdir()}
+    parquet = {p: p.read_bytes() for p in settings.published_dir.rglob("*") if p.is_file()}
 
     tables = base_tables()
     label = plant_complement(tables)  # 20 cases of which 17 AI-generated: 3 not, a small count
@@ -48,7 +48,7 @@ def test_an_exposing_candidate_is_not_published_and_the_live_one_stays(tmp_path:
     assert "\n" not in message and message.startswith("disclosure audit failed (")
     assert label in message and "exactly 3" in message
     assert settings.published_db.read_bytes() == live
-    assert {p.name: p.read_bytes() for p in settings.published_dir.iterdir()} == parquet
+    assert {p: p.read_bytes() for p in settings.published_dir.rglob("*") if p.is_file()} == parquet
     assert not list(settings.warehouse_dir.glob(".published-*"))
     assert len(list((settings.published_dir / publish.VERSIONS_DIR).iterdir())) == 1
 

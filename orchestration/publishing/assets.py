@@ -1,6 +1,5 @@
 """The publish step as an asset: it runs only after every mart (and its checks) materialised."""
 
-from __future__ import annotations
 
 import dagster as dg
 
