@@ -226,10 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
 EXAMPLES = {
     "demo": ["ncii demo", "NCII_WAREHOUSE_DIR=/tmp/ncii-demo ncii demo --seed 7"],
     "run": ["NCII_LANDING_DIR=/data/landing NCII_WAREHOUSE_DIR=/data/warehouse ncii run"],
+    "dev": ["ncii dev    # then open http://127.0.0.1:3000", "ncii dev --port 3001"],
     "report": ["ncii report    # then open data/warehouse/reports/report.html"],
     "query": [
         "ncii query \"SELECT month, platform, cases FROM platform_monthly "
-        "WHERE source = 'childfocus' ORDER BY month DESC LIMIT 20\"",
+        "WHERE source = 'childfocus' AND incident_type = 'all' ORDER BY month DESC LIMIT 20\"",
         "ncii query \"SELECT * FROM survey_prevalence WHERE breakdown = 'total'\" --format csv > prevalence.csv",
     ],
     "export": ["ncii export platform_monthly --format xlsx", "ncii export alerts --format csv --output alerts.csv"],

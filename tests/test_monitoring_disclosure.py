@@ -7,9 +7,11 @@ count from 1 to k-1, and no share that with a month's published total would give
 from __future__ import annotations
 
 import re
+
 import duckdb
 
 from orchestration.monitoring import drift
+from orchestration.privacy import describe
 from tests.monitoring_data import build_warehouse, month
 from tests.test_drift import START, checks_for
 
@@ -47,11 +49,12 @@ def test_unknown_codes_in_fewer_than_k_rows_are_not_counted(tmp_path) -> None:
     months = [month(START, i) for i in range(8)]
     build_warehouse(db, months)
     export = month(months[-1], 1)
+    descriptor = describe("Instagram DM", b"monitoring-disclosure-test-key-0123456789")  # reasons never hold a value
     with duckdb.connect(str(db)) as conn:
-        conn.executemany("INSERT INTO raw.quarantine VALUES (?, 'Kanaal', 'unknown code Instagram DM')",
-                         [[f"childfocus-{export:%Y%m%d}"]] * 2)
+        conn.executemany("INSERT INTO raw.quarantine VALUES (?, 'Kanaal', ?)",
+                         [[f"childfocus-{export:%Y%m%d}", f"unknown code {descriptor}"]] * 2)
     results = checks_for(db, months[-1])
-    code = next(r for r in results if r.subject == "code Kanaal: Instagram DM")
+    code = next(r for r in results if r.subject == f"code Kanaal {descriptor}")
     assert code.statistic is None and code.detail.startswith("fewer than 5 rows")
 
 

@@ -46,7 +46,8 @@ def test_the_report_links_each_suite_to_its_checks(pipeline_run: PipelineRun) ->
     reports = pipeline_run.settings.reports_dir
     report = (reports / "report.html").read_text()
     links = re.findall(r"href='validation/(run-[^'#]+\.html)#([a-z_]+)'", report)
-    assert {suite for _, suite in links} >= {"raw_childfocus_cases", "platform_monthly", "survey_prevalence"}
+    # the raw suites run only when a run loads files (a rerun of the session's landing folder loads none)
+    assert {suite for _, suite in links} >= {"platform_monthly", "survey_prevalence"}
     page = (reports / "validation" / links[0][0]).read_text()
     for _, suite in links:
         assert f"<h2 id='{suite}'>" in page

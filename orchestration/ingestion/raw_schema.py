@@ -153,6 +153,10 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     # warehouses built before field-level entries existed: every entry they hold is a row not loaded
     conn.execute(f"ALTER TABLE {RAW_SCHEMA}.quarantine ADD COLUMN IF NOT EXISTS level VARCHAR DEFAULT 'row'")
     _migrate_hex_pseudonyms(conn)
+    # the dsa tables too, so the models build on a warehouse that never saw a dump
+    from orchestration.ingestion.dsa.schema import ensure_dsa_schema
+
+    ensure_dsa_schema(conn)
 
 
 def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
