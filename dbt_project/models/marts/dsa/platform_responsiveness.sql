@@ -47,7 +47,9 @@ dsa_months as (
 
 joined as (
     select month, platform,
-           case when helpline_months.month is not null then coalesce(helpline.takedown_requests, 0) end
+           -- no row there is 0 requests; a row with a NULL (suppressed) count stays NULL, never 0
+           case when helpline_months.month is not null
+                then case when helpline.platform is null then 0 else helpline.takedown_requests end end
                as takedown_requests,
            helpline.removal_rate,
            helpline.median_hours_to_removal,
