@@ -86,6 +86,28 @@ def unpublished_loads(conn: duckdb.DuckDBPyConnection, source: str) -> list[str]
     ).fetchall()]
 
 
+def check_before_loading(
+    conn: duckdb.DuckDBPyConnection, landed: LandedFile, state: FileState | None, quiet_seconds: float,
+    sha: str | None = None,
+) -> tuple[str, FileOutcome | None]:
+    """The file's checksum, and its outcome when it is not to be read now (every source's loader asks first):
+    still changing (deferred, no checksum), bytes already processed (skipped, or rejected again under this
+    name), or a name that makes it unusable (rejected). None: read it."""
+    if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
+        return "", FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")
+    sha = sha or file_sha256(landed.path)
+    seen = _seen(conn, landed, sha)
+    if seen is not None:
+        if seen.status == "rejected":
+            _record(conn, uuid.uuid4().hex, landed, sha, seen)
+        return sha, seen
+    if landed.problem is not None:
+        outcome = FileOutcome(landed.name, "rejected", message=f"{landed.name}: {landed.problem}")
+        _record(conn, uuid.uuid4().hex, landed, sha, outcome)
+        return sha, outcome
+    return sha, None
+
+
 def load_file(
     conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, reader: Reader, raw_table: str,
     replace_where: tuple[str, list] | None = None, sha: str | None = None,
@@ -98,19 +120,10 @@ def load_file(
     modification time when the run first saw it: a file that changed since, or is younger than
     `quiet_seconds`, is deferred, checked once before reading and once more just before the commit.
     """
-    if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
-        return FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")
-    sha = sha or file_sha256(landed.path)
-    seen = _seen(conn, landed, sha)
-    if seen is not None:
-        if seen.status == "rejected":
-            _record(conn, uuid.uuid4().hex, landed, sha, seen)
-        return seen
-    load_id = uuid.uuid4().hex
-    if landed.problem is not None:
-        outcome = FileOutcome(landed.name, "rejected", message=f"{landed.name}: {landed.problem}")
-        _record(conn, load_id, landed, sha, outcome)
+    sha, outcome = check_before_loading(conn, landed, state, quiet_seconds, sha)
+    if outcome is not None:
         return outcome
+    load_id = uuid.uuid4().hex
     conn.execute("BEGIN TRANSACTION")
     try:
         result = reader(conn, landed, key)

@@ -32,7 +32,7 @@ from orchestration.ingestion.dsa.engine import DAY_TABLES, Engine, PartCounts, c
 from orchestration.ingestion.dsa.schema import ensure_dsa_schema
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import FileState, LandedFile, still_changing
-from orchestration.ingestion.ledger import FileOutcome, _record, _seen, file_sha256
+from orchestration.ingestion.ledger import FileOutcome, _record, check_before_loading
 
 log = logging.getLogger(__name__)
 UUID_WINDOW_DAYS = 3
@@ -46,19 +46,10 @@ def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory
     `state` is the file's size and modification time when the run first saw it: a dump that changed since
     (still being copied in), or is younger than `quiet_seconds`, is deferred, as in `ledger.load_file`."""
     ensure_dsa_schema(conn)
-    if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
-        return FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")
-    sha = file_sha256(landed.path)
-    seen = _seen(conn, landed, sha)
-    if seen is not None:
-        if seen.status == "rejected":
-            _record(conn, uuidlib.uuid4().hex, landed, sha, seen)
-        return seen
-    load_id = uuidlib.uuid4().hex
-    if landed.problem is not None:
-        outcome = FileOutcome(landed.name, "rejected", message=f"{landed.name}: {landed.problem}")
-        _record(conn, load_id, landed, sha, outcome)
+    sha, outcome = check_before_loading(conn, landed, state, quiet_seconds)
+    if outcome is not None:
         return outcome
+    load_id = uuidlib.uuid4().hex
     conn.execute("BEGIN TRANSACTION")
     engine = None
     try:
