@@ -1,2 +1,0 @@
-from . import spark
-__all__ = spark.__all__
