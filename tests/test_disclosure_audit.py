@@ -222,20 +222,24 @@ def test_exact_intervals_of_a_tiny_table(tmp_path: Path) -> None:
     assert audit_publication(db, k=4).lines() == []  # k = 4: a range of four values (0..3) is enough
 
 
+@pytest.mark.parametrize("period, exposed", [("3", "exactly 3"), ("fewer than 5", None)])
 @pytest.mark.parametrize("window", ["9", "5 or more"])
-def test_a_small_count_in_a_monitoring_sentence_is_exposed(window: str, tmp_path: Path) -> None:
-    """'fewer than 5' beside counts written as 0 says 1 to 4: four values, one too few for k = 5."""
+def test_a_small_count_in_a_monitoring_sentence_is_exposed(period: str, exposed: str | None, window: str,
+                                                          tmp_path: Path) -> None:
+    """A small count written as it is gives itself away; 'fewer than 5' (zero written so too) leaves 0 to 4,
+    five values, enough for k = 5."""
     tables = base_tables()
     checks = tables["monitoring_checks"]
     extra = checks.iloc[[1]].assign(check_name="unmapped_value", subject="platform name: kik",
-                                    detail=f"'kik' typed in fewer than 5 cases of the period and {window} since the "
+                                    detail=f"'kik' typed in {period} cases of the period and {window} since the "
                                            "baseline began (30 in all); counted as 'other'")
     tables["monitoring_checks"] = pd.concat([checks, extra], ignore_index=True)
     other = dict(month=M3, source="igvm", platform="other", incident_type="deepnude", cases=6, ai_generated_cases=0,
                  takedown_requests=0, takedowns_removed=0, removal_rate=None, suppressed=False)
     tables["platform_monthly"] = pd.concat([tables["platform_monthly"], pd.DataFrame([other])], ignore_index=True)
     lines = audit_publication(write_publication(tmp_path / "p.duckdb", tables), k=5).lines()
-    assert lines == ["exposed: monitoring igvm unmapped_value platform name: kik 2025-03-01: in the period: 1 to 4"]
+    label = "monitoring igvm unmapped_value platform name: kik 2025-03-01: in the period"
+    assert lines == ([f"exposed: {label}: {exposed}"] if exposed else [])
 
 
 def test_older_runs_of_the_monitoring_history_are_not_related_to_the_current_marts(tmp_path: Path) -> None:

@@ -390,9 +390,9 @@ class Relations:
             self._unmapped(source, subject, month, detail, label, pm_source, measure)
 
     def _reported(self, label: str, text: str) -> int:
-        """A count written in a monitoring sentence: a number, or 'fewer than K' (1..K-1)."""
-        if text.startswith("fewer than"):  # zero is written as 0, so this is 1..K-1
-            return self.hidden(label, 1.0, float(text.split()[-1]) - 1)
+        """A count written in a monitoring sentence: a number, or 'fewer than K' (0..K-1: zero is written so too)."""
+        if text.startswith("fewer than"):
+            return self.hidden(label, 0.0, float(text.split()[-1]) - 1)
         if text.endswith("or more"):
             return self.hidden(label, float(text.split()[0]))
         return self.count(label, float(text))

@@ -33,7 +33,7 @@ Hiding only ever grows, so the loop ends. `ncii audit` checks the result indepen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -273,10 +273,12 @@ PATTERN_COLUMNS = ["mart", "period", "source", "platform", "incident_type", "vic
 PM_NAMES = {**CASE_MEASURES, **REQUEST_MEASURES}
 
 
-def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> pd.DataFrame:
+def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int,
+                     method: Callable[[Grid], Grid] = suppress) -> pd.DataFrame:
     """One row per value the marts publish as NULL to protect a count (`is_primary`: the count or a complement of
-    it is small itself; otherwise it protects another). Periods are ISO dates (a year: its first day)."""
-    grid = suppress(build_grid(pm, vdq, k))
+    it is small itself; otherwise it protects another). Periods are ISO dates (a year: its first day). `method`
+    decides the pattern (protection.protect is the linear-programming one, not yet the default)."""
+    grid = method(build_grid(pm, vdq, k))
     rows = []
     for cell, key in enumerate(grid.keys):
         if cell in grid.derived or not grid.hidden[cell]:

@@ -220,8 +220,8 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     descriptor (keyed hash, length, shape: a name typed by a helpline worker can be a person's),
     and only a descriptor is ever shown; `ncii unmapped` shows the operator the name behind it.
     A name is listed on its own when it was typed in at least k cases over the whole history;
-    rarer names are counted together. Counts of the period and the window are written as 0, fewer than k
-    or k or more: an exact count would bound the suppressed `other` cells of platform_monthly; the
+    rarer names are counted together. Counts of the period and the window are written as fewer than k (0 to
+    k-1) or k or more: an exact count would bound the suppressed `other` cells of platform_monthly; the
     statistic is the number of cases over the whole history.
     """
     relation, key = spec.unmapped
@@ -239,7 +239,7 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
                             0.0, 0.0, drift.OK, "every platform name of the period and its baseline is in the alias seed")]
 
     def count(n: int) -> str:
-        return "0" if n == 0 else f"{k} or more" if n >= k else f"fewer than {k}"
+        return f"{k} or more" if n >= k else f"fewer than {k}"  # zero included: a 0 beside it would make it 1..k-1
 
     # only a descriptor is ever shown (anything else would be a value as typed)
     shown = (frame["in_history"] >= k) & frame["platform_name"].map(lambda text: bool(DESCRIPTOR.fullmatch(text)))

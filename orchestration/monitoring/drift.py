@@ -88,7 +88,7 @@ def volume_anomaly(baseline_counts: Sequence[float], current: float, k: int = DE
     status = ERROR if abs(z) >= VOLUME_Z_ERROR else WARN if abs(z) >= VOLUME_Z_WARN else OK
     small = [c for c in [*counts, current] if 1 <= c < k]
     if small:
-        now = f"{int(current)}" if not 1 <= current < k else f"fewer than {k}"
+        now = f"{int(current)}" if current >= k else f"fewer than {k}"  # 0 included: "0" would make it 1..k-1
         return Verdict(None, VOLUME_Z_WARN, status,
                        f"{now} in the period; the baseline holds months with fewer than {k} (median not shown)")
     return Verdict(round(z, 1), VOLUME_Z_WARN, status,

@@ -1,0 +1,367 @@
+"""Secondary suppression by linear programming: every hidden count gets a pattern that can move it by k-1.
+
+Not yet wired into the marts (int_suppressed_cells still uses suppression.suppress); see docs/disclosure-audit.md,
+"Towards a suppression that passes the audit", for what it achieves on the demo and what is left.
+
+The reader's arithmetic over the grid of suppression.py (every count of the three helpline marts, `all` members
+included) is a set of linear relations: totals are sums of their members, complements are never negative
+(AI cases <= cases, removed <= final outcomes <= requests), `platform = all` lies between its largest platform and
+the sum of its platforms, and a row exists only for a case or a request. A hidden count is safe when two points
+the reader cannot rule out (every published number unchanged, every relation holding) put it k-1 apart.
+
+Method (the linear-programming heuristic of Kelly, Golden and Assad, as in sdcTable): for each hidden count (and
+each complement with a hidden parent that could be small), find the cheapest move of hidden and published cells
+that shifts it by k-1 while every published number stays; the published cells the move needs are hidden too, and
+become counts to protect in their turn. The move is stretched both ways as far as it stays feasible, and every
+point found is remembered, so most counts are proven safe by a pattern found for another. Hiding only grows, and a
+point stays possible once its cells are hidden, so the result holds for the final pattern: every hidden count
+spans k-1, which is what `ncii audit` checks (with its own model of the same publication). A pattern is searched
+in the count's month first, then its quarter, its year and everything; protected totals move only as a last
+resort. Batch programs (a whole month at once, each target's move rewarded) settle most counts first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict, deque
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix, csr_matrix, hstack, identity, lil_matrix, vstack
+
+from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter
+
+
+def protect(grid: Grid) -> Grid:
+    """Primary suppression, then complementary cells until every hidden count can move by k-1 (module docstring)."""
+    model = _Protection(grid)
+    model.mark_primary()
+    model.protect()
+    return grid
+
+
+EPSILON = 1e-3  # cost per unit of moving a cell that is already hidden: reuse it, but keep patterns short
+PROTECTED_COST = 1e6  # a protected total moves only when nothing else can
+MOVE_TOLERANCE = 1e-7  # a cell whose move is smaller than this did not move
+ZERO_COST = 20.0  # a hidden zero can only move up and needs protecting itself: used only when little else will do
+MARGIN_WEIGHT = 20.0  # cost factor of a margin (see _is_margin) against an inner cell of the same value
+REWARD = 1e3  # what moving an open target by one unit is worth in a batch program (against the cells it hides)
+BATCH_ROUNDS = 4  # batch passes over all months and quarters
+BATCH_PROGRESS = 0.8  # another pass only while the previous one settled a fifth of what was open
+LINE_LIMIT = 1e3  # how far a pattern is stretched at most (any point beyond k-1 proves nothing more)
+
+
+def _is_margin(key: Key) -> bool:
+    """A total analysts read first (two or more `all` members, or a year): hidden only when nothing cheaper will do."""
+    if key[0] == "pevr":
+        return True
+    members = key[3:6] if key[0] == "pm" else key[3:]
+    return sum(m == ALL for m in members) >= (2 if key[0] == "pm" else 3)
+
+
+class _Protection:
+    """The reader's arithmetic over the grid, and the search for patterns that defeat it (module docstring)."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid, self.k = grid, grid.k
+        n = len(grid.keys)
+        self.x0 = np.asarray(grid.values, dtype=float)
+        self.is_derived = np.zeros(n, dtype=bool)
+        self.is_derived[list(grid.derived)] = True
+        self.derived_of: dict[int, list[int]] = defaultdict(list)
+        for cell, (big, small, _) in grid.derived.items():
+            self.derived_of[big].append(cell)
+            self.derived_of[small].append(cell)
+        rows: list[tuple[dict[int, float], float, float]] = []
+        for total, members in grid.relations:  # totals: sums of their members (derived cells are expressions)
+            if self.is_derived[total] or any(self.is_derived[m] for m in members):
+                continue
+            rows.append(({total: 1.0} | {m: -1.0 for m in members}, 0.0, 0.0))
+        rows += self._inequalities()
+        coo = ([], [], [])
+        for r, (coeffs, _, _) in enumerate(rows):
+            for cell, value in coeffs.items():
+                coo[0].append(r)
+                coo[1].append(cell)
+                coo[2].append(value)
+        self.a = csr_matrix(coo_matrix((coo[2], (coo[0], coo[1])), shape=(len(rows), n)))
+        self.a_csc = self.a.tocsc()
+        at_x0 = self.a @ self.x0
+        self.room_low = np.array([r[1] for r in rows]) - at_x0  # how far each row may move, down and up
+        self.room_high = np.array([r[2] for r in rows]) - at_x0
+        self.floor = self._floors()
+        self.weight = np.array([MARGIN_WEIGHT if _is_margin(key) else 1.0 for key in grid.keys])
+        self.seen_low, self.seen_high = self.x0.copy(), self.x0.copy()
+        self.unprotected: list[Key] = []
+        self.programs = 0
+        self._periods()
+
+    def _inequalities(self) -> list[tuple[dict[int, float], float, float]]:
+        """Complements are never negative (AI cases <= cases, removed <= final <= requests), and `platform = all`
+        counts a case once: between its largest platform and the sum of its platforms."""
+        index, rows = self.grid.index, []
+        members: dict[tuple, list[tuple]] = defaultdict(list)
+        for key in self.grid.keys:
+            if key[0] != "pm" or key[1] != "C":
+                continue
+            dims = key[2:]
+            for small, big in (("A", "C"), ("D", "F"), ("F", "R")):
+                rows.append(({index[("pm", small, *dims)]: 1.0, index[("pm", big, *dims)]: -1.0}, -math.inf, 0.0))
+            if dims[2] != ALL:
+                members[(dims[0], dims[1], ALL, dims[3])].append(dims)
+        for total, parts in members.items():
+            for measure in CASE_MEASURES:
+                whole = index.get(("pm", measure, *total))
+                if whole is None:
+                    continue
+                cells = [index[("pm", measure, *p)] for p in parts]
+                rows.append(({whole: 1.0} | {c: -1.0 for c in cells}, -math.inf, 0.0))
+                rows += [({c: 1.0, whole: -1.0}, -math.inf, 0.0) for c in cells]
+        return rows
+
+    def _floors(self) -> np.ndarray:
+        """What a reader knows a cell is at least, conservatively: a row exists only for a case or a request."""
+        floor = np.zeros(len(self.grid.keys))
+        for cell, key in enumerate(self.grid.keys):
+            if self.is_derived[cell] or self.x0[cell] < 1:
+                continue
+            if key[0] == "vdq":
+                floor[cell] = 1
+            elif key[0] == "pm" and key[1] in ("C", "R"):
+                other = self.grid.index[("pm", {"C": "R", "R": "C"}[key[1]], *key[2:])]
+                floor[cell] = float(self.x0[other] == 0)
+        return floor
+
+    def _periods(self) -> None:
+        """Cells by month, quarter and year: a pattern is searched near its cell first, then further out."""
+        self.by_month, self.by_quarter, self.by_year = defaultdict(list), defaultdict(list), defaultdict(list)
+        self.period: list[tuple] = []
+        self._level_cache: dict[tuple, list[np.ndarray]] = {}
+        for cell, key in enumerate(self.grid.keys):
+            if self.is_derived[cell]:
+                self.period.append(self.period[self.grid.derived[cell][0]])
+                continue
+            if key[0] == "pm":
+                month = key[2]
+                self.by_month[month].append(cell)
+                self.period.append(("month", month))
+            elif key[0] == "vdq":
+                self.by_quarter[key[2]].append(cell)
+                self.period.append(("quarter", key[2]))
+            else:
+                self.by_year[key[2]].append(cell)
+                self.period.append(("year", key[2]))
+        self.all_cells = np.flatnonzero(~self.is_derived)
+
+    def _levels(self, cell: int) -> list[np.ndarray]:
+        """Cell sets to search, nearest first: the month (with its quarter and year), the quarter, the year, all."""
+        if self.period[cell] not in self._level_cache:
+            self._level_cache[self.period[cell]] = self._build_levels(*self.period[cell])
+        return self._level_cache[self.period[cell]]
+
+    def _build_levels(self, kind: str, period) -> list[np.ndarray]:
+        year = period if kind == "year" else period.year
+        quarter = None if kind == "year" else _quarter(period)
+        quarter_months = [m for m in self.by_month if _quarter(m) == quarter]
+        year_cells = [c for m in self.by_month if m.year == year for c in self.by_month[m]]
+        year_cells += [c for q in self.by_quarter if q.year == year for c in self.by_quarter[q]] + self.by_year[year]
+        levels = []
+        if kind == "month":
+            levels.append(self.by_month[period] + self.by_year[year])
+            levels.append(self.by_month[period] + self.by_quarter[quarter] + self.by_year[year])
+        if kind == "quarter":
+            levels.append(list(self.by_quarter[quarter]))
+        if kind != "year":
+            levels.append([c for m in quarter_months for c in self.by_month[m]] + self.by_quarter[quarter]
+                          + self.by_year[year])
+        levels.append(year_cells)
+        levels.append(list(self.all_cells))
+        return [np.array(sorted(set(level))) for level in levels]
+
+    # --- which counts need protecting ------------------------------------------------------------
+    def mark_primary(self) -> None:
+        grid, k = self.grid, self.k
+        for cell, key in enumerate(grid.keys):
+            if cell in grid.derived:
+                if grid.is_small(cell):
+                    grid.primary[cell] = grid.primary[grid.derived[cell][2]] = True
+                    self._hide(grid.derived[cell][2])
+            elif grid.is_small(cell):
+                grid.primary[cell] = True
+                self._hide(cell)
+            elif key[1] == "F" and grid.values[cell] < k:
+                grid.hidden[cell] = True  # no rate over fewer than k final outcomes
+
+    def _hide(self, cell: int) -> list[int]:
+        """Hide a count; a hidden removed count takes its rate (and so its final-outcome count) with it."""
+        grid, newly = self.grid, []
+        for c in [cell] + ([grid.index[("pm", "F", *grid.keys[cell][2:])]] if grid.keys[cell][:2] == ("pm", "D") else []):
+            if not grid.hidden[c]:
+                grid.hidden[c] = True
+                newly.append(c)
+        return newly
+
+    def _is_target(self, cell: int) -> bool:
+        """A hidden count (never F: no table publishes it), or a complement with a hidden parent that could be
+        small: a range narrower than k values around a value of 2k-2 or more cannot reach 1..k-1."""
+        grid = self.grid
+        if cell in grid.derived:
+            return grid.is_hidden(cell) and self.x0[cell] <= 2 * self.k - 3
+        return grid.hidden[cell] and grid.keys[cell][1] != "F"
+
+    def _protected_enough(self, cell: int) -> bool:
+        return self.seen_high[cell] - self.seen_low[cell] >= self.k - 1 - 1e-9
+
+    # --- the search ------------------------------------------------------------------------------
+    def protect(self) -> None:
+        for _ in range(BATCH_ROUNDS):  # first whole months (quarters) at once, while that settles enough
+            open_before = sum(1 for c in range(len(self.grid.keys)) if self._is_target(c) and not self._protected_enough(c))
+            for kind, groups in (("month", self.by_month), ("quarter", self.by_quarter)):
+                for period in sorted(groups):
+                    self._batch(kind, period)
+            open_after = sum(1 for c in range(len(self.grid.keys)) if self._is_target(c) and not self._protected_enough(c))
+            if open_after > BATCH_PROGRESS * open_before:
+                break
+        queue = deque(c for c in range(len(self.grid.keys)) if self._is_target(c))
+        while queue:
+            cell = queue.popleft()
+            if not self._is_target(cell) or self._protected_enough(cell):
+                continue
+            moved = self._find_pattern(cell)
+            self.programs += 1
+            if moved is None:
+                self.unprotected.append(self.grid.keys[cell])
+                continue
+            for c in moved:
+                queue.extend([c, *self.derived_of.get(c, [])])
+
+    def _batch(self, kind: str, period) -> None:
+        """Move every open target of one month (quarter) in one program each way, as far as the reward pays."""
+        columns = self._levels(self.by_month[period][0] if kind == "month" else self.by_quarter[period][0])[0]
+        members = set(int(c) for c in columns)
+        for sign in (1.0, -1.0):
+            cells = [c for c in self.by_period_cells(kind, period)
+                     if self._is_target(c) and not self._protected_enough(c)
+                     and all(p in members for p in self._expression(c))]
+            if not cells:
+                return
+            found = self._solve(cells, columns, sign, allow_protected=False, batch=True)
+            self.programs += 1
+            if found is not None:
+                self._apply(*found)
+
+    def by_period_cells(self, kind: str, period) -> list[int]:
+        real = self.by_month[period] if kind == "month" else self.by_quarter[period]
+        return sorted(set(real) | {d for c in real for d in self.derived_of.get(c, [])})
+
+    def _expression(self, cell: int) -> dict[int, float]:
+        parents = self.grid.derived.get(cell)
+        return {parents[0]: 1.0, parents[1]: -1.0} if parents else {cell: 1.0}
+
+    def _find_pattern(self, cell: int) -> list[int] | None:
+        """The cheapest move of published and hidden cells that shifts this count by k-1 while every published
+        number and every relation holds; the published cells it moves are hidden. None when there is none."""
+        levels = self._levels(cell if cell not in self.grid.derived else self.grid.derived[cell][0])
+        for allow_protected in (False, True):
+            for level in (levels if not allow_protected else levels[-1:]):
+                for sign in (1.0, -1.0):
+                    found = self._solve([cell], level, sign, allow_protected)
+                    if found is not None:
+                        return self._apply(*found)
+        return None
+
+    def _solve(self, cells: list[int], columns: np.ndarray, sign: float, allow_protected: bool,
+               batch: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        """One linear program over `columns` (the other cells stay): move every target of `cells` by k-1 in the
+        direction `sign` at the least cost, or (`batch`) as many of them as the reward for each pays for."""
+        grid = self.grid
+        protected = np.asarray(grid.protected)[columns] & ~np.asarray(grid.hidden)[columns]
+        if not allow_protected:
+            columns = columns[~protected]
+            protected = protected[~protected]
+        position = {c: i for i, c in enumerate(columns)}
+        n, t = len(columns), len(cells)
+        aims = lil_matrix((t, n))
+        for row, cell in enumerate(cells):
+            for c, value in self._expression(cell).items():
+                if c in position:
+                    aims[row, position[c]] = sign * value
+        aims = aims.tocsr()
+        if aims.nnz == 0:
+            return None
+        sub = self.a[:, columns]
+        rows = np.flatnonzero(np.diff(sub.indptr) > 0)
+        sub = sub[rows]
+        low, high = self.room_low[rows], self.room_high[rows]
+        equal = low == high
+        extra = csr_matrix((sub.shape[0], t if batch else 0))
+        blocks_ub, bounds_ub = [], []
+        upper = ~equal & np.isfinite(high)
+        lower = ~equal & np.isfinite(low)
+        if upper.any():
+            blocks_ub.append(hstack([sub[upper], -sub[upper], extra[upper]]))
+            bounds_ub.append(high[upper])
+        if lower.any():
+            blocks_ub.append(hstack([-sub[lower], sub[lower], extra[lower]]))
+            bounds_ub.append(-low[lower])
+        if batch:  # s_t <= the target's move, s_t in [0, k-1], each unit of s_t earns REWARD
+            blocks_ub.append(hstack([-aims, aims, identity(t, format="csr")]))
+            bounds_ub.append(np.zeros(t))
+        else:
+            blocks_ub.append(hstack([-aims, aims]))
+            bounds_ub.append(np.full(t, -(self.k - 1.0)))
+        hidden = np.asarray(grid.hidden)[columns]
+        cost = np.where(hidden, EPSILON, np.where(self.x0[columns] == 0, ZERO_COST, 1.0 + self.x0[columns])
+                        * self.weight[columns])
+        cost = np.where(protected, PROTECTED_COST, cost)
+        down = np.maximum(self.x0[columns] - self.floor[columns], 0.0)
+        objective = np.concatenate([cost, cost, np.full(t, -REWARD)]) if batch else np.concatenate([cost, cost])
+        bounds = [(0.0, None)] * n + [(0.0, d) for d in down] + ([(0.0, self.k - 1.0)] * t if batch else [])
+        result = linprog(
+            objective, A_ub=vstack(blocks_ub).tocsr(), b_ub=np.concatenate(bounds_ub),
+            A_eq=hstack([sub[equal], -sub[equal], extra[equal]]).tocsr() if equal.any() else None,
+            b_eq=low[equal] if equal.any() else None, bounds=bounds, method="highs",
+        )
+        if result.status != 0:
+            return None
+        return columns, result.x[:n] - result.x[n:2 * n]
+
+    def _apply(self, columns: np.ndarray, delta: np.ndarray) -> list[int]:
+        """Hide the published cells the pattern moves, and remember the point: every cell it moved can take
+        these values whatever is hidden later (hiding only ever grows)."""
+        moved = np.flatnonzero(np.abs(delta) > MOVE_TOLERANCE)
+        cells, step = columns[moved], delta[moved]
+        newly: list[int] = []
+        for cell in cells:
+            newly += self._hide(int(cell))
+        for scale in self._line(cells, step):  # the move, stretched both ways as far as it stays feasible
+            change = {int(c): float(scale * d) for c, d in zip(cells, step)}
+            for cell, value in change.items():
+                self._see(cell, self.x0[cell] + value)
+                for derived in self.derived_of.get(cell, []):
+                    big, small, _ = self.grid.derived[derived]
+                    self._see(derived, self.x0[derived] + change.get(big, 0.0) - change.get(small, 0.0))
+        return sorted(set(newly) | {int(c) for c in cells})
+
+    def _line(self, cells: np.ndarray, step: np.ndarray) -> tuple[float, float]:
+        """How far x0 + t * step stays feasible, both ways (t = 1 and t = 0 do): each end is another point the
+        reader cannot rule out, so one program protects every cell of the pattern as much as it can."""
+        low, high = -LINE_LIMIT, LINE_LIMIT
+        room = self.x0[cells] - self.floor[cells]
+        down, up = step < 0, step > 0
+        if down.any():
+            high = min(high, float(np.min(room[down] / -step[down])))
+        if up.any():
+            low = max(low, float(np.max(-room[up] / step[up])))
+        change = self.a[:, cells] @ step
+        for rows, sign in ((change > 1e-9, 1.0), (change < -1e-9, -1.0)):
+            if rows.any():
+                limits_high = np.where(sign > 0, self.room_high[rows], self.room_low[rows]) / change[rows]
+                limits_low = np.where(sign > 0, self.room_low[rows], self.room_high[rows]) / change[rows]
+                high = min(high, float(np.min(limits_high)))
+                low = max(low, float(np.max(limits_low)))
+        return min(max(low, -LINE_LIMIT), 0.0), min(max(high, 1.0), LINE_LIMIT)
+
+    def _see(self, cell: int, value: float) -> None:
+        self.seen_low[cell] = min(self.seen_low[cell], value)
+        self.seen_high[cell] = max(self.seen_high[cell], value)
