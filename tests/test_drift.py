@@ -146,7 +146,7 @@ def test_unmapped_names_that_may_be_personal_are_counted_never_named(tmp_path) -
     hits = flagged(results, "childfocus")
     assert ("childfocus", "unmapped_value", "platform names (rare, not shown)") in hits
     omegle = hits[("childfocus", "unmapped_value", f"platform name {omegle_name}")]  # still flagged, two months later
-    # none in the period: written as "fewer than 5" like 1 to 4 (a "0" beside it would make "fewer than 5" 1 to 4)
+    # none in the period is written "fewer than 5", as 1 to 4 are: a "0" would tell the two apart
     assert "typed in fewer than 5 cases of the period" in omegle.detail
 
 
