@@ -195,7 +195,8 @@ class _Protection:
     def _hide(self, cell: int) -> list[int]:
         """Hide a count; a hidden removed count takes its rate (and so its final-outcome count) with it."""
         grid, newly = self.grid, []
-        for c in [cell] + ([grid.index[("pm", "F", *grid.keys[cell][2:])]] if grid.keys[cell][:2] == ("pm", "D") else []):
+        rate = [grid.index[("pm", "F", *grid.keys[cell][2:])]] if grid.keys[cell][:2] == ("pm", "D") else []
+        for c in [cell, *rate]:
             if not grid.hidden[c]:
                 grid.hidden[c] = True
                 newly.append(c)
@@ -212,14 +213,17 @@ class _Protection:
     def _protected_enough(self, cell: int) -> bool:
         return self.seen_high[cell] - self.seen_low[cell] >= self.k - 1 - 1e-9
 
+    def _open_count(self) -> int:
+        return sum(1 for c in range(len(self.grid.keys)) if self._is_target(c) and not self._protected_enough(c))
+
     # --- the search ------------------------------------------------------------------------------
     def protect(self) -> None:
         for _ in range(BATCH_ROUNDS):  # first whole months (quarters) at once, while that settles enough
-            open_before = sum(1 for c in range(len(self.grid.keys)) if self._is_target(c) and not self._protected_enough(c))
+            open_before = self._open_count()
             for kind, groups in (("month", self.by_month), ("quarter", self.by_quarter)):
                 for period in sorted(groups):
                     self._batch(kind, period)
-            open_after = sum(1 for c in range(len(self.grid.keys)) if self._is_target(c) and not self._protected_enough(c))
+            open_after = self._open_count()
             if open_after > BATCH_PROGRESS * open_before:
                 break
         queue = deque(c for c in range(len(self.grid.keys)) if self._is_target(c))
