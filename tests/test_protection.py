@@ -84,10 +84,8 @@ def _publish(path: Path, method) -> Path:
     pevr = []
     for platform in [*PLATFORMS, "all"]:
         year = hidden[(hidden["mart"] == "platform_exposure_vs_reports") & (hidden["platform"] == platform)]
-        cases = int(pm[(pm["source"] == "all") & (pm["platform"] == platform) & (pm["incident_type"] == "all")]
-                    ["cases"].sum())
-        requests = int(pm[(pm["source"] == "all") & (pm["platform"] == platform) & (pm["incident_type"] == "all")]
-                       ["takedown_requests"].sum())
+        months = pm[(pm["source"] == "all") & (pm["platform"] == platform) & (pm["incident_type"] == "all")]
+        cases, requests = int(months["cases"].sum()), int(months["takedown_requests"].sum())
         pevr.append(dict(year=2025, platform=platform,
                          helpline_cases=None if (year["measure"] == "helpline_cases").any() else cases,
                          takedown_requests=None if (year["measure"] == "takedown_requests").any() else requests))

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, hstack, identity, lil_matrix, vstack
 
-from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter
+from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter, link_rates, mark_primary
 
 
 def protect(grid: Grid) -> Grid:
@@ -85,12 +85,12 @@ class _Protection:
                 coo[1].append(cell)
                 coo[2].append(value)
         self.a = csr_matrix(coo_matrix((coo[2], (coo[0], coo[1])), shape=(len(rows), n)))
-        self.a_csc = self.a.tocsc()
         at_x0 = self.a @ self.x0
         self.room_low = np.array([r[1] for r in rows]) - at_x0  # how far each row may move, down and up
         self.room_high = np.array([r[2] for r in rows]) - at_x0
         self.floor = self._floors()
         self.weight = np.array([MARGIN_WEIGHT if _is_margin(key) else 1.0 for key in grid.keys])
+        self.protected = np.asarray(grid.protected)
         self.seen_low, self.seen_high = self.x0.copy(), self.x0.copy()
         self.unprotected: list[Key] = []
         self.programs = 0
@@ -180,17 +180,9 @@ class _Protection:
 
     # --- which counts need protecting ------------------------------------------------------------
     def mark_primary(self) -> None:
-        grid, k = self.grid, self.k
-        for cell, key in enumerate(grid.keys):
-            if cell in grid.derived:
-                if grid.is_small(cell):
-                    grid.primary[cell] = grid.primary[grid.derived[cell][2]] = True
-                    self._hide(grid.derived[cell][2])
-            elif grid.is_small(cell):
-                grid.primary[cell] = True
-                self._hide(cell)
-            elif key[1] == "F" and grid.values[cell] < k:
-                grid.hidden[cell] = True  # no rate over fewer than k final outcomes
+        """suppression.py's primary step; a hidden removed count then hides its rate too (as `_hide` does)."""
+        mark_primary(self.grid)
+        link_rates(self.grid)
 
     def _hide(self, cell: int) -> list[int]:
         """Hide a count; a hidden removed count takes its rate (and so its final-outcome count) with it."""
@@ -279,7 +271,7 @@ class _Protection:
         """One linear program over `columns` (the other cells stay): move every target of `cells` by k-1 in the
         direction `sign` at the least cost, or (`batch`) as many of them as the reward for each pays for."""
         grid = self.grid
-        protected = np.asarray(grid.protected)[columns] & ~np.asarray(grid.hidden)[columns]
+        protected = self.protected[columns] & ~np.asarray(grid.hidden)[columns]
         if not allow_protected:
             columns = columns[~protected]
             protected = protected[~protected]

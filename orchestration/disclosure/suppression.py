@@ -165,22 +165,26 @@ def _sum_relations(grid: Grid, table: str, measures: Sequence[str], dims: list[t
                 grid.relate((table, measure, *total), [(table, measure, *m) for m in members])
 
 
-def suppress(grid: Grid) -> Grid:
-    """Primary, then secondary suppression until every relation is safe (see the module docstring)."""
-    k = grid.k
+def mark_primary(grid: Grid) -> None:
+    """Primary suppression: every count from 1 to k-1, one parent of every complement from 1 to k-1, and every
+    final-outcome count under k (no rate over fewer than k). Shared by both methods (see protection.py)."""
     for cell, key in enumerate(grid.keys):
-        measure = key[1]
         if cell in grid.derived:
             if grid.is_small(cell):
                 grid.primary[cell] = grid.primary[grid.derived[cell][2]] = True
                 grid.hide(cell)
         elif grid.is_small(cell):
             grid.primary[cell] = grid.hidden[cell] = True
-        elif measure == "F" and grid.values[cell] < k:
-            grid.hidden[cell] = True  # no rate over fewer than k final outcomes
+        elif key[1] == "F" and grid.values[cell] < grid.k:
+            grid.hidden[cell] = True
+
+
+def suppress(grid: Grid) -> Grid:
+    """Primary, then secondary suppression until every relation is safe (see the module docstring)."""
+    mark_primary(grid)
     changed = True
     while changed:
-        changed = _link_rates(grid)
+        changed = link_rates(grid)
         for total, members in grid.relations:
             while not _safe(grid, total, members):
                 if not _hide_complement(grid, total, members):
@@ -189,7 +193,7 @@ def suppress(grid: Grid) -> Grid:
     return grid
 
 
-def _link_rates(grid: Grid) -> bool:
+def link_rates(grid: Grid) -> bool:
     """A hidden removed count hides the final-outcome count of its row (the rate would give it back)."""
     changed = False
     for key, cell in grid.index.items():
