@@ -3,8 +3,8 @@
 Every number is a variable with bounds (a published one is fixed); every relation is a row
 `lo <= a . x <= hi`. A target is a linear expression (a suppressed cell, or a complement such
 as `cases - ai_generated_cases`) whose feasible interval the reader can work out: its minimum
-and maximum over the system, two linear programs solved by HiGHS (scipy's `linprog`), as
-tau-argus and sdcTable do for their audits.
+and maximum over the system, two linear programs solved by HiGHS (kept between solves: lp.py),
+as tau-argus and sdcTable do for their audits.
 
 The system is split into independent blocks (connected components of the graph that links
 the unknowns sharing a relation or a target), so each program is small. Most targets never
@@ -19,9 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components
+
+from orchestration.disclosure.lp import LinearProgram, Solution
 
 INTEGER_SLACK = 1e-6  # an LP bound within this of an integer is that integer (counts are whole numbers)
 SEED_CAP = 1e7  # upper bound used only to find feasible points when a maximum may be unbounded
@@ -194,33 +195,21 @@ class _Block:
     def __init__(self, a: csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         self.a, self.low, self.high, self.lower, self.upper = a, low, high, lower, upper
         self.by_column = a.tocsc()
-        self._full: tuple | None = None
+        self._programs: dict[bool, LinearProgram] = {}  # the whole block, plain and capped
 
-    def _linprog(self, c: np.ndarray, capped: bool = False, columns: np.ndarray | None = None):
-        """Minimise c . x over the block, or over a relaxation of it: only `columns`, only the rows within them."""
-        if columns is None and not capped and self._full is not None:
-            a_ub, b_ub, a_eq, b_eq, bounds = self._full
-            return linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        a, low, high, lower, upper = self.a, self.low, self.high, self.lower, self.upper
+    def _linprog(self, c: np.ndarray, capped: bool = False, columns: np.ndarray | None = None) -> Solution:
+        """Minimise c . x over the block (its program kept between calls), with every bound capped at
+        SEED_CAP, or over a relaxation of it: only `columns`, only the rows within them."""
         if columns is not None:
-            inside = np.zeros(a.shape[1], dtype=bool)
+            inside = np.zeros(self.a.shape[1], dtype=bool)
             inside[columns] = True
-            outside_count = np.asarray((a[:, ~inside] != 0).sum(axis=1)).ravel()
-            rows = np.flatnonzero(outside_count == 0)
-            a, low, high = a[rows][:, columns], low[rows], high[rows]
-            lower, upper = lower[columns], upper[columns]
-        equal = low == high
-        upper_rows = ~equal & np.isfinite(high)
-        lower_rows = ~equal & np.isfinite(low)
-        a_ub = vstack([a[upper_rows], -a[lower_rows]]).tocsr() if (upper_rows.any() or lower_rows.any()) else None
-        b_ub = np.concatenate([high[upper_rows], -low[lower_rows]]) if a_ub is not None else None
-        cap = np.minimum(upper, SEED_CAP) if capped else upper
-        bounds = [(lo, None if math.isinf(hi) else hi) for lo, hi in zip(lower, cap)]
-        problem = (a_ub, b_ub, a[equal] if equal.any() else None, low[equal] if equal.any() else None, bounds)
-        if columns is None and not capped:
-            self._full = problem  # the whole block's matrices are built once
-        return linprog(c, A_ub=problem[0], b_ub=problem[1], A_eq=problem[2], b_eq=problem[3], bounds=bounds,
-                       method="highs")
+            rows = np.flatnonzero(np.asarray((self.a[:, ~inside] != 0).sum(axis=1)).ravel() == 0)
+            return LinearProgram(self.a[rows][:, columns], self.low[rows], self.high[rows], self.lower[columns],
+                                 self.upper[columns]).minimise(c)
+        if capped not in self._programs:
+            upper = np.minimum(self.upper, SEED_CAP) if capped else self.upper
+            self._programs[capped] = LinearProgram(self.a, self.low, self.high, self.lower, upper)
+        return self._programs[capped].minimise(c)
 
     def _neighbourhood(self, start: np.ndarray) -> np.ndarray:
         """The unknowns a few relations away from `start` (breadth first, at most LOCAL_SIZE of them)."""
