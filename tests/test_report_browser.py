@@ -16,7 +16,7 @@ from tests.conftest import PipelineRun
 
 FIGURES = ["cases-by-source", "cases-by-platform", "ai-share-by-platform", "takedown-trends",
            "takedown-removal_pct-by-platform", "takedown-median_hours_to_removal-by-platform", "victims", "survey",
-           "survey-vs-reports"]
+           "survey-vs-reports", "dsa-statements-by-harm-group", "dsa-trusted-flagger-share", "dsa-automated-share"]
 
 # Every scenegraph item that carries a report row, with the mark that drew it (walks nested groups).
 DRAWN = """Promise.all(window.nciiCharts).then(charts => charts.map(chart => {

@@ -72,12 +72,41 @@ def _publication(warehouse: Path) -> None:
         ('2025', 'came_across_via_snapchat', 'age_band', '15_17', 'heard', 300, 40.0, 35, 45, false, false),
         ('2025', 'came_across_via_instagram', 'age_band', '15_17', 'heard', 300, 20.0, 16, 24, false, false),
         ('2025', 'came_across_via_snapchat', 'age_band', '18_21', 'heard', 300, 10.0, 7, 13, false, false)""")
+    _platform_statements(conn)
     conn.execute("CREATE TABLE monitoring_checks (run_id VARCHAR, checked_at TIMESTAMPTZ, source VARCHAR, "
                  "check_name VARCHAR, subject VARCHAR, period DATE, baseline_months INTEGER, statistic DOUBLE, "
                  "threshold DOUBLE, status VARCHAR, detail VARCHAR)")
     conn.execute("INSERT INTO monitoring_checks VALUES ('r1', now(), 'childfocus', 'volume', 'cases', '2026-01-01', "
                  "6, 0.1, 3, 'ok', '40 in the period')")
     conn.close()
+
+
+def _platform_statements(conn: duckdb.DuckDBPyConnection) -> None:
+    """The dsa marts for June and July 2025: Instagram filed nothing for Belgium in July, and the helplines' July
+    requests to Instagram are suppressed."""
+    conn.execute("CREATE TABLE platform_statements_monthly (month DATE, platform VARCHAR, harm_group VARCHAR, "
+                 "source_type VARCHAR, statements BIGINT, automated_detections BIGINT, fully_automated_decisions "
+                 "BIGINT, content_removed BIGINT, median_days_to_decision DOUBLE, median_days_to_database DOUBLE)")
+    conn.execute("""INSERT INTO platform_statements_monthly VALUES
+        ('2025-06-01', 'snapchat', 'all', 'all', 200, 50, 40, 120, 1.0, 2.0),
+        ('2025-06-01', 'snapchat', 'all', 'trusted_flagger', 20, 5, 4, 15, 1.0, 2.0),
+        ('2025-06-01', 'snapchat', 'csam', 'all', 30, 20, 10, 30, 0.5, 1.5),
+        ('2025-06-01', 'snapchat', 'intimate_image_abuse', 'all', 10, 2, 1, 8, 2.0, 2.5),
+        ('2025-06-01', 'instagram', 'all', 'all', 100, 80, 60, 70, 1.0, 3.0),
+        ('2025-06-01', 'instagram', 'all', 'trusted_flagger', 5, 1, 1, 5, 1.0, 3.0),
+        ('2025-06-01', 'instagram', 'intimate_image_abuse', 'all', 8, 4, 2, 8, 1.0, 3.0),
+        ('2025-07-01', 'snapchat', 'all', 'all', 150, 30, 20, 90, 1.0, 2.0),
+        ('2025-07-01', 'snapchat', 'all', 'trusted_flagger', 15, 3, 2, 10, 1.0, 2.0),
+        ('2025-07-01', 'snapchat', 'csam', 'all', 12, 6, 3, 12, 0.5, 1.5)""")
+    conn.execute("CREATE TABLE platform_responsiveness (month DATE, platform VARCHAR, takedown_requests BIGINT, "
+                 "removal_rate DOUBLE, median_hours_to_removal DOUBLE, tf_statements BIGINT, tf_automated_share_pct "
+                 "DOUBLE, median_days_to_database DOUBLE, statements_per_request DOUBLE, suppressed BOOLEAN)")
+    conn.execute("""INSERT INTO platform_responsiveness VALUES
+        ('2025-05-01', 'snapchat', 40, 0.5, 30.0, NULL, NULL, NULL, NULL, false),
+        ('2025-06-01', 'snapchat', 40, 0.5, 30.0, 25, 40.0, 1.5, 0.625, false),
+        ('2025-06-01', 'instagram', 20, 0.8, 20.0, 3, 33.3, 2.5, 0.15, false),
+        ('2025-07-01', 'snapchat', 12, 0.5, 30.0, 9, 33.3, 1.5, 0.75, false),
+        ('2025-07-01', 'instagram', NULL, NULL, NULL, 0, NULL, NULL, NULL, true)""")
 
 
 def total_cases(month_index: int) -> int:
@@ -173,7 +202,8 @@ def test_one_fixed_colour_per_platform_and_years_on_time_axes(page: str) -> None
 
 def test_each_chart_offers_its_data_and_the_page_needs_no_network(page: str) -> None:
     links = re.findall(r'download="([^"]+)\.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', page)
-    assert len(links) == len(specs(page)) == 8  # no survey chart: none of its indicators here
+    assert {key for key, _ in links} == {*specs(page), "platform-responsiveness"}  # each chart, and the scorecard
+    assert len(specs(page)) == 11  # no survey chart: none of its indicators here
     csv = dict(links)["cases-by-platform"]
     frame = pd.read_csv(pd.io.common.StringIO(base64.b64decode(csv).decode()))
     gap = frame[(frame["month"] == "2025-03-01") & (frame["platform"] == "instagram")].iloc[0]
@@ -201,3 +231,34 @@ def test_survey_against_reports_compares_minors_with_minors_and_shows_the_ratio(
     assert data["snapchat"]["ratio"] == pytest.approx(snapchat / 40.0)
     assert data["instagram"]["ratio"] == pytest.approx(instagram / 20.0)
     assert "ratio cases / exposure" in page and "15-17s" in page
+
+
+def test_platform_statements_per_harm_group_come_from_the_mart(page: str) -> None:
+    spec = specs(page)["dsa-statements-by-harm-group"]
+    assert [panel["title"] for panel in spec["concat"]] == ["csam", "intimate_image_abuse"]  # never harm_group all
+    assert find(spec, month="2025-06-01", platform="snapchat", harm_group="csam")["value"] == 30
+    assert find(spec, month="2025-07-01", platform="snapchat", harm_group="csam")["value"] == 12
+    assert {row["source_type"] for row in rows(spec)} == {"all"}  # every statement, not one source type
+    colour = spec["concat"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(colour["domain"], colour["range"])) == PLATFORM_COLOURS
+
+
+def test_platform_shares_are_read_within_a_month_and_a_missing_month_is_a_gap(page: str) -> None:
+    flagged = specs(page)["dsa-trusted-flagger-share"]
+    assert find(flagged, month="2025-06-01", platform="snapchat")["value"] == pytest.approx(100 * 20 / 200)
+    assert find(flagged, month="2025-06-01", platform="instagram")["value"] == pytest.approx(100 * 5 / 100)
+    automated = specs(page)["dsa-automated-share"]
+    assert find(automated, month="2025-07-01", platform="snapchat")["value"] == pytest.approx(100 * 30 / 150)
+    july = find(automated, month="2025-07-01", platform="instagram")
+    assert july["value"] is None and july["state"] == "none that month"  # no statement filed: a gap, never 0 %
+
+
+def test_the_scorecard_sets_helpline_requests_beside_platform_statements(page: str) -> None:
+    section = page[page.index("id='scorecard'"):]
+    table = section[:section.index("</table>")]
+    cells = {re.search(r"<td>(\w+)</td>", row).group(1): re.findall(r"<td[^>]*>(.*?)</td>", row)
+             for row in table.split("<tr>")[2:]}
+    assert "Scorecard, July 2025" in section  # the latest month with platform statements
+    assert cells["snapchat"] == ["snapchat", "12", "50.0", "30.0", "9", "33.3", "1.5", "0.75"]
+    assert cells["instagram"][:2] == ["instagram", "suppressed (&lt; 5)"]  # a suppressed helpline count, never 0
+    assert cells["instagram"][4] == "0"  # the platform's own count is public

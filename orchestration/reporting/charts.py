@@ -124,11 +124,16 @@ def partial_periods(months: list[pd.Timestamp], partial_months: set[pd.Timestamp
     return pd.DataFrame(rows, columns=["start", "end", "label"])
 
 
-def csv_link(figure: Figure) -> str:
-    """A download link holding the chart's rows as CSV (an empty value is a value not published)."""
-    payload = base64.b64encode(figure.data.to_csv(index=False).encode("utf-8")).decode("ascii")
-    return (f'<a class="download" download="{html.escape(figure.key)}.csv" '
+def data_link(key: str, frame: pd.DataFrame) -> str:
+    """A download link holding the rows as CSV (an empty value is a value not published)."""
+    payload = base64.b64encode(frame.to_csv(index=False).encode("utf-8")).decode("ascii")
+    return (f'<a class="download" download="{html.escape(key)}.csv" '
             f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>')
+
+
+def csv_link(figure: Figure) -> str:
+    """A download link holding the chart's rows."""
+    return data_link(figure.key, figure.data)
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

@@ -22,7 +22,7 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from orchestration.reporting import charts
+from orchestration.reporting import charts, platforms
 from orchestration.reporting.charts import PLATFORMS, PUBLISHED, Figure
 from orchestration.settings import Settings
 
@@ -51,6 +51,8 @@ class Marts:
         self.monthly = self._read("platform_monthly", "month")
         self.quarterly = self._read("victim_demographics_quarterly", "quarter")
         self.survey = self._read("survey_prevalence", None)
+        self.statements = self._read("platform_statements_monthly", "month")
+        self.responsiveness = self._read("platform_responsiveness", "month")
 
     def _read(self, table: str, date_column: str | None) -> pd.DataFrame:
         frame = self.conn.execute(f'SELECT * FROM "{table}"').df() if table in self.tables else pd.DataFrame()
@@ -421,7 +423,7 @@ def _table(frame: pd.DataFrame, k: int) -> str:
             elif pd.isna(value) if not isinstance(value, (list, dict)) else False:
                 cells.append('<td class="suppressed">not published</td>')
             elif isinstance(value, float):
-                digits = 2 if "ratio" in column else 0 if "cases" in column else 1
+                digits = 2 if "ratio" in column or "_per_" in column else 0 if "cases" in column else 1
                 cells.append(f"<td>{value:,.{digits}f}</td>")
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")
@@ -477,6 +479,27 @@ def _headline(marts: Marts, coverage: Coverage, k: int) -> str:
     return (f"<h2 id='headline'>Headline figures, {month:%B %Y}</h2><div class='cards'>{''.join(cards)}</div>"
             f"<p class='note'>Source: platform_monthly, the `all` rows (each case once). Latest complete month: "
             f"{month:%B %Y}.{partial} ▼ marks a value that is not published (hover for why); it is never a zero.</p>")
+
+
+def _platforms_section(marts: Marts, k: int) -> tuple[str, list[Figure]]:
+    """The platforms' own statements for Belgium (DSA Transparency Database) and the scorecard beside the helplines."""
+    figures = [platforms.statements_figure(marts.statements)] if not marts.statements.empty else []
+    figures += [platforms.share_figure(marts.statements, m) for m in ("trusted_flagger_pct", "automated_pct")]
+    month, table, every = platforms.scorecard(marts.responsiveness)
+    extra = ""
+    if month is not None:
+        shown = table.rename(columns={"removal_pct": "removal_pct (helplines)",
+                                      "median_hours_to_removal": "median_hours_to_removal (helplines)"})
+        extra = (f"<h3 id='scorecard'>Scorecard, {month:%B %Y}</h3>{_table(shown, k)}"
+                 "<p class='note'>Source: platform_responsiveness. Left: the helplines' takedown requests to the "
+                 "platform that month, the % removed (of requests with a final outcome) and the median hours to "
+                 "removal, suppressed like every helpline count. Right: the platform's own statements for Belgium "
+                 "from trusted flaggers in the harm groups csam, intimate_deepfake and intimate_image_abuse, the % of "
+                 "those detected automatically, the median days from the decision to the database (the reporting "
+                 "delay) and statements per helpline request. "
+                 f"{charts.data_link('platform-responsiveness', every)} (every month).</p>")
+    return _section("What platforms report (DSA Transparency Database)", "platforms", figures,
+                    "platform_statements_monthly", extra)
 
 
 def _drift_section(marts: Marts) -> str:
@@ -552,6 +575,7 @@ def build_report(settings: Settings) -> Path:
         exposure, table = _exposure_figure(marts, coverage) if has_totals else (None, "")
         parts.append(_section("Survey against reports", "exposure", [exposure],
                               "survey_prevalence and platform_monthly", table))
+        parts.append(_platforms_section(marts, k))
         parts.append((_drift_section(marts), []))
     finally:
         conn.close()
