@@ -9,10 +9,10 @@ export UV_LINK_MODE := copy
 
 .PHONY: env chromium demo run test test-all bench report dev lock duckdb11
 
+# tools/with_progress.py (standard library only, so the system Python runs it) keeps pip's silent install visible.
 $(UV):
-	@echo "Installing uv (the package installer) into $(BOOT) ..."
-	$(PYTHON) -m venv $(BOOT)
-	$(BOOT)/bin/pip install --quiet "uv==0.13.9"
+	@$(PYTHON) tools/with_progress.py "Installing uv (the package installer) into $(BOOT)" \
+	sh -c '$(PYTHON) -m venv $(BOOT) && $(BOOT)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"'
 
 # --compile-bytecode: this machine sets PYTHONDONTWRITEBYTECODE, so without it every process (ncii run, the
 # dbt subprocess, each test) compiles Dagster, dbt and GX from source again: about 6 s each.
@@ -28,8 +28,9 @@ env: $(VENV)/.synced
 # .venv, never into it; tests/test_publication_readers.py runs it in a subprocess with this folder on PYTHONPATH.
 DUCKDB11 := .venv-duckdb11
 $(DUCKDB11)/.installed: | $(VENV)/.synced
-	$(UV) pip install --quiet --python $(VENV)/bin/python --target $(DUCKDB11) "duckdb==1.1.3"
-	touch $@
+	@$(PYTHON) tools/with_progress.py "Installing DuckDB 1.1.3 into $(DUCKDB11) (the oldest reader the tests open \
+	the publication with)" $(UV) pip install --quiet --python $(VENV)/bin/python --target $(DUCKDB11) "duckdb==1.1.3"
+	@touch $@
 
 duckdb11: $(DUCKDB11)/.installed
 
@@ -47,9 +48,8 @@ report: env
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the browser test (apt-get) ..."; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive $(PYTHON) tools/with_progress.py "Installing Chromium (apt-get)" \
+	      sh -c 'apt-get update -qq && apt-get install -y -qq chromium >/dev/null'; \
 	  else echo "Chromium not installed (needs root and apt-get): the browser test will skip"; fi; }
 
 test: env duckdb11 chromium

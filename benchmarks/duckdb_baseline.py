@@ -99,13 +99,14 @@ WITH case_side AS (
            count(*) AS takedown_requests,
            count(*) FILTER (outcome = 'removed') AS takedowns_removed,
            count(*) FILTER (outcome IN ('removed', 'geo_blocked', 'rejected', 'no_response')) AS final_requests,
-           median(hours) FILTER (outcome = 'removed') AS median_hours
+           median(hours) FILTER (outcome = 'removed') AS median_hours,
+           quantile_cont(hours, 0.9) FILTER (outcome = 'removed') AS p90_hours
     FROM requests GROUP BY ALL
 ), joined AS (
     SELECT month, source, platform, incident_type,
            coalesce(cases, 0) AS cases, coalesce(ai_generated_cases, 0) AS ai_generated_cases,
            coalesce(takedown_requests, 0) AS takedown_requests, coalesce(takedowns_removed, 0) AS takedowns_removed,
-           coalesce(final_requests, 0) AS final_requests, median_hours
+           coalesce(final_requests, 0) AS final_requests, median_hours, p90_hours
     FROM case_side FULL OUTER JOIN request_side USING (month, source, platform, incident_type)
 )
 SELECT month, source, platform, incident_type,
@@ -116,6 +117,7 @@ SELECT month, source, platform, incident_type,
        CASE WHEN final_requests >= {k} AND NOT (takedowns_removed BETWEEN 1 AND {k} - 1)
             THEN takedowns_removed / final_requests END AS removal_rate,
        CASE WHEN takedowns_removed >= {k} THEN median_hours END AS median_hours_to_removal,
+       CASE WHEN takedowns_removed >= {k} THEN p90_hours END AS p90_hours_to_removal,
        (cases BETWEEN 1 AND {k} - 1 OR ai_generated_cases BETWEEN 1 AND {k} - 1
         OR takedown_requests BETWEEN 1 AND {k} - 1 OR takedowns_removed BETWEEN 1 AND {k} - 1) AS suppressed
 FROM joined;

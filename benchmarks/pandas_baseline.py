@@ -156,7 +156,9 @@ def platform_monthly(cases: pd.DataFrame, requests: pd.DataFrame, k: int) -> pd.
     keys = ["month", "source", "platform", "incident_type"]
     per_platform = cases.assign(platform=[_platforms(names) for names in cases["platform_list"]]).explode("platform")
     case_side = per_platform.groupby(keys).agg(cases=("case_ref", "size"), ai_generated_cases=("ai_generated", "sum"))
-    removed_hours = requests[requests.is_removed].groupby(keys)["hours"].median().rename("median_hours")
+    removed = requests[requests.is_removed].groupby(keys)["hours"]
+    removed_hours = pd.concat([removed.median().rename("median_hours"), removed.quantile(0.9).rename("p90_hours")],
+                              axis=1)  # quantile: linear interpolation, as DuckDB's quantile_cont
     request_side = requests.groupby(keys).agg(
         takedown_requests=("outcome", "size"),
         takedowns_removed=("is_removed", "sum"),
@@ -169,11 +171,12 @@ def platform_monthly(cases: pd.DataFrame, requests: pd.DataFrame, k: int) -> pd.
     removed_suppressed = mart["takedowns_removed"].between(1, k - 1)
     mart["removal_rate"] = rate.where((mart["final_requests"] >= k) & ~removed_suppressed)
     mart["median_hours_to_removal"] = mart["median_hours"].where(mart["takedowns_removed"] >= k)
+    mart["p90_hours_to_removal"] = mart["p90_hours"].where(mart["takedowns_removed"] >= k)
     counts = ["cases", "ai_generated_cases", "takedown_requests", "takedowns_removed"]
     mart["suppressed"] = mart[counts].apply(lambda c: c.between(1, k - 1)).any(axis=1)
     for column in counts:
         mart[column] = _suppress(mart[column].astype("float64"), k)
-    return mart[keys + counts + ["removal_rate", "median_hours_to_removal", "suppressed"]]
+    return mart[keys + counts + ["removal_rate", "median_hours_to_removal", "p90_hours_to_removal", "suppressed"]]
 
 
 def victim_demographics_quarterly(cases: pd.DataFrame, k: int) -> pd.DataFrame:

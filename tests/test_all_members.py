@@ -139,6 +139,7 @@ def test_the_removal_rate_is_over_final_outcomes_only(fixture_run) -> None:
                incident_type="deepnude")
     assert (row["cases"], row["takedown_requests"], row["takedowns_removed"]) == (5, 11, 5)
     assert row["removal_rate"] == pytest.approx(5 / 8) and row["median_hours_to_removal"] == 30
+    assert row["p90_hours_to_removal"] == pytest.approx(40 + 0.6 * 10)  # between the 4th and 5th of 10..50 hours
     year = _row(fixture_run, "platform_exposure_vs_reports", year=2026, platform="instagram")
     assert (year["helpline_cases"], year["takedown_requests"]) == (13, 11)  # January 5, February 4 + 4
     assert year["removal_rate"] == pytest.approx(5 / 8)

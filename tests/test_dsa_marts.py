@@ -9,7 +9,12 @@ part a generated day): Spark's cost here is its start and a few jobs per part, n
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -62,11 +67,12 @@ def dsa_landing_folder(tmp_path_factory) -> tuple[Path, list[Path], pd.DataFrame
     return landing, dumps, write_takedowns(landing)
 
 
-def _run(engine: str, dsa_landing_folder, tmp_path_factory):
+def _run(engine: str, dsa_landing_folder, tmp_path_factory, **extra: str):
     from orchestration.runner import run_main_job
 
     landing, dumps, requests = dsa_landing_folder
-    settings = make_settings(landing, tmp_path_factory.mktemp(f"dsa_warehouse_{engine}"), k=K, NCII_DSA_ENGINE=engine)
+    settings = make_settings(landing, tmp_path_factory.mktemp(f"dsa_warehouse_{engine}"), k=K, NCII_DSA_ENGINE=engine,
+                             **extra)
     outcome = run_main_job(settings)
     assert outcome.success, outcome.reason
     return settings, dumps, requests
@@ -82,6 +88,45 @@ def spark_run(dsa_landing_folder, tmp_path_factory):
     if not java_available():
         pytest.skip("Java is not installed: the Spark engine's local mode needs Java 17+ (the DuckDB engine still runs)")
     return _run("spark", dsa_landing_folder, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def spark_connect_master(tmp_path_factory):
+    """A Spark Connect server of its own (the pyspark package's spark-submit, local[2]), as a cluster would run
+    one: the engine reaches it only through NCII_SPARK_MASTER=sc://host:port."""
+    if not java_available():
+        pytest.skip("Java is not installed: a Spark Connect server needs Java 17+ (the DuckDB engine still runs)")
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path_factory.mktemp("spark_connect") / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(home / "bin" / "spark-submit"), "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
+             "--master", "local[2]", "--conf", f"spark.connect.grpc.binding.port={port}",
+             "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=4"],
+            env={**os.environ, "SPARK_HOME": str(home)}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert server.poll() is None, f"the Spark Connect server stopped: see {log}"
+            assert time.monotonic() < deadline, f"no Spark Connect server on port {port} after 180 s: see {log}"
+            time.sleep(1)
+        yield f"sc://localhost:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def spark_connect_run(dsa_landing_folder, tmp_path_factory, spark_connect_master):
+    return _run("spark", dsa_landing_folder, tmp_path_factory, NCII_SPARK_MASTER=spark_connect_master)
 
 
 @pytest.fixture(params=["duckdb", "spark"])
@@ -103,7 +148,7 @@ def assert_frames_equal(actual: pd.DataFrame, expected: pd.DataFrame, keys: list
     assert len(merged) == len(expected)
     for column in expected.columns.difference(keys):
         for got, want, key in zip(merged[column], merged[f"{column}_truth"], merged[keys].values.tolist()):
-            missing = want is None or (isinstance(want, float) and math.isnan(want))
+            missing = want is None or want is pd.NA or (isinstance(want, float) and math.isnan(want))
             if missing:
                 assert got is None or pd.isna(got), (column, key, got)
             else:
@@ -177,20 +222,36 @@ def test_ledger_counts_every_record(dsa_run):
     assert any(reason.startswith("malformed row") for _, reason in reasons)
 
 
+ENGINE_ROWS = {
+    "counts": "SELECT * EXCLUDE (load_id) FROM raw.dsa_daily_counts",
+    "durations": "SELECT * EXCLUDE (load_id) FROM raw.dsa_daily_durations",
+    "quarantine": "SELECT file_name, row_number, field, reason FROM raw.quarantine WHERE source = 'dsa'",
+    "loads": "SELECT * EXCLUDE (load_id, engine) FROM raw.dsa_loads",
+    "seen": "SELECT dump_date, uuid FROM raw.dsa_seen_uuids",
+}
+
+
+def engine_rows(run, engine: str) -> dict[str, list]:
+    """The compact daily aggregate, the quarantine and the ledger a run wrote (and which engine wrote them)."""
+    settings = run[0]
+    with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
+        assert conn.execute("SELECT DISTINCT engine FROM raw.dsa_loads").fetchall() == [(engine,)]
+        return {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in ENGINE_ROWS.items()}
+
+
 def test_both_engines_give_identical_rows(duckdb_run, spark_run):
     """The compact daily aggregate, the quarantine and the ledger: the same rows from DuckDB and from Spark."""
-    queries = {
-        "counts": "SELECT * EXCLUDE (load_id) FROM raw.dsa_daily_counts",
-        "durations": "SELECT * EXCLUDE (load_id) FROM raw.dsa_daily_durations",
-        "quarantine": "SELECT file_name, row_number, field, reason FROM raw.quarantine WHERE source = 'dsa'",
-        "loads": "SELECT * EXCLUDE (load_id, engine) FROM raw.dsa_loads",
-        "seen": "SELECT dump_date, uuid FROM raw.dsa_seen_uuids",
-    }
-    rows = {}
-    for engine, (settings, _, _) in (("duckdb", duckdb_run), ("spark", spark_run)):
-        with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
-            rows[engine] = {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()}
-            assert conn.execute("SELECT DISTINCT engine FROM raw.dsa_loads").fetchall() == [(engine,)]
-    for name in queries:
-        assert rows["duckdb"][name] == rows["spark"][name], name
-        assert rows["duckdb"][name], name
+    duck, spark = engine_rows(duckdb_run, "duckdb"), engine_rows(spark_run, "spark")
+    for name in ENGINE_ROWS:
+        assert duck[name] == spark[name], name
+        assert duck[name], name
+
+
+def test_the_spark_engine_through_spark_connect_gives_the_same_rows(duckdb_run, spark_connect_run):
+    """NCII_SPARK_MASTER=sc://...: the engine as a Spark Connect client of a separate server, same rows and marts."""
+    duck, connect = engine_rows(duckdb_run, "duckdb"), engine_rows(spark_connect_run, "spark")
+    for name in ENGINE_ROWS:
+        assert duck[name] == connect[name], name
+    for mart, keys in (("platform_statements_monthly", ["month", "platform", "harm_group", "source_type"]),
+                       ("platform_responsiveness", ["month", "platform"])):
+        assert_frames_equal(published(spark_connect_run[0], mart), published(duckdb_run[0], mart), keys)

@@ -110,18 +110,18 @@ def test_platform_monthly_hand_computed_cells(warehouse) -> None:
     # AI-generated: 1 (Ja) and 3 (Ja in the later export), not 2 (Nee).
     # Requests TD-1 (Insta, 24 h) and TD-2 (instagram, 48 h), both removed.
     assert one(conn, """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed,
-                               takedowns_removed / final_requests, median_hours
+                               takedowns_removed / final_requests, median_hours, p90_hours
                         FROM intermediate.int_platform_monthly_cells
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
-                          AND incident_type = 'deepnude'""") == (3, 2, 2, 2, 1.0, 36.0)
+                          AND incident_type = 'deepnude'""") == (3, 2, 2, 2, 1.0, 36.0, 24 + 0.9 * 24)
     # Published: 3 cases less 2 with AI images would give away the one case without (k = 2), so the AI count
     # is suppressed; on this tiny fixture the January totals, the quarter and the year would give the cell's
     # case and request counts back, so they are suppressed too (secondary suppression).
     assert one(conn, """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed, removal_rate,
-                               median_hours_to_removal, suppressed
+                               median_hours_to_removal, p90_hours_to_removal, suppressed
                         FROM marts.platform_monthly
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
-                          AND incident_type = 'deepnude'""") == (None, None, None, 2, 1.0, 36.0, True)
+                          AND incident_type = 'deepnude'""") == (None, None, None, 2, 1.0, 36.0, 24 + 0.9 * 24, True)
     # a single case is suppressed at k = 2
     assert one(conn, """SELECT cases, suppressed FROM marts.platform_monthly
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'snapchat'""") == (None, True)

@@ -28,7 +28,7 @@ def test_every_run_leaves_a_report_with_every_chart_drawn(report_html: str) -> N
     from tests.test_report_contents import rows, specs
 
     charts = specs(report_html)
-    assert len(charts) == 9
+    assert len(charts) == 12
     for spec in charts.values():  # each chart has data to draw, not just axes (drawing: test_report_browser)
         assert len(rows(spec)) > 20
     # opens from disk: vega-embed is inlined, nothing is fetched
@@ -182,4 +182,4 @@ def test_the_report_copes_with_empty_marts(tmp_path: Path) -> None:
                  "suppressed BOOLEAN)")
     conn.close()
     page = build_report(Settings.from_env({"NCII_WAREHOUSE_DIR": str(warehouse)})).read_text()
-    assert page.count("Nothing published in") == 5
+    assert page.count("Nothing published in") == 6  # the dsa section too

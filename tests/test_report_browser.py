@@ -108,7 +108,8 @@ def _published(pipeline_run: PipelineRun) -> dict[str, pd.DataFrame]:
     conn = duckdb.connect(str(pipeline_run.settings.published_db), read_only=True)
     try:
         return {mart: conn.execute(f"SELECT * FROM {mart}").df() for mart in
-                ("platform_monthly", "victim_demographics_quarterly", "survey_prevalence")}
+                ("platform_monthly", "victim_demographics_quarterly", "survey_prevalence",
+                 "platform_statements_monthly")}
     finally:
         conn.close()
 
@@ -130,6 +131,18 @@ def _expected(row: dict, marts: dict[str, pd.DataFrame]) -> float | None:
             return None if pd.isna(cell["removal_rate"]) else 100 * cell["removal_rate"]
         value = cell[row["measure"]]
         return None if pd.isna(value) else float(value)
+    if row["mart"] == "platform_statements_monthly":
+        frame = marts["platform_statements_monthly"]
+        month = frame[(frame["month"].astype(str) == row["month"][:10]) & (frame["platform"] == row["platform"])]
+        if row["measure"] == "statements":
+            hit = month[(month["harm_group"] == row["harm_group"]) & (month["source_type"] == row["source_type"])]
+            return float(hit.iloc[0]["statements"])
+        every = month[month["harm_group"] == "all"].set_index("source_type")
+        if "all" not in every.index:
+            return None  # no statement that month
+        part = (every["statements"].get("trusted_flagger", 0) if row["measure"] == "trusted_flagger_pct"
+                else every.loc["all", "automated_detections"])
+        return 100 * float(part) / float(every.loc["all", "statements"])
     if row["mart"] == "victim_demographics_quarterly":
         frame = marts["victim_demographics_quarterly"]
         hit = frame[(frame["quarter"].astype(str) == row["quarter"][:10]) & (frame["source"] == row["source"])

@@ -36,3 +36,5 @@ def test_a_silent_installer_gets_progress_lines_and_its_package_list_is_left_out
 def test_make_env_runs_uv_through_it() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "tools/with_progress.py" in makefile and "$(UV) sync" in makefile
+    uv_rule = makefile[makefile.index("$(UV):"):].split("\n\n")[0]  # pip installing uv is silent too
+    assert "tools/with_progress.py" in uv_rule and "pip install" in uv_rule

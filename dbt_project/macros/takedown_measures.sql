@@ -4,7 +4,8 @@
     count(*) as requests,
     count(*) filter (where is_removed) as removed,
     count(*) filter (where is_final) as final_requests,
-    median(hours_to_removal) filter (where is_removed) as median_hours
+    median(hours_to_removal) filter (where is_removed) as median_hours,
+    quantile_cont(hours_to_removal, 0.9) filter (where is_removed) as p90_hours
 {%- endmacro %}
 
 {# removed / final outcomes; NULL under k final outcomes, or when the removed count is suppressed

@@ -17,6 +17,12 @@ from orchestration.reporting.charts import PLATFORMS, PUBLISHED, Figure
 PUBLIC = "published (public data: not suppressed)"
 SCORECARD_COLUMNS = ["platform", "takedown_requests", "removal_pct", "median_hours_to_removal", "tf_statements",
                      "tf_automated_share_pct", "median_days_to_database", "statements_per_request"]
+SCORECARD_HEADERS = {  # the page's headers (they wrap); the download keeps the mart's column names
+    "takedown_requests": "helpline requests", "removal_pct": "% removed (helplines)",
+    "median_hours_to_removal": "median hours to removal (helplines)", "tf_statements": "trusted-flagger statements",
+    "tf_automated_share_pct": "% detected automatically", "median_days_to_database": "median days to the database",
+    "statements_per_request": "statements per request",
+}
 
 
 def _platforms(frame: pd.DataFrame) -> list[str]:

@@ -29,7 +29,7 @@ from orchestration.settings import Settings
 SOURCES = {"childfocus": "Child Focus (minors)", "igvm": "IGVM (adults)", "all": "both helplines"}
 GENDERS = {"female": "#c2185b", "male": "#1f4e9c", "non_binary": "#e0b000", "unknown": "#bdbdbd"}
 AGE_BANDS = ["under_12", "12_14", "15_17", "18_21", "22_25", "26_34", "35_plus", "unknown"]
-COUNT_COLUMNS = ("cases", "helpline_cases", "takedown_requests", "n_base")
+COUNT_COLUMNS = ("cases", "helpline_cases", "takedown_requests", "helpline requests", "n_base")
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:76rem;color:#222;padding:0 1rem}
 h2{margin-top:2.2rem;border-bottom:1px solid #ddd}.note{color:#555;font-size:.88rem}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem}
@@ -37,7 +37,7 @@ table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{border:1px 
 .vega svg{max-width:100%;height:auto}.cards{display:flex;flex-wrap:wrap;gap:.8rem}
 .card{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;min-width:13rem;flex:1 1 13rem}
 .card .figure{font-size:1.7rem;font-weight:600}.card .period{color:#555;font-size:.8rem}
-.up{color:#b42318}.down{color:#1a7f37}.gap{color:#b35900;font-weight:600}a.download{margin-left:.5rem}
+.wide{overflow-x:auto}.up{color:#b42318}.down{color:#1a7f37}.gap{color:#b35900;font-weight:600}a.download{margin-left:.5rem}
 @media print{a.download,nav{display:none}figure,.card,table{break-inside:avoid}body{max-width:none;margin:0}
 .vega svg{max-width:100%}h2{break-after:avoid}}"""
 
@@ -114,6 +114,8 @@ def _measure(row: dict | pd.Series | None, measure: str) -> tuple[float | None, 
             return None, "none that month"
         return 100 * row["ai_generated_cases"] / row["cases"], PUBLISHED
     column = "removal_rate" if measure == "removal_pct" else measure
+    if column not in row:  # a publication from before the measure existed
+        return None, "not in this publication"
     if pd.notna(row[column]):
         return float(row[column]) * (100 if measure == "removal_pct" else 1), PUBLISHED
     if (pd.notna(row["suppressed"]) and bool(row["suppressed"])) or pd.isna(row["takedown_requests"]):
@@ -218,11 +220,13 @@ def _takedown_figures(marts: Marts, coverage: Coverage, k: int) -> list[Figure]:
         marts, coverage, k,
         [Panel("requests sent", total, colour, "takedown_requests", "requests"),
          Panel("% removed", total, colour, "removal_pct", "% removed", ".1f", [0, 100]),
-         Panel("median hours to removal", total, colour, "median_hours_to_removal", "hours", ".1f")],
-        key="takedown-trends", title="Takedown requests, all platforms", columns=3, shared_y=False,
+         Panel("median hours to removal", total, colour, "median_hours_to_removal", "hours", ".1f"),
+         Panel("90th percentile hours to removal", total, colour, "p90_hours_to_removal", "hours", ".1f")],
+        key="takedown-trends", title="Takedown requests, all platforms", columns=4, shared_y=False,
         caption=f"Source: platform_monthly, rows source, platform and incident_type = 'all', {span}. Requests count in "
                 "the month submitted; % removed is over requests with a final outcome (removed, geo-blocked, "
-                "rejected, no response); the median is over removed requests.")
+                "rejected, no response); the median and the 90th percentile (nine removals in ten took at most that "
+                "long) are over removed requests.")
     per_platform = [
         _grid(marts, coverage, k, _platform_panels(marts, measure, label, ".1f", domain, without=("unknown",)),
               key=f"takedown-{measure}-by-platform", title=f"{label} per platform", columns=4,
@@ -423,7 +427,7 @@ def _table(frame: pd.DataFrame, k: int) -> str:
             elif pd.isna(value) if not isinstance(value, (list, dict)) else False:
                 cells.append('<td class="suppressed">not published</td>')
             elif isinstance(value, float):
-                digits = 2 if "ratio" in column or "_per_" in column else 0 if "cases" in column else 1
+                digits = 2 if "ratio" in column or "per request" in column else 0 if "cases" in column else 1
                 cells.append(f"<td>{value:,.{digits}f}</td>")
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")
@@ -488,9 +492,8 @@ def _platforms_section(marts: Marts, k: int) -> tuple[str, list[Figure]]:
     month, table, every = platforms.scorecard(marts.responsiveness)
     extra = ""
     if month is not None:
-        shown = table.rename(columns={"removal_pct": "removal_pct (helplines)",
-                                      "median_hours_to_removal": "median_hours_to_removal (helplines)"})
-        extra = (f"<h3 id='scorecard'>Scorecard, {month:%B %Y}</h3>{_table(shown, k)}"
+        extra = (f"<h3 id='scorecard'>Scorecard, {month:%B %Y}</h3>"
+                 f"<div class='wide'>{_table(table.rename(columns=platforms.SCORECARD_HEADERS), k)}</div>"
                  "<p class='note'>Source: platform_responsiveness. Left: the helplines' takedown requests to the "
                  "platform that month, the % removed (of requests with a final outcome) and the median hours to "
                  "removal, suppressed like every helpline count. Right: the platform's own statements for Belgium "
@@ -566,9 +569,10 @@ def build_report(settings: Settings) -> Path:
         parts.append(_section("Cases", "cases", _cases_figures(marts, coverage, k) if has_totals else [],
                               "platform_monthly"))
         parts.append(_section("Takedowns", "takedowns", _takedown_figures(marts, coverage, k) if has_totals else [],
-                              "platform_monthly", f"<p class='note'>Not in the publication yet: the share removed "
-                              "within 24 h / 48 h and the 90th percentile of hours to removal (the marts publish the "
-                              "removal rate and the median only).</p>"))
+                              "platform_monthly", "<p class='note'>Not in the publication yet: the share removed "
+                              "within 24 h / 48 h (a count of removals within a time would need its own protection "
+                              "against differencing; the marts publish the removal rate, the median and the 90th "
+                              "percentile).</p>"))
         parts.append(_section("Whom it hits", "victims", [_demographics_figure(marts, coverage, k)],
                               "victim_demographics_quarterly"))
         parts.append(_section("Youth survey", "survey", [_survey_figure(marts, k)], "survey_prevalence"))

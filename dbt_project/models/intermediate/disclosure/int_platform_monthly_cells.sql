@@ -39,6 +39,7 @@ select month, source, platform, incident_type,
        coalesce(requests, 0) as takedown_requests,
        coalesce(removed, 0) as takedowns_removed,
        coalesce(final_requests, 0) as final_requests,
-       median_hours
+       median_hours,
+       p90_hours
 from (select * from case_platforms union all select * from case_totals) as case_side
 full outer join request_side using (month, source, platform, incident_type)

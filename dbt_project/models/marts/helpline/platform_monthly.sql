@@ -38,5 +38,7 @@ select
          then takedowns_removed::double / final_requests end as removal_rate,
     case when not removed_hidden and takedowns_removed >= {{ suppression_k() }} then median_hours end
         as median_hours_to_removal,
+    case when not removed_hidden and takedowns_removed >= {{ suppression_k() }} then p90_hours end
+        as p90_hours_to_removal,
     (cases_hidden or ai_hidden or requests_hidden or removed_hidden) as suppressed
 from cells
