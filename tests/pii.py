@@ -14,8 +14,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-# a top-level domain is letters: binary files (dbt's graph.gpickle) hold byte runs like `w@z.j7` by chance
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+# a top-level domain is letters: binary files (dbt's graph.gpickle) hold byte runs like `w@z.j7` by chance.
+# The lookbehind starts a match only where a run of address characters starts: the same matches (a match found
+# inside a run is found from its start too), without trying every position of every long token again.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 PHONE = re.compile(r"\+32\s?4\d\d[\s\d]{6,}")
 NAME_PAIR = re.compile(r"[A-ZÀ-Ý][\w'-]+ [A-ZÀ-Ý][\w'-]+")
 CELL_SPLIT = re.compile(r"[|\n]")
