@@ -52,11 +52,12 @@ chromium:
 	      sh -c 'apt-get update -qq && apt-get install -y -qq chromium >/dev/null'; \
 	  else echo "Chromium not installed (needs root and apt-get): the browser test will skip"; fi; }
 
+# -n auto: one worker per core (pytest-xdist); --dist loadfile keeps a module's tests, and its fixtures, together.
 test: env duckdb11 chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 test-all: env duckdb11 chromium
-	$(VENV)/bin/pytest -m ""
+	$(VENV)/bin/pytest -n auto --dist loadfile -m ""
 
 bench: env
 	$(VENV)/bin/python -m benchmarks.run
