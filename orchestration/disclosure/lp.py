@@ -31,7 +31,6 @@ _STATUS = {
     highspy.HighsModelStatus.kOptimal: OPTIMAL,
     highspy.HighsModelStatus.kInfeasible: INFEASIBLE,
     highspy.HighsModelStatus.kUnbounded: UNBOUNDED,
-    highspy.HighsModelStatus.kUnboundedOrInfeasible: UNBOUNDED,  # only asked of a system known to be feasible
 }
 
 
@@ -79,10 +78,17 @@ class LinearProgram:
                                a.indices.astype(np.int32), a.data.astype(float))
         self._all = np.arange(self.columns, dtype=np.int32)
 
-    def minimise(self, c: np.ndarray) -> Solution:
-        self.highs.changeColsCost(self.columns, self._all, np.asarray(c, dtype=float))
+    def _run(self, c: np.ndarray) -> highspy.HighsModelStatus:
+        self.highs.changeColsCost(self.columns, self._all, c)
         self.highs.run()
-        status = _STATUS.get(self.highs.getModelStatus(), OTHER)
+        return self.highs.getModelStatus()
+
+    def minimise(self, c: np.ndarray) -> Solution:
+        status = self._run(np.asarray(c, dtype=float))
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:  # presolve may not tell which: ask feasibility
+            status = (highspy.HighsModelStatus.kUnbounded if self._run(np.zeros(self.columns))
+                      == highspy.HighsModelStatus.kOptimal else highspy.HighsModelStatus.kInfeasible)
+        status = _STATUS.get(status, OTHER)
         if status != OPTIMAL:
             return Solution(status)
         return Solution(OPTIMAL, self.highs.getInfo().objective_function_value,

@@ -198,8 +198,8 @@ class _Block:
         self._programs: dict[bool, LinearProgram] = {}  # the whole block, plain and capped
 
     def _linprog(self, c: np.ndarray, capped: bool = False, columns: np.ndarray | None = None) -> Solution:
-        """Minimise c . x over the block (its program kept between calls), with every bound capped at
-        SEED_CAP, or over a relaxation of it: only `columns`, only the rows within them."""
+        """Minimise c . x over the block (its program kept between calls; with `capped`, every upper bound at
+        most SEED_CAP), or over a relaxation of it: only `columns`, only the rows within them."""
         if columns is not None:
             inside = np.zeros(self.a.shape[1], dtype=bool)
             inside[columns] = True
