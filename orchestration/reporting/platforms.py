@@ -24,6 +24,14 @@ SCORECARD_HEADERS = {  # the page's headers (they wrap); the download keeps the 
     "statements_per_request": "statements per request",
 }
 
+# each share the report draws: (figure id, axis title, what it divides)
+SHARES = {
+    "trusted_flagger_pct": ("dsa-trusted-flagger-share", "% from trusted flaggers",
+                            "statements whose source_type is trusted_flagger, over every statement (source_type = 'all')"),
+    "automated_pct": ("dsa-automated-share", "% detected automatically",
+                      "automated_detections over statements, source_type = 'all'"),
+}
+
 
 def _platforms(frame: pd.DataFrame) -> list[str]:
     """The platforms in the data, in the taxonomy's order (then any the taxonomy adds later)."""
@@ -101,7 +109,7 @@ def share_figure(statements: pd.DataFrame, measure: str) -> Figure | None:
     if statements.empty or not (statements["harm_group"] == "all").any():
         return None
     rows = _share_rows(statements, measure)
-    label = {"trusted_flagger_pct": "% from trusted flaggers", "automated_pct": "% detected automatically"}[measure]
+    key, label, what = SHARES[measure]
     panels, datasets, frames = [], {}, []
     extra = sorted(set(rows["platform"]) - set(PLATFORMS))
     for number, platform in enumerate(rows["platform"].drop_duplicates()):
@@ -112,13 +120,10 @@ def share_figure(statements: pd.DataFrame, measure: str) -> Figure | None:
         panels.append(charts.time_panel(name, series, None, title=platform,
                                         colour=charts.platform_colour(platform, extra), y_title=label,
                                         value_format=".1f", width=150, height=110, y_domain=[0, 100]))
-    what = ("statements whose source_type is trusted_flagger, over every statement (source_type = 'all')"
-            if measure == "trusted_flagger_pct" else "automated_detections over statements, source_type = 'all'")
     gaps = int((rows["state"] != PUBLISHED).sum())
     caption = (f"Source: platform_statements_monthly, harm_group = 'all' (every statement for Belgium): {what}. "
                + (f"{gaps} months without a statement from the platform: marked ▼, never drawn as zero."
                   if gaps else "Every platform filed statements every month."))
-    key = {"trusted_flagger_pct": "dsa-trusted-flagger-share", "automated_pct": "dsa-automated-share"}[measure]
     data = pd.concat(frames, ignore_index=True).drop(columns="segment")
     return Figure(key, charts.grid(panels, title=f"{label}, per platform", columns=4), caption, data, datasets)
 
