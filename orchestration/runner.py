@@ -16,7 +16,7 @@ import dagster as dg
 from orchestration.dagster_home import dagster_home
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
-from orchestration.monitoring.failures import alert_failed_run
+from orchestration.monitoring.failures import alert_failed_run, describe_failure
 from orchestration.reporting import progress as progress_lines
 from orchestration.settings import Settings
 
@@ -145,21 +145,3 @@ def settings_environment(settings: Settings) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
-    """The first failed step and the first line of its error: what an operator needs to act."""
-    for event in events:
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None and _is_wrapper(error.message):
-            error = error.cause
-        lines = (error.message if error else "unknown error").strip().splitlines()
-        message = lines[0]
-        if message.endswith(":") and len(lines) > 1:  # "1 blocking asset check failed ...:" names it on the next line
-            message = f"{message} {lines[1].strip()}"
-        return event.step_key, f"step {event.step_key} failed: {message}"
-    return None, "run failed before any step ran"
-
-
-def _is_wrapper(message: str) -> bool:
-    return message.startswith("dagster._core.errors.DagsterExecutionStepExecutionError") or "Error occurred while" in message
