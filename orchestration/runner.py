@@ -19,6 +19,7 @@ from orchestration.locking import run_lock
 from orchestration.monitoring.failures import alert_failed_run, describe_failure
 from orchestration.reporting import progress as progress_lines
 from orchestration.settings import Settings
+from orchestration.transformation.manifest import ensure_manifest
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def _run(settings: Settings, progress: bool) -> RunOutcome:
         check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
         if beat := progress_lines.active():
             beat.doing("loading the pipeline (Dagster, the dbt project)")
-        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
+        ensure_manifest()  # the definitions read the dbt manifest and never parse: a new or changed project parses here
+        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: Dagster and dbt take seconds to import
 
         instance = _instance(settings)
         job = defs.resolve_job_def(MAIN_JOB_NAME)
