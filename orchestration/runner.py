@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration._compat import read_step_log
 from orchestration.dagster_home import dagster_home
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
@@ -47,16 +48,17 @@ class _ProgressHandler(logging.Handler):
         beat = progress_lines.active()
         if beat is None:
             return
-        message = record.getMessage()
-        step = message.split('"')[1] if message.count('"') >= 2 else "?"
-        if "Started execution of step" in message:
-            beat.doing(step)
-        elif "Finished execution of step" in message:
-            beat.say(f"  done   {step} {message.rsplit(' in ', 1)[-1].rstrip('.')}")
-        elif "Execution of step" in message:
-            beat.say(f"  FAILED {step}")
-        elif "warehouse_dbt_models - ASSET_MATERIALIZATION - Materialized value " in message:
-            beat.say(f"  dbt    {message.rsplit('Materialized value ', 1)[-1].rstrip('.')}")
+        line = read_step_log(record.getMessage())
+        if line is None:
+            return
+        if line.event == "started":
+            beat.doing(line.step)
+        elif line.event == "finished":
+            beat.say(f"  done   {line.step} {line.detail}")
+        elif line.event == "failed":
+            beat.say(f"  FAILED {line.step}")
+        elif line.step == "warehouse_dbt_models":  # materialized: a model or seed dbt built
+            beat.say(f"  dbt    {line.detail}")
 
 
 def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:

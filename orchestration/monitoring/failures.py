@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from orchestration._compat import is_step_error_wrapper
 from orchestration.monitoring.alerts import deliver_pending, pipeline_condition, raise_pipeline_alert
 from orchestration.settings import Settings
 
@@ -20,7 +21,7 @@ def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
     """The first failed step and the first line of its error: what an operator needs to act."""
     for event in events:
         error = event.step_failure_data.error
-        while error is not None and error.cause is not None and _is_wrapper(error.message):
+        while error is not None and error.cause is not None and is_step_error_wrapper(error.message):
             error = error.cause
         lines = (error.message if error else "unknown error").strip().splitlines()
         message = lines[0]
@@ -28,10 +29,6 @@ def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
             message = f"{message} {lines[1].strip()}"
         return event.step_key, f"step {event.step_key} failed: {message}"
     return None, "run failed before any step ran"
-
-
-def _is_wrapper(message: str) -> bool:
-    return message.startswith("dagster._core.errors.DagsterExecutionStepExecutionError") or "Error occurred while" in message
 
 
 def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reason: str) -> None:
