@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: env chromium demo run test test-all bench report dev lock duckdb11
+.PHONY: env prepare chromium demo run test test-all bench report dev lock duckdb11
 
 # tools/with_progress.py (standard library only, so the system Python runs it) keeps pip's silent install visible.
 $(UV):
@@ -23,6 +23,11 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	@touch $@
 
 env: $(VENV)/.synced
+
+# The dbt manifest the Dagster definitions read (loading them never parses). `ncii run`, `ncii dev` and the tests
+# prepare it themselves; the daemon and webserver started on their own (README) need it after every project change.
+prepare: env
+	$(VENV)/bin/python -m orchestration.transformation.manifest
 
 # The oldest DuckDB the publication must open in (the contract says 1.1), for the tests only: installed beside
 # .venv, never into it; tests/test_publication_readers.py runs it in a subprocess with this folder on PYTHONPATH.

@@ -17,8 +17,7 @@ import duckdb
 from orchestration.ingestion.landing import scan
 from orchestration.ingestion.ledger import file_sha256
 from orchestration.locking import run_lock_is_free
-from orchestration.monitoring.failures import alert_failed_run
-from orchestration.runner import describe_failure
+from orchestration.monitoring.failures import alert_failed_run, describe_failure
 from orchestration.settings import Settings
 
 IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration._compat import read_step_log
 from orchestration.dagster_home import dagster_home
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
-from orchestration.monitoring.failures import alert_failed_run
+from orchestration.monitoring.failures import alert_failed_run, describe_failure
 from orchestration.reporting import progress as progress_lines
 from orchestration.settings import Settings
+from orchestration.transformation.manifest import ensure_manifest
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,17 @@ class _ProgressHandler(logging.Handler):
         beat = progress_lines.active()
         if beat is None:
             return
-        message = record.getMessage()
-        step = message.split('"')[1] if message.count('"') >= 2 else "?"
-        if "Started execution of step" in message:
-            beat.doing(step)
-        elif "Finished execution of step" in message:
-            beat.say(f"  done   {step} {message.rsplit(' in ', 1)[-1].rstrip('.')}")
-        elif "Execution of step" in message:
-            beat.say(f"  FAILED {step}")
-        elif "warehouse_dbt_models - ASSET_MATERIALIZATION - Materialized value " in message:
-            beat.say(f"  dbt    {message.rsplit('Materialized value ', 1)[-1].rstrip('.')}")
+        line = read_step_log(record.getMessage())
+        if line is None:
+            return
+        if line.event == "started":
+            beat.doing(line.step)
+        elif line.event == "finished":
+            beat.say(f"  done   {line.step} {line.detail}")
+        elif line.event == "failed":
+            beat.say(f"  FAILED {line.step}")
+        elif line.step == "warehouse_dbt_models":  # materialized: a model or seed dbt built
+            beat.say(f"  dbt    {line.detail}")
 
 
 def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
@@ -74,7 +77,8 @@ def _run(settings: Settings, progress: bool) -> RunOutcome:
         check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
         if beat := progress_lines.active():
             beat.doing("loading the pipeline (Dagster, the dbt project)")
-        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: importing parses dbt if needed
+        ensure_manifest()  # the definitions read the dbt manifest and never parse: a new or changed project parses here
+        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: Dagster and dbt take seconds to import
 
         instance = _instance(settings)
         job = defs.resolve_job_def(MAIN_JOB_NAME)
@@ -145,21 +149,3 @@ def settings_environment(settings: Settings) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
-    """The first failed step and the first line of its error: what an operator needs to act."""
-    for event in events:
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None and _is_wrapper(error.message):
-            error = error.cause
-        lines = (error.message if error else "unknown error").strip().splitlines()
-        message = lines[0]
-        if message.endswith(":") and len(lines) > 1:  # "1 blocking asset check failed ...:" names it on the next line
-            message = f"{message} {lines[1].strip()}"
-        return event.step_key, f"step {event.step_key} failed: {message}"
-    return None, "run failed before any step ran"
-
-
-def _is_wrapper(message: str) -> bool:
-    return message.startswith("dagster._core.errors.DagsterExecutionStepExecutionError") or "Error occurred while" in message

@@ -21,6 +21,15 @@ TEST_KEY = "test-pseudonym-key-not-a-secret-at-least-32-chars"
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Prepare the dbt project once, before collection: test modules import the Dagster definitions, which
+    read the manifest and never parse (a fresh clone has none; a changed project has a stale one).
+    Milliseconds when the manifest is current, as xdist's workers find it: the controller prepared it."""
+    from orchestration.transformation.manifest import ensure_manifest
+
+    ensure_manifest()
+
+
 def fixture_landing(target: Path, names: list[str]) -> Path:
     """A landing folder holding some of the hand-written fixture exports."""
     target.mkdir(parents=True, exist_ok=True)

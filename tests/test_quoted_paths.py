@@ -21,7 +21,7 @@ from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock, run_lock_is_free
 from orchestration.resources import WarehouseResource
 from orchestration.transformation import dbt_in_warehouse
-from orchestration.transformation.dbt_assets import ensure_manifest, prepare_target_dir
+from orchestration.transformation.manifest import ensure_manifest, prepare_target_dir
 from tests.conftest import FIXTURE_LANDING, make_settings
 
 

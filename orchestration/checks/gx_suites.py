@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from orchestration._compat import forget_gx_batches, stop_gx_batch_fingerprints
 from orchestration.settings import EXPECTATIONS_DIR, SEEDS_DIR
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -74,25 +75,12 @@ def suite_spec(name: str) -> dict:
 def _context():
     """One ephemeral GX context per process, with a pandas datasource for in-memory frames."""
     import great_expectations as gx
-    from great_expectations.execution_engine import pandas_execution_engine
 
-    # GX fingerprints every in-memory batch it loads (pandas' row hashing over every cell: 2 s for a
-    # batch of 7 million rows) for a batch marker this project never reads; frames below this size
-    # are hashed, so none is.
-    pandas_execution_engine.HASH_THRESHOLD = 0
+    stop_gx_batch_fingerprints()  # a batch marker this project never reads, 2 s per 7 million rows
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     asset = context.data_sources.add_pandas("warehouse_frames").add_dataframe_asset("frame")
     return context, asset.add_batch_definition_whole_dataframe("whole_frame")
-
-
-def _forget_batches(batch_definition) -> None:
-    """Drop the validated frame from GX's pandas engine, which caches every batch it loads and never
-    evicts one: otherwise the process keeps every frame it validated (5 GB after the raw checks at
-    10 million rows, still held while the dbt subprocess runs)."""
-    batches = batch_definition.data_asset.datasource.get_execution_engine().batch_manager
-    batches.reset_batch_cache()
-    batches.batch_data_cache.clear()
 
 
 def release_memory() -> None:
@@ -208,7 +196,7 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
                 expectation_parameters={"small_counts": list(range(1, k)), "platforms": platform_vocabulary()},
             )
         finally:
-            _forget_batches(batch_definition)
+            forget_gx_batches(batch_definition)  # GX keeps every frame it validated otherwise
         for item in result.results:
             config = item.expectation_config
             label = _label({"type": config.type, "kwargs": dict(config.kwargs)})

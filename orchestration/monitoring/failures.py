@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import duckdb
 
+from orchestration._compat import is_step_error_wrapper
 from orchestration.monitoring.alerts import deliver_pending, pipeline_condition, raise_pipeline_alert
 from orchestration.settings import Settings
 
+if TYPE_CHECKING:
+    import dagster as dg
+
 log = logging.getLogger("ncii.alerts")
+
+
+def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
+    """The first failed step and the first line of its error: what an operator needs to act."""
+    for event in events:
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None and is_step_error_wrapper(error.message):
+            error = error.cause
+        lines = (error.message if error else "unknown error").strip().splitlines()
+        message = lines[0]
+        if message.endswith(":") and len(lines) > 1:  # "1 blocking asset check failed ...:" names it on the next line
+            message = f"{message} {lines[1].strip()}"
+        return event.step_key, f"step {event.step_key} failed: {message}"
+    return None, "run failed before any step ran"
 
 
 def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reason: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.transformation import dbt_in_warehouse
-from orchestration.transformation.dbt_assets import DBT_TARGET_DIR, project_fingerprint
+from orchestration.transformation.manifest import DBT_TARGET_DIR, project_fingerprint
 
 
 def generate_dbt_docs(settings: Settings) -> Path:

@@ -1,92 +1,49 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate and mart models.
 
-The manifest is parsed on demand and reused while no file of the dbt project or the
-seeds changed (a fingerprint beside it), so a plain `ncii run` on a fresh clone works
-without a separate `dbt parse` step and later runs skip the parse.
-
-Each warehouse keeps one dbt target folder (`<warehouse>/dbt`), so `dbt build` finds the
-partial-parse state of its previous run there and parses only what changed; a new warehouse's
-folder starts from the state of that parse (every warehouse has the same profile: dbt runs in
-the warehouse folder, see `dbt_in_warehouse.py`). dbt checks that state itself (project files,
-dbt version, the profile's connection values) and parses in full when it does not match, so
-reusing it is never less correct than a full parse.
+Importing this module runs no dbt command: the assets are read from the manifest the dbt project was
+prepared into (`manifest.py`), by `ncii run` and the tests before they load the definitions, by
+`dagster dev` through `prepare_if_dev`, by `make prepare` before the daemon or webserver start on their own.
+Each warehouse builds in its own dbt target folder, which starts from the parse state of that preparation
+(`prepare_target_dir`).
 """
 
-
-import fcntl
-import hashlib
-import importlib.metadata
 import json
 import os
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from packaging import version
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, DbtProjectPreparer, dbt_assets
 
+from orchestration._compat import SkipDbtProbes
 from orchestration.resources import WarehouseResource
+from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.transformation import dbt_in_warehouse
-from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
+from orchestration.transformation.manifest import ensure_manifest, prepare_target_dir, require_current_manifest
 
-DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
-MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
-PARTIAL_PARSE_NAME = "partial_parse.msgpack"
-FINGERPRINT_PATH = DBT_TARGET_DIR / "manifest.fingerprint"
+
+class WarehouseDbtProjectPreparer(DbtProjectPreparer):
+    """Prepares the project under `dagster dev` with the same parse as `ncii run`: `ensure_manifest`.
+
+    dagster-dbt's default preparer parses at every load, with whichever `dbt` is first on PATH, and
+    rewrites the seeds' entries of the parse state every new warehouse starts from; this one parses only
+    when a file of the project changed. dagster-dbt 0.29's `DbtProject` takes no preparer, so it is
+    called with the project (its public `prepare_if_dev`).
+    """
+
+    def prepare_if_dev(self, project: DbtProject) -> None:
+        if self.using_dagster_dev():
+            self.prepare(project)
+
+    def prepare(self, project: DbtProject) -> None:
+        ensure_manifest()
+
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def project_fingerprint() -> str:
-    """Hash of every file dbt parses, so a stale manifest is never used."""
-    digest = hashlib.sha256()
-    roots = [DBT_PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")]
-    roots.append(SEEDS_DIR)
-    for root in roots:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            digest.update(str(path.relative_to(DBT_PROJECT_DIR.parent)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def ensure_manifest() -> Path:
-    """Parse the dbt project unless the manifest matches the current files (safe across processes)."""
-    DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
-    with open(DBT_TARGET_DIR / ".parse.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        fingerprint = project_fingerprint()
-        if MANIFEST_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint:
-            return MANIFEST_PATH
-        # The same environment the build gets (a macro reads NCII_SUPPRESSION_K), so the parse state also fits
-        # the first build of a new warehouse. Parsing opens no database: plain `dbt`, in any folder.
-        env = {**os.environ, **Settings.from_env().dbt_env()}
-        dbt = Path(sys.executable).with_name("dbt")
-        result = subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(DBT_TARGET_DIR)],
-            env=env, capture_output=True, text=True,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"dbt parse failed: {(result.stdout + result.stderr).strip()[-2000:]}")
-        FINGERPRINT_PATH.write_text(fingerprint)
-    return MANIFEST_PATH
-
-
-def prepare_target_dir(settings: Settings) -> Path:
-    """The warehouse's dbt target folder; a new one starts from the parse state of `ensure_manifest`."""
-    target = settings.dbt_target_dir
-    target.mkdir(parents=True, exist_ok=True)
-    shared_state = DBT_TARGET_DIR / PARTIAL_PARSE_NAME
-    if not (target / PARTIAL_PARSE_NAME).exists() and shared_state.exists():
-        shutil.copyfile(shared_state, target / PARTIAL_PARSE_NAME)
-    return target
+WarehouseDbtProjectPreparer().prepare_if_dev(dbt_project)  # `dagster dev` only: elsewhere it was prepared before
+require_current_manifest()  # a missing or stale manifest stops the load; no dbt command runs here
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -104,7 +61,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
@@ -148,21 +105,9 @@ def describe_dbt_failure(run_results: Path, started: float, shown: int = 3) -> s
     return f"dbt build failed: {'; '.join(names)}{more}; see the dbt log"
 
 
-class WarehouseDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource without two fixed costs this project does not use (3.7 s a run).
-
-    Before every `dbt build` the stock resource runs `dbt --version` in a subprocess (1.5 s) to learn
-    the version of the executable, and loads the dbt project's macros in-process to hold an adapter
-    (2.2 s) that only its optional row-count and column-metadata fetches use. The executable is the
-    dbt-core of this environment, so its version is read from the installed package; no adapter is held.
-    """
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
-        return None
+class WarehouseDbtCliResource(SkipDbtProbes, DbtCliResource):
+    """dagster-dbt's dbt CLI resource without the `dbt --version` run and the in-process adapter it makes
+    before every `dbt build` (3.7 s a run; see `SkipDbtProbes`)."""
 
 
 def dbt_resource() -> DbtCliResource:
