@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from orchestration.disclosure.audit import DisclosureError
+from orchestration.monitoring.failures import alert_failed_run
 from orchestration.publishing import publish
 from orchestration.publishing.publish import publish_marts
 from tests.conftest import make_settings
@@ -29,8 +30,7 @@ def write_warehouse(warehouse_db: Path, tables: dict[str, pd.DataFrame]) -> None
     conn.close()
 
 
-def test_an_exposing_candidate_is_not_published_and_the_live_one_stays(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(publish, "AUDIT_BLOCKS_PUBLICATION", True)
+def test_an_exposing_candidate_is_not_published_and_the_live_one_stays(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "landing", tmp_path / "warehouse")
     settings.warehouse_dir.mkdir(parents=True)
     write_warehouse(settings.warehouse_db, base_tables())
@@ -53,22 +53,28 @@ def test_an_exposing_candidate_is_not_published_and_the_live_one_stays(tmp_path:
     assert len(list((settings.published_dir / publish.VERSIONS_DIR).iterdir())) == 1
 
 
-def test_while_the_audit_does_not_block_an_exposing_publication_says_so(tmp_path: Path) -> None:
-    """Until AUDIT_BLOCKS_PUBLICATION is on (issue 15), the candidate goes out with the audit's verdict attached
-    (the published_marts asset raises a `disclosure_audit` alert from it)."""
-    assert not publish.AUDIT_BLOCKS_PUBLICATION
+def test_a_refusal_is_a_disclosure_alert_listing_every_exposed_count(tmp_path: Path) -> None:
+    """The one-line reason names the first exposed count; the alert says the gate refused the publication and what
+    to do, and the error carries every exposed count for the run log."""
     settings = make_settings(tmp_path / "landing", tmp_path / "warehouse")
     settings.warehouse_dir.mkdir(parents=True)
     tables = base_tables()
     label = plant_complement(tables)
     write_warehouse(settings.warehouse_db, tables)
-    publication = publish_marts(settings, MARTS, extra_tables={"monitoring_checks": "monitoring.checks"})
-    assert publication.audit is not None and not publication.audit.passed
-    assert any(label in line and "exactly 3" in line for line in publication.audit.lines())
-    assert "counts exposed" in publication.audit.summary()
+    with pytest.raises(DisclosureError) as failure:
+        publish_marts(settings, MARTS, extra_tables={"monitoring_checks": "monitoring.checks"})
+    assert any(label in line and "exactly 3" in line for line in failure.value.result.lines())
+    assert not settings.published_db.exists()
+
+    alert_failed_run(settings, "run-1", "published_marts", f"step published_marts failed: {failure.value}")
+    conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    kind, title, message = conn.execute("SELECT kind, title, message FROM monitoring.alerts").fetchone()
+    conn.close()
+    assert kind == "disclosure_audit"
+    assert title == "[ERROR] pipeline: publication blocked by the disclosure audit"
+    assert label in message and "last good publication" in message
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: the suppression does not yet pass the audit on the generated data")
 def test_the_end_to_end_publication_passes_the_audit(pipeline_run, capsys: pytest.CaptureFixture[str]) -> None:
     """The pipeline published (so the gate's audit passed), and `ncii audit` agrees on the live publication."""
     from orchestration.cli import main

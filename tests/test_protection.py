@@ -1,11 +1,12 @@
-"""The linear-programming suppression (orchestration/disclosure/protection.py) against the independent audit.
+"""The suppression the marts use (orchestration/disclosure/protection.py) against the independent audit.
 
 Cases and requests are drawn at random (a fixed seed) in the shape of the demo but smaller: three months of one
 quarter, two sources, six platforms (a case may name two), three incident types, genders and age bands, most
 cells small; a second draw has one platform in most cases, so the bounds on `platform = all` bind. The cells are
 recomputed in pandas (tests/disclosure_checks.py), suppressed, written as a publication the way the marts write
-it, and `ncii audit`'s code must find nothing exposed. The current default suppression fails the first draw, so
-the test tells the two apart.
+it, and `ncii audit`'s code must find nothing exposed. The relation-by-relation heuristic alone
+(`suppression.suppress`, protection's first step) fails the first draw, so the test sees the linear-programming
+rounds at work.
 """
 
 from __future__ import annotations
@@ -107,5 +108,5 @@ def test_the_linear_programming_pattern_passes_the_audit(shares: np.ndarray, tmp
 
 
 def test_the_default_pattern_fails_the_same_audit(tmp_path: Path) -> None:
-    """The reason protection.py exists: the relation-by-relation heuristic leaves counts a reader can narrow."""
+    """Why protection.py goes on after the heuristic: on its own it leaves counts a reader can narrow."""
     assert not audit_publication(_publish(tmp_path / "default.duckdb", suppress), K).passed

@@ -26,6 +26,10 @@ from orchestration.disclosure.system import Interval, whole_range, whole_width
 class DisclosureError(RuntimeError):
     """The candidate publication lets a reader work out a suppressed count; it is not published."""
 
+    def __init__(self, message: str, result: AuditResult) -> None:
+        super().__init__(message)
+        self.result = result  # every exposed count, for the run log (the candidate itself is deleted)
+
 
 @dataclass(frozen=True)
 class AuditResult:
@@ -95,5 +99,5 @@ def require_safe(candidate_db: Path, k: int) -> AuditResult:
     result = audit_publication(candidate_db, k)
     if not result.passed:
         counts = f"{len(result.exposed)} counts exposed, {len(result.problems)} contradictions"
-        raise DisclosureError(f"disclosure audit failed ({counts}; `ncii audit` lists them): {result.lines()[0]}")
+        raise DisclosureError(f"disclosure audit failed ({counts}; the run log lists them): {result.lines()[0]}", result)
     return result

@@ -1,7 +1,5 @@
-"""Secondary suppression by linear programming: every hidden count gets a pattern that can move it by k-1.
-
-Not yet wired into the marts (int_suppressed_cells still uses suppression.suppress); see docs/disclosure-audit.md,
-"Towards a suppression that passes the audit", for what it achieves on the demo and what is left.
+"""Secondary suppression that passes the arithmetic test: the heuristic's pattern, then linear programming where a
+reader could still narrow a hidden count.
 
 The reader's arithmetic over the grid of suppression.py (every count of the three helpline marts, `all` members
 included) is a set of linear relations: totals are sums of their members, complements are never negative
@@ -9,54 +7,58 @@ included) is a set of linear relations: totals are sums of their members, comple
 the sum of its platforms, and a row exists only for a case or a request. A hidden count is safe when two points
 the reader cannot rule out (every published number unchanged, every relation holding) put it k-1 apart.
 
-Method (the linear-programming heuristic of Kelly, Golden and Assad, as in sdcTable): for each hidden count (and
-each complement with a hidden parent that could be small), find the cheapest move of hidden and published cells
-that shifts it by k-1 while every published number stays; the published cells the move needs are hidden too, and
-become counts to protect in their turn. The move is stretched both ways as far as it stays feasible, and every
-point found is remembered, so most counts are proven safe by a pattern found for another. Hiding only grows, and a
-point stays possible once its cells are hidden, so the result holds for the final pattern: every hidden count
-spans k-1, which is what `ncii audit` checks (with its own model of the same publication). A pattern is searched
-in the count's month first, then its quarter, its year and everything; protected totals move only as a last
-resort. Batch programs (a whole month at once, each target's move rewarded) settle most counts first.
+Method, in rounds:
+1. `suppression.suppress`: primary cells, then the relation-by-relation heuristic (cheap, and enough for most
+   counts; on its own it leaves counts that linked relations pin).
+2. The check: the interval of every hidden count (and of every small complement with a hidden parent) over these
+   relations, by linear programming (system.py, the solver the audit uses, here over the grid's own relations).
+3. For each count the check finds narrower than k values, the cheapest move of cells that shifts it by k-1 with
+   every published number unchanged (the linear-programming heuristic of Kelly, Golden and Assad, as in sdcTable),
+   searched in the count's month first, then its quarter, its year and everything; protected totals move only
+   as a last resort. The published cells the move needs are hidden.
+Hiding only grows, and a point stays possible once its cells are hidden, so a count found safe stays safe; the
+rounds repeat until the check finds nothing. `ncii audit` checks the publication again with its own model.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict, deque
+from collections import defaultdict
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix, csr_matrix, hstack, identity, lil_matrix, vstack
+from scipy.sparse import coo_matrix, csr_matrix, hstack, lil_matrix, vstack
 
-from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter, link_rates, mark_primary
+from orchestration.disclosure.audit import is_exposed
+from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter, suppress
+from orchestration.disclosure.system import LinearSystem
+
+
+class ProtectionError(RuntimeError):
+    """Some hidden count could not be protected: the pattern would fail the audit."""
 
 
 def protect(grid: Grid) -> Grid:
-    """Primary suppression, then complementary cells until every hidden count can move by k-1 (module docstring)."""
+    """The heuristic's pattern, then complementary cells until no hidden count can be narrowed (module docstring)."""
+    suppress(grid)
     model = _Protection(grid)
-    model.mark_primary()
-    model.protect()
-    return grid
+    for _ in range(MAX_ROUNDS):
+        exposed = model.exposed()
+        if not exposed:
+            return grid
+        for cell in exposed:
+            if not model._protected_enough(cell) and model._find_pattern(cell) is None:
+                model.unprotected.append(grid.keys[cell])
+    raise ProtectionError(f"{len(model.exposed())} hidden counts still narrower than k values after {MAX_ROUNDS} "
+                          "rounds of complementary suppression")
 
 
+MAX_ROUNDS = 5  # rounds of check and cover (the demo needs one, then a check that finds nothing)
 EPSILON = 1e-3  # cost per unit of moving a cell that is already hidden: reuse it, but keep patterns short
 PROTECTED_COST = 1e6  # a protected total moves only when nothing else can
 MOVE_TOLERANCE = 1e-7  # a cell whose move is smaller than this did not move
 ZERO_COST = 20.0  # a hidden zero can only move up and needs protecting itself: used only when little else will do
-MARGIN_WEIGHT = 1.0  # cost factor of a margin (see _is_margin): 20 keeps more margins, 18 times slower on the demo
-REWARD = 1e3  # what moving an open target by one unit is worth in a batch program (against the cells it hides)
-BATCH_ROUNDS = 4  # batch passes over all months and quarters
-BATCH_PROGRESS = 0.8  # another pass only while the previous one settled a fifth of what was open
 LINE_LIMIT = 1e3  # how far a pattern is stretched at most (any point beyond k-1 proves nothing more)
-
-
-def _is_margin(key: Key) -> bool:
-    """A total analysts read first (two or more `all` members, or a year): hidden only when nothing cheaper will do."""
-    if key[0] == "pevr":
-        return True
-    members = key[3:6] if key[0] == "pm" else key[3:]
-    return sum(m == ALL for m in members) >= (2 if key[0] == "pm" else 3)
 
 
 class _Protection:
@@ -89,11 +91,9 @@ class _Protection:
         self.room_low = np.array([r[1] for r in rows]) - at_x0  # how far each row may move, down and up
         self.room_high = np.array([r[2] for r in rows]) - at_x0
         self.floor = self._floors()
-        self.weight = np.array([MARGIN_WEIGHT if _is_margin(key) else 1.0 for key in grid.keys])
         self.protected = np.asarray(grid.protected)
         self.seen_low, self.seen_high = self.x0.copy(), self.x0.copy()
         self.unprotected: list[Key] = []
-        self.programs = 0
         self._periods()
 
     def _inequalities(self) -> list[tuple[dict[int, float], float, float]]:
@@ -102,12 +102,13 @@ class _Protection:
         index, rows = self.grid.index, []
         members: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.grid.keys:
-            if key[0] != "pm" or key[1] != "C":
+            if key[0] != "pm" or key[1] not in ("C", "R"):
                 continue
             dims = key[2:]
-            for small, big in (("A", "C"), ("D", "F"), ("F", "R")):
+            pairs = (("A", "C"),) if key[1] == "C" else (("D", "F"), ("F", "R"))
+            for small, big in pairs:
                 rows.append(({index[("pm", small, *dims)]: 1.0, index[("pm", big, *dims)]: -1.0}, -math.inf, 0.0))
-            if dims[2] != ALL:
+            if key[1] == "C" and dims[2] != ALL:
                 members[(dims[0], dims[1], ALL, dims[3])].append(dims)
         for total, parts in members.items():
             for measure in CASE_MEASURES:
@@ -128,8 +129,8 @@ class _Protection:
             if key[0] == "vdq":
                 floor[cell] = 1
             elif key[0] == "pm" and key[1] in ("C", "R"):
-                other = self.grid.index[("pm", {"C": "R", "R": "C"}[key[1]], *key[2:])]
-                floor[cell] = float(self.x0[other] == 0)
+                other = self.grid.index.get(("pm", {"C": "R", "R": "C"}[key[1]], *key[2:]))  # None: a structural 0
+                floor[cell] = float(other is None or self.x0[other] == 0)
         return floor
 
     def _periods(self) -> None:
@@ -179,11 +180,6 @@ class _Protection:
         return [np.array(sorted(set(level))) for level in levels]
 
     # --- which counts need protecting ------------------------------------------------------------
-    def mark_primary(self) -> None:
-        """suppression.py's primary step; a hidden removed count then hides its rate too (as `_hide` does)."""
-        mark_primary(self.grid)
-        link_rates(self.grid)
-
     def _hide(self, cell: int) -> list[int]:
         """Hide a count; a hidden removed count takes its rate (and so its final-outcome count) with it."""
         grid, newly = self.grid, []
@@ -202,53 +198,30 @@ class _Protection:
             return grid.is_hidden(cell) and self.x0[cell] <= 2 * self.k - 3
         return grid.hidden[cell] and grid.keys[cell][1] != "F"
 
+    def exposed(self) -> list[int]:
+        """The counts a reader can narrow under the current pattern: the interval of every hidden count (and small
+        complement) over the grid's relations, by the solver the audit uses, judged by the audit's rule."""
+        grid, system = self.grid, LinearSystem()
+        at_x0 = self.a @ self.x0
+        for cell in range(len(grid.keys)):
+            if grid.hidden[cell] and not self.is_derived[cell]:
+                system.variable(str(cell), float(self.floor[cell]), math.inf)
+            else:  # published (a derived cell is never in a relation: its value is only a placeholder)
+                system.variable(str(cell), float(self.x0[cell]), float(self.x0[cell]))
+        for row in range(self.a.shape[0]):
+            span = slice(self.a.indptr[row], self.a.indptr[row + 1])
+            system.relate(dict(zip(self.a.indices[span].tolist(), self.a.data[span].tolist())),
+                          float(self.room_low[row] + at_x0[row]), float(self.room_high[row] + at_x0[row]), str(row))
+        targets = [cell for cell in range(len(grid.keys)) if self._is_target(cell)]
+        for cell in targets:
+            system.target(str(cell), self._expression(cell), "derived" if self.is_derived[cell] else "cell")
+        intervals, problems = system.intervals(stop_width=self.k - 1)
+        if problems:
+            raise ProtectionError(f"the grid's relations contradict each other: {problems[0]}")
+        return [cell for cell, interval in zip(targets, intervals) if is_exposed(interval, self.k)]
+
     def _protected_enough(self, cell: int) -> bool:
         return self.seen_high[cell] - self.seen_low[cell] >= self.k - 1 - 1e-9
-
-    def _open_count(self) -> int:
-        return sum(1 for c in range(len(self.grid.keys)) if self._is_target(c) and not self._protected_enough(c))
-
-    # --- the search ------------------------------------------------------------------------------
-    def protect(self) -> None:
-        for _ in range(BATCH_ROUNDS):  # first whole months (quarters) at once, while that settles enough
-            open_before = self._open_count()
-            for kind, groups in (("month", self.by_month), ("quarter", self.by_quarter)):
-                for period in sorted(groups):
-                    self._batch(kind, period)
-            open_after = self._open_count()
-            if open_after > BATCH_PROGRESS * open_before:
-                break
-        queue = deque(c for c in range(len(self.grid.keys)) if self._is_target(c))
-        while queue:
-            cell = queue.popleft()
-            if not self._is_target(cell) or self._protected_enough(cell):
-                continue
-            moved = self._find_pattern(cell)
-            self.programs += 1
-            if moved is None:
-                self.unprotected.append(self.grid.keys[cell])
-                continue
-            for c in moved:
-                queue.extend([c, *self.derived_of.get(c, [])])
-
-    def _batch(self, kind: str, period) -> None:
-        """Move every open target of one month (quarter) in one program each way, as far as the reward pays."""
-        columns = self._levels(self.by_month[period][0] if kind == "month" else self.by_quarter[period][0])[0]
-        members = set(int(c) for c in columns)
-        for sign in (1.0, -1.0):
-            cells = [c for c in self.by_period_cells(kind, period)
-                     if self._is_target(c) and not self._protected_enough(c)
-                     and all(p in members for p in self._expression(c))]
-            if not cells:
-                return
-            found = self._solve(cells, columns, sign, allow_protected=False, batch=True)
-            self.programs += 1
-            if found is not None:
-                self._apply(*found)
-
-    def by_period_cells(self, kind: str, period) -> list[int]:
-        real = self.by_month[period] if kind == "month" else self.by_quarter[period]
-        return sorted(set(real) | {d for c in real for d in self.derived_of.get(c, [])})
 
     def _expression(self, cell: int) -> dict[int, float]:
         parents = self.grid.derived.get(cell)
@@ -261,66 +234,58 @@ class _Protection:
         for allow_protected in (False, True):
             for level in (levels if not allow_protected else levels[-1:]):
                 for sign in (1.0, -1.0):
-                    found = self._solve([cell], level, sign, allow_protected)
+                    found = self._solve(cell, level, sign, allow_protected)
                     if found is not None:
                         return self._apply(*found)
         return None
 
-    def _solve(self, cells: list[int], columns: np.ndarray, sign: float, allow_protected: bool,
-               batch: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
-        """One linear program over `columns` (the other cells stay): move every target of `cells` by k-1 in the
-        direction `sign` at the least cost, or (`batch`) as many of them as the reward for each pays for."""
+    def _solve(self, cell: int, columns: np.ndarray, sign: float,
+               allow_protected: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """One linear program over `columns` (the other cells stay): move the count by k-1 in the direction `sign`
+        at the least cost (moving a published cell costs its value; a hidden one almost nothing)."""
         grid = self.grid
         protected = self.protected[columns] & ~np.asarray(grid.hidden)[columns]
         if not allow_protected:
             columns = columns[~protected]
             protected = protected[~protected]
         position = {c: i for i, c in enumerate(columns)}
-        n, t = len(columns), len(cells)
-        aims = lil_matrix((t, n))
-        for row, cell in enumerate(cells):
-            for c, value in self._expression(cell).items():
-                if c in position:
-                    aims[row, position[c]] = sign * value
-        aims = aims.tocsr()
-        if aims.nnz == 0:
+        n = len(columns)
+        aim = lil_matrix((1, n))
+        for c, value in self._expression(cell).items():
+            if c in position:
+                aim[0, position[c]] = sign * value
+        aim = aim.tocsr()
+        if aim.nnz == 0:
             return None
         sub = self.a[:, columns]
         rows = np.flatnonzero(np.diff(sub.indptr) > 0)
         sub = sub[rows]
         low, high = self.room_low[rows], self.room_high[rows]
         equal = low == high
-        extra = csr_matrix((sub.shape[0], t if batch else 0))
         blocks_ub, bounds_ub = [], []
         upper = ~equal & np.isfinite(high)
         lower = ~equal & np.isfinite(low)
         if upper.any():
-            blocks_ub.append(hstack([sub[upper], -sub[upper], extra[upper]]))
+            blocks_ub.append(hstack([sub[upper], -sub[upper]]))
             bounds_ub.append(high[upper])
         if lower.any():
-            blocks_ub.append(hstack([-sub[lower], sub[lower], extra[lower]]))
+            blocks_ub.append(hstack([-sub[lower], sub[lower]]))
             bounds_ub.append(-low[lower])
-        if batch:  # s_t <= the target's move, s_t in [0, k-1], each unit of s_t earns REWARD
-            blocks_ub.append(hstack([-aims, aims, identity(t, format="csr")]))
-            bounds_ub.append(np.zeros(t))
-        else:
-            blocks_ub.append(hstack([-aims, aims]))
-            bounds_ub.append(np.full(t, -(self.k - 1.0)))
+        blocks_ub.append(hstack([-aim, aim]))
+        bounds_ub.append(np.array([-(self.k - 1.0)]))
         hidden = np.asarray(grid.hidden)[columns]
-        cost = np.where(hidden, EPSILON, np.where(self.x0[columns] == 0, ZERO_COST, 1.0 + self.x0[columns])
-                        * self.weight[columns])
+        cost = np.where(hidden, EPSILON, np.where(self.x0[columns] == 0, ZERO_COST, 1.0 + self.x0[columns]))
         cost = np.where(protected, PROTECTED_COST, cost)
         down = np.maximum(self.x0[columns] - self.floor[columns], 0.0)
-        objective = np.concatenate([cost, cost, np.full(t, -REWARD)]) if batch else np.concatenate([cost, cost])
-        bounds = [(0.0, None)] * n + [(0.0, d) for d in down] + ([(0.0, self.k - 1.0)] * t if batch else [])
         result = linprog(
-            objective, A_ub=vstack(blocks_ub).tocsr(), b_ub=np.concatenate(bounds_ub),
-            A_eq=hstack([sub[equal], -sub[equal], extra[equal]]).tocsr() if equal.any() else None,
-            b_eq=low[equal] if equal.any() else None, bounds=bounds, method="highs",
+            np.concatenate([cost, cost]), A_ub=vstack(blocks_ub).tocsr(), b_ub=np.concatenate(bounds_ub),
+            A_eq=hstack([sub[equal], -sub[equal]]).tocsr() if equal.any() else None,
+            b_eq=low[equal] if equal.any() else None, bounds=[(0.0, None)] * n + [(0.0, d) for d in down],
+            method="highs",
         )
         if result.status != 0:
             return None
-        return columns, result.x[:n] - result.x[n:2 * n]
+        return columns, result.x[:n] - result.x[n:]
 
     def _apply(self, columns: np.ndarray, delta: np.ndarray) -> list[int]:
         """Hide the published cells the pattern moves, and remember the point: every cell it moved can take

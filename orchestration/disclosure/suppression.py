@@ -9,7 +9,8 @@ over one grid holding every count of the three marts and every linear relation b
 Cells. Every count of a mart row is a cell: cases (C), ai_generated_cases (A), takedown_requests (R),
 takedowns_removed (D) and the final-outcome count F (published through `removal_rate = D / F`). The complements a
 reader can form are cells too, derived from two parents: C - A, R - D, R - F (pending) and F - D. A derived cell is
-published when both its parents are, and is hidden by hiding one parent (A, D or F: the total stays).
+published when both its parents are, and is hidden by hiding one parent (A, D or F: the total stays). The case
+counts of source `unknown` are zero by the contract, known to every reader: they are no cells.
 
 Relations (total = sum of members): every `all` member of source and incident type, of platform for the takedown
 measures (a request names one platform), of the four dimensions of the quarterly mart; a quarter's `all`/`all` cell
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 ALL = "all"
+UNKNOWN_SOURCE = "unknown"  # requests whose case is in no export yet
 CASE_MEASURES = {"C": "cases", "A": "ai_generated_cases"}
 REQUEST_MEASURES = {"R": "takedown_requests", "D": "takedowns_removed", "F": "final_requests"}
 # derived cell -> (larger parent, smaller parent, the parent hidden to hide it)
@@ -109,9 +111,13 @@ def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
         values = dict(zip([*CASE_MEASURES, *REQUEST_MEASURES], counts))
         month_total = platform == ALL and incident == ALL
         for measure, value in values.items():
-            protected = month_total and (measure == "C" and source != "unknown" or measure == "R" and source == ALL)
+            if _structural_zero(source, measure):
+                continue
+            protected = month_total and (measure == "C" or measure == "R" and source == ALL)
             grid.add(("pm", measure, *dims), value, protected)
         for name, (big, small, hide) in COMPLEMENTS.items():
+            if _structural_zero(source, big):
+                continue
             cell = grid.add(("pm", name, *dims), values[big] - values[small])
             grid.derived[cell] = (grid.index[("pm", big, *dims)], grid.index[("pm", small, *dims)],
                                   grid.index[("pm", hide, *dims)])
@@ -147,6 +153,12 @@ def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
                 grid.add(("pevr", measure, year, platform), value, protected=platform == ALL)
                 grid.relate(("pevr", measure, year, platform), members)
     return grid
+
+
+def _structural_zero(source: str, measure: str) -> bool:
+    """Source `unknown` holds only requests whose case is in no export: its case counts are 0 by the contract, so
+    a reader knows them whatever is published. They are no cells: never hidden (hiding one would protect nothing)."""
+    return source == UNKNOWN_SOURCE and measure in CASE_MEASURES
 
 
 def _quarter(month):
@@ -230,8 +242,8 @@ def _floor(grid: Grid, cell: int) -> int:
         return 1
     other = {"C": "R", "R": "C"}.get(measure)
     if table == "pm" and other and cell not in grid.derived:
-        sibling = grid.index[(table, other, *dims)]
-        return int(not grid.hidden[sibling] and grid.values[sibling] == 0)
+        sibling = grid.index.get((table, other, *dims))  # None: a structural zero
+        return int(sibling is None or not grid.hidden[sibling] and grid.values[sibling] == 0)
     return 0
 
 

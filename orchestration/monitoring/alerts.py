@@ -57,8 +57,10 @@ WHAT_TO_DO = {
                        "it files statements before quoting this platform's numbers.",
     "harm_group_gone": "Compare the dump's categories and keywords with seeds/dsa_harm_groups.csv (a category change "
                        "adds new keys) and add the new keys to the seed.",
-    "disclosure_audit": "Run `ncii audit` to list the counts a reader can narrow to fewer than k values, and "
-                        "withhold them from anything shared outside the team until the suppression covers them.",
+    "disclosure_audit": "The suppression left a count a reader could narrow to fewer than k values, so the gate "
+                        "refused the publication (the run log lists every such count). That is a fault in the "
+                        "suppression, not in the data: report it with the run log. Analysts still see the last "
+                        "good publication.",
     "publication_blocked": "Open the validation report, fix or remove the export that failed, and run again. "
                            "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "
@@ -126,7 +128,7 @@ def drift_conditions(results: list[CheckResult]) -> list[Condition]:
 def pipeline_condition(kind: str, subject: str, reason: str) -> Condition:
     """A blocked publication or a failed run; the subject (the failing step) tells conditions apart."""
     words = {"publication_blocked": "publication blocked by the quality gate",
-             "disclosure_audit": "published counts fail the disclosure audit"}.get(kind, "pipeline run failed")
+             "disclosure_audit": "publication blocked by the disclosure audit"}.get(kind, "pipeline run failed")
     title = f"[ERROR] pipeline: {words}"
     return Condition(kind, "pipeline", kind, subject, drift.ERROR, None, title,
                      f"{reason}. What to do: {WHAT_TO_DO[kind]}")
@@ -183,7 +185,7 @@ def raise_pipeline_alert(conn: duckdb.DuckDBPyConnection, run_id: str, condition
 
 
 def clear_pipeline_alerts(conn: duckdb.DuckDBPyConnection,
-                          kinds: tuple[str, ...] = ("publication_blocked", "run_failed")) -> None:
+                          kinds: tuple[str, ...] = ("publication_blocked", "disclosure_audit", "run_failed")) -> None:
     """A publication went through: blocked publications and failed runs are over (or, with `kinds`, others)."""
     ensure_schema(conn)
     conn.execute("UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import dagster as dg
 
 log = logging.getLogger("ncii.alerts")
+DISCLOSURE_FAILURE = "disclosure audit failed"  # how audit.require_safe's refusal starts
 
 
 def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
@@ -36,7 +37,8 @@ def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reas
 
     Never raises: the run has already failed and its one-line reason must reach the operator.
     """
-    kind = "publication_blocked" if step_key and "_gx_" in step_key else "run_failed"
+    kind = ("publication_blocked" if step_key and "_gx_" in step_key
+            else "disclosure_audit" if DISCLOSURE_FAILURE in reason else "run_failed")
     page = settings.reports_dir / "validation" / f"run-{run_id}.html"
     report = str(page if page.exists() else settings.reports_dir / "validation" / "index.html")
     try:

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS monitoring.checks (
 CREATE TABLE IF NOT EXISTS monitoring.alerts (
     alert_id            VARCHAR PRIMARY KEY,
     fingerprint         VARCHAR NOT NULL,  -- kind, source, check, subject and status: one alert per condition
-    kind                VARCHAR NOT NULL,  -- drift | publication_blocked | run_failed
+    kind                VARCHAR NOT NULL,  -- drift | publication_blocked | disclosure_audit | run_failed
     source              VARCHAR NOT NULL,
     check_name          VARCHAR NOT NULL,
     subject             VARCHAR NOT NULL,

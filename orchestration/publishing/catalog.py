@@ -54,7 +54,8 @@ MONITORING_DOCS = {
         "delivery state.",
         ("raised_at", "alert_id"),
         {
-            "kind": "drift, publication_blocked or run_failed.",
+            "kind": "drift, publication_blocked (a quality check failed), disclosure_audit (the disclosure audit "
+                    "refused the publication) or run_failed.",
             "status": "warn or error.",
             "state": "open or cleared.",
             "raised_at": "When the condition was first seen (UTC).",

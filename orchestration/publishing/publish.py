@@ -26,16 +26,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.publishing.catalog import table_doc
-from orchestration.disclosure.audit import AuditResult, audit_publication, require_safe
+from orchestration.disclosure.audit import AuditResult, require_safe
 from orchestration.settings import PUBLISHED_MARTS, Settings
 
 MART_SCHEMA = "marts"
 KEEP_PARQUET_VERSIONS = 3
-# Whether an exposing candidate is refused. False until the suppression passes the audit on every publication
-# (issue 15: the demo still has counts the audit can narrow): meanwhile the audit runs on every candidate and an
-# exposing publication raises a `disclosure_audit` alert naming how many counts are exposed (`ncii audit` lists
-# them). Flip to True once `ncii audit` passes on the demo and the test fixtures.
-AUDIT_BLOCKS_PUBLICATION = False
 # The oldest DuckDB release that must open published.duckdb (the contract says 1.1).
 PUBLISHED_STORAGE_VERSION = "v1.1.0"
 PUBLICATION_KEY = "ncii_publication"
@@ -48,8 +43,8 @@ class Publication:
     published_db: Path
     parquet_dir: Path
     row_counts: dict[str, int]
-    publication_id: str = ""
-    audit: AuditResult | None = None  # the disclosure test on this publication
+    publication_id: str
+    audit: AuditResult  # the disclosure test this publication passed
 
 
 def quote_ident(name: str) -> str:
@@ -109,11 +104,8 @@ def publish_marts(
         shutil.rmtree(version_dir, ignore_errors=True)
         raise
     conn.close()
-    try:  # the disclosure audit is part of the gate (see AUDIT_BLOCKS_PUBLICATION)
-        if AUDIT_BLOCKS_PUBLICATION:
-            audit = require_safe(tmp_db, settings.suppression_k)
-        else:
-            audit = audit_publication(tmp_db, settings.suppression_k)
+    try:  # the disclosure audit is part of the gate: a candidate a reader could narrow a count in never goes out
+        audit = require_safe(tmp_db, settings.suppression_k)
     except BaseException:
         tmp_db.unlink(missing_ok=True)
         shutil.rmtree(version_dir, ignore_errors=True)
