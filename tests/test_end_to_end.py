@@ -146,7 +146,12 @@ def test_no_suppressed_cell_is_recoverable_from_its_group(pipeline_run: Pipeline
         assert remainder not in (m, m * (k - 1)), cells  # all-ones or all-(k-1) would reveal every cell
         checked += 1
     assert checked > 10, "the data must exercise suppression with published shares"
-    assert published["share_pct"].notna().sum() > len(published) / 3, "shares must stay useful to analysts"
+    # a guard against over-suppression: about 30% of rows keep their share on this data once the pattern passes the
+    # audit (the finest gender x age band cells of a quarter are mostly under k); a collapse would fall far below
+    assert published["share_pct"].notna().sum() > len(published) / 4, "shares must stay useful to analysts"
+    margins = published[(published["incident_type"] == "all") & (published["victim_age_band"] == "all")
+                        & (published["victim_gender"] != "all") & (published["source"] == "all")]
+    assert margins["share_pct"].notna().mean() > 0.5, "most quarters' gender shares must be published"
 
 
 @pytest.mark.parametrize(("yearly", "monthly"), [("helpline_cases", "cases"), ("takedown_requests", "takedown_requests")])
