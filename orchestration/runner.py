@@ -162,4 +162,7 @@ def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
 
 
 def _is_wrapper(message: str) -> bool:
-    return message.startswith("dagster._core.errors.DagsterExecutionStepExecutionError") or "Error occurred while" in message
+    return (
+        message.startswith("dagster._core.errors.DagsterExecutionStepExecutionError")
+        or "Error occurred while" in message
+    )

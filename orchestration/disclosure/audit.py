@@ -47,10 +47,18 @@ class AuditResult:
         return out
 
     def summary(self) -> str:
-        verdict = "no suppressed count is recoverable" if self.passed else (
-            f"{len(self.exposed)} counts exposed" + (f", {len(self.problems)} contradictions" if self.problems else ""))
-        return (f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
-                f"{self.relations} relations: {verdict}")
+        verdict = (
+            "no suppressed count is recoverable"
+            if self.passed
+            else (
+                f"{len(self.exposed)} counts exposed"
+                + (f", {len(self.problems)} contradictions" if self.problems else "")
+            )
+        )
+        return (
+            f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
+            f"{self.relations} relations: {verdict}"
+        )
 
 
 def _range(interval: Interval) -> str:

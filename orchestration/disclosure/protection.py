@@ -172,8 +172,9 @@ class _Protection:
         if kind == "quarter":
             levels.append(list(self.by_quarter[quarter]))
         if kind != "year":
-            levels.append([c for m in quarter_months for c in self.by_month[m]] + self.by_quarter[quarter]
-                          + self.by_year[year])
+            levels.append(
+                [c for m in quarter_months for c in self.by_month[m]] + self.by_quarter[quarter] + self.by_year[year]
+            )
         levels.append(year_cells)
         levels.append(list(self.all_cells))
         return [np.array(sorted(set(level))) for level in levels]
@@ -236,9 +237,13 @@ class _Protection:
         columns = self._levels(self.by_month[period][0] if kind == "month" else self.by_quarter[period][0])[0]
         members = set(int(c) for c in columns)
         for sign in (1.0, -1.0):
-            cells = [c for c in self.by_period_cells(kind, period)
-                     if self._is_target(c) and not self._protected_enough(c)
-                     and all(p in members for p in self._expression(c))]
+            cells = [
+                c
+                for c in self.by_period_cells(kind, period)
+                if self._is_target(c)
+                and not self._protected_enough(c)
+                and all(p in members for p in self._expression(c))
+            ]
             if not cells:
                 return
             found = self._solve(cells, columns, sign, allow_protected=False, batch=True)
@@ -259,15 +264,16 @@ class _Protection:
         number and every relation holds; the published cells it moves are hidden. None when there is none."""
         levels = self._levels(cell if cell not in self.grid.derived else self.grid.derived[cell][0])
         for allow_protected in (False, True):
-            for level in (levels if not allow_protected else levels[-1:]):
+            for level in levels if not allow_protected else levels[-1:]:
                 for sign in (1.0, -1.0):
                     found = self._solve([cell], level, sign, allow_protected)
                     if found is not None:
                         return self._apply(*found)
         return None
 
-    def _solve(self, cells: list[int], columns: np.ndarray, sign: float, allow_protected: bool,
-               batch: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+    def _solve(
+        self, cells: list[int], columns: np.ndarray, sign: float, allow_protected: bool, batch: bool = False
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """One linear program over `columns` (the other cells stay): move every target of `cells` by k-1 in the
         direction `sign` at the least cost, or (`batch`) as many of them as the reward for each pays for."""
         grid = self.grid
@@ -307,20 +313,25 @@ class _Protection:
             blocks_ub.append(hstack([-aims, aims]))
             bounds_ub.append(np.full(t, -(self.k - 1.0)))
         hidden = np.asarray(grid.hidden)[columns]
-        cost = np.where(hidden, EPSILON, np.where(self.x0[columns] == 0, ZERO_COST, 1.0 + self.x0[columns])
-                        * self.weight[columns])
+        cost = np.where(
+            hidden, EPSILON, np.where(self.x0[columns] == 0, ZERO_COST, 1.0 + self.x0[columns]) * self.weight[columns]
+        )
         cost = np.where(protected, PROTECTED_COST, cost)
         down = np.maximum(self.x0[columns] - self.floor[columns], 0.0)
         objective = np.concatenate([cost, cost, np.full(t, -REWARD)]) if batch else np.concatenate([cost, cost])
         bounds = [(0.0, None)] * n + [(0.0, d) for d in down] + ([(0.0, self.k - 1.0)] * t if batch else [])
         result = linprog(
-            objective, A_ub=vstack(blocks_ub).tocsr(), b_ub=np.concatenate(bounds_ub),
+            objective,
+            A_ub=vstack(blocks_ub).tocsr(),
+            b_ub=np.concatenate(bounds_ub),
             A_eq=hstack([sub[equal], -sub[equal], extra[equal]]).tocsr() if equal.any() else None,
-            b_eq=low[equal] if equal.any() else None, bounds=bounds, method="highs",
+            b_eq=low[equal] if equal.any() else None,
+            bounds=bounds,
+            method="highs",
         )
         if result.status != 0:
             return None
-        return columns, result.x[:n] - result.x[n:2 * n]
+        return columns, result.x[:n] - result.x[n : 2 * n]
 
     def _apply(self, columns: np.ndarray, delta: np.ndarray) -> list[int]:
         """Hide the published cells the pattern moves, and remember the point: every cell it moved can take

@@ -176,8 +176,11 @@ def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 # Columns of warehouses built before platform names were stored as descriptors: they hold the names as typed.
-FREE_TEXT_COLUMNS = {("childfocus_cases", "platformen"), ("igvm_reports", "incident_platforms"),
-                     ("takedown_requests", "platform")}
+FREE_TEXT_COLUMNS = {
+    ("childfocus_cases", "platformen"),
+    ("igvm_reports", "incident_platforms"),
+    ("takedown_requests", "platform"),
+}
 
 
 class OutdatedWarehouse(RuntimeError):

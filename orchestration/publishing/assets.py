@@ -1,6 +1,5 @@
 """The publish step as an asset: it runs only after every mart (and its checks) materialised."""
 
-
 import dagster as dg
 
 from orchestration.ingestion.ledger import mark_published
@@ -16,7 +15,7 @@ from orchestration.settings import PUBLISHED_MARTS, PUBLISHED_MONITORING
     group_name="published",
     deps=[*(dg.AssetKey(mart) for mart in PUBLISHED_MARTS), dg.AssetKey("source_monitoring")],
     description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet, "
-                "with the monitoring history (monitoring_checks) and the alerts beside them.",
+    "with the monitoring history (monitoring_checks) and the alerts beside them.",
 )
 def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
@@ -28,8 +27,9 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         audit = publication.audit
         if audit is not None and not audit.passed:  # published anyway while the audit does not block (issue 15)
             context.log.warning(audit.summary())
-            raise_pipeline_alert(conn, context.run_id, pipeline_condition(
-                "disclosure_audit", "published_marts", audit.summary()), None)
+            raise_pipeline_alert(
+                conn, context.run_id, pipeline_condition("disclosure_audit", "published_marts", audit.summary()), None
+            )
         elif audit is not None:
             clear_pipeline_alerts(conn, ("disclosure_audit",))
     generate_dbt_docs(settings)  # only when the models changed; the report links to it

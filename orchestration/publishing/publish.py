@@ -140,10 +140,14 @@ def _write_comments(conn: duckdb.DuckDBPyConnection, target: str, name: str) -> 
 
 def _columns(conn: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:
     schema, _, name = table.rpartition(".")
-    return [row[0] for row in conn.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
-        "ORDER BY column_index", [database, schema or "main", name],
-    ).fetchall()]
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [database, schema or "main", name],
+        ).fetchall()
+    ]
 
 
 def _parquet_root(settings: Settings) -> Path:

@@ -12,7 +12,6 @@ dbt version, the profile's connection values) and parses in full when it does no
 reusing it is never less correct than a full parse.
 """
 
-
 import fcntl
 import hashlib
 import importlib.metadata
@@ -69,9 +68,20 @@ def ensure_manifest() -> Path:
         env = {**os.environ, **Settings.from_env().dbt_env()}
         dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(DBT_TARGET_DIR)],
-            env=env, capture_output=True, text=True,
+            [
+                str(dbt),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(DBT_TARGET_DIR),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise RuntimeError(f"dbt parse failed: {(result.stdout + result.stderr).strip()[-2000:]}")
