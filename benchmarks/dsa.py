@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -204,7 +204,7 @@ def write_report(args, dump_bytes: int, generated_s: float, sql, results) -> Non
         "",
         "## DSA daily dump (issue 18)",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{commit}` ({platform.platform()}, "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on commit `{commit}` ({platform.platform()}, "
         f"{os.cpu_count()} cores; 1-minute load average at the end: {load:.1f}). Command: "
         f"`python -m benchmarks.dsa --statements {args.statements} --files {args.files}`.",
         f"One generated day of {args.statements:,} statements in {args.files} CSV files ({dump_bytes / 2**20:,.0f} MiB "

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -197,7 +197,7 @@ def bench_size(label: str, workdir: Path) -> dict:
         "incremental_profile": profile(incremental),
         "load_avg": list(LOADS),  # above ~2 on 2 cores: something else was running too
         "commit": git_commit(),
-        "finished_at": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}",
+        "finished_at": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
     }
 
 
@@ -366,7 +366,7 @@ def write_markdown(
     lines = [
         "# Benchmarks",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{git_commit()}`; machine: {machine}.",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on commit `{git_commit()}`; machine: {machine}.",
         *(
             []
             if {r.get("commit") for r in results} <= {git_commit()}

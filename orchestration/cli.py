@@ -11,8 +11,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.publishing.exports import PublishedDataError
 from orchestration.locking import RunInProgress
+from orchestration.publishing.exports import PublishedDataError
 from orchestration.settings import Settings, SettingsError, create_demo_key
 
 

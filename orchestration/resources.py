@@ -26,7 +26,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return Settings.from_env()
 
     @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
         """Hold the warehouse's run lock while a run uses it, however the run was started
         (the daemon's runs included); `ncii run` already holds it, and the lock is re-entrant."""
         settings = self.settings()

@@ -65,7 +65,7 @@ class Settings:
     landing_quiet_seconds: float = DEFAULT_LANDING_QUIET_SECONDS
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         warehouse_dir = Path(env.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
         k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, 2, MAX_SUPPRESSION_K)

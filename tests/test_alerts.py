@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import logging
+from datetime import date
 
 import duckdb
 import pytest
 
-from tests.conftest import dead_webhook_url, make_settings
-from tests.monitoring_data import BLUESKY, build_warehouse, land_export, month
 from orchestration.monitoring import alerts as alerts_module
 from orchestration.monitoring import drift
 from orchestration.monitoring.alerts import clear_pipeline_alerts, deliver_pending, raise_drift_alerts
 from orchestration.monitoring.checks import run_checks
 from orchestration.monitoring.failures import alert_failed_run
 from orchestration.runner import run_main_job
+from tests.conftest import dead_webhook_url, make_settings
+from tests.monitoring_data import BLUESKY, build_warehouse, land_export, month
 
 START = date(2025, 1, 1)
 

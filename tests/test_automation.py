@@ -9,8 +9,8 @@ from datetime import datetime
 import dagster as dg
 import pytest
 
-from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing
 from orchestration.definitions import MAIN_JOB_NAME, defs
+from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from orchestration.definitions import defs
 from orchestration.ingestion.ingest import ingest_source
 from orchestration.locking import run_lock_is_free
 from orchestration.resources import WarehouseResource
-from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing, make_settings
+from tests.conftest import FIXTURE_LANDING, fixture_landing, make_settings
 
 
 @pytest.fixture

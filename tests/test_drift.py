@@ -8,11 +8,11 @@ import duckdb
 import numpy as np
 import pytest
 
-from tests.conftest import TEST_KEY
-from tests.monitoring_data import BLUESKY, SOURCES, build_warehouse, land_export, month
-from orchestration.privacy import describe
 from orchestration.monitoring import drift
 from orchestration.monitoring.checks import run_checks
+from orchestration.privacy import describe
+from tests.conftest import TEST_KEY
+from tests.monitoring_data import BLUESKY, SOURCES, build_warehouse, land_export, month
 
 START = date(2024, 1, 1)
 K = 5

@@ -6,9 +6,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.privacy import describe
 from orchestration.runner import run_main_job
 from orchestration.settings import PUBLISHED_MARTS
-from orchestration.privacy import describe
 from tests.conftest import TEST_KEY, PipelineRun
 
 BLUESKY = f"platform name {describe('bluesky', TEST_KEY.encode())}"  # a name is shown only as its descriptor

@@ -16,7 +16,7 @@ from orchestration.cli import main
 from orchestration.publishing.exports import FORMULA_PREFIXES, export_mart
 from orchestration.reporting.report import build_report
 from orchestration.settings import PUBLISHED_MARTS
-from tests.conftest import PipelineRun, TEST_KEY
+from tests.conftest import TEST_KEY, PipelineRun
 
 
 @pytest.fixture(scope="module")

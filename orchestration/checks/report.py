@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.checks.gx_suites import SuiteResult
@@ -34,7 +34,7 @@ def record_result(settings: Settings, run_id: str, result: SuiteResult) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     entry = {
         "run_id": run_id,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "suite": result.suite,
         "rows": result.rows,
         "success": result.success,

@@ -74,7 +74,7 @@ class Cube:
 
     def __init__(
         self,
-        audit: "Relations",
+        audit: Relations,
         mart: str,
         dims: tuple[str, ...],
         frame: pd.DataFrame,

@@ -20,7 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -81,7 +81,7 @@ def _record(conn, load_id: str, landed: LandedFile, sha: str, outcome: FileOutco
             outcome.rows_quarantined,
             outcome.status,
             outcome.message,
-            datetime.now(timezone.utc),
+            datetime.now(UTC),
         ],
     )
 

@@ -15,13 +15,13 @@ would silently swap every gender figure).
 
 from __future__ import annotations
 
-import duckdb
-import numpy as np
-import pandas as pd
-
 import csv
 import math
 from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
 
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile

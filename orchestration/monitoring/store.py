@@ -9,7 +9,7 @@ Neither table holds personal data: sources, check names, category names and coun
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -66,7 +66,7 @@ def record_checks(conn: duckdb.DuckDBPyConnection, run_id: str, results: list[Ch
     conn.execute("DELETE FROM monitoring.checks WHERE run_id = ?", [run_id])
     if frame.empty:
         return 0
-    frame.insert(0, "checked_at", datetime.now(timezone.utc))
+    frame.insert(0, "checked_at", datetime.now(UTC))
     frame.insert(0, "run_id", run_id)
     conn.register("new_checks", frame)
     try:

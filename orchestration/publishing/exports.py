@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -229,9 +230,7 @@ def export_mart(settings: Settings, mart: str, fmt: str, output: Path | None = N
     if mart not in PUBLISHED_TABLES:
         raise PublishedDataError(_unknown_table(mart, set(PUBLISHED_TABLES)))
     published_at = (
-        datetime.fromtimestamp(settings.published_db.stat().st_mtime, timezone.utc)
-        if settings.published_db.exists()
-        else None
+        datetime.fromtimestamp(settings.published_db.stat().st_mtime, UTC) if settings.published_db.exists() else None
     )
     conn = open_published(settings)
     try:
@@ -285,7 +284,7 @@ def _notes(settings: Settings, mart: str, published_at: datetime | None) -> list
         ("Table", mart),
         ("Source", f"NCII warehouse publication, {settings.published_db}"),
         ("Published at (UTC)", f"{published_at:%Y-%m-%d %H:%M}" if published_at else "unknown"),
-        ("Exported at (UTC)", f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}"),
+        ("Exported at (UTC)", f"{datetime.now(UTC):%Y-%m-%d %H:%M}"),
         ("Sorted by", ", ".join(doc.grain) or "(as published)"),
         (
             "Suppression",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -460,7 +460,7 @@ def _survey_figure(marts: Marts, k: int) -> Figure | None:
     frame["state"] = frame["weighted_pct"].isna().map({True: "suppressed", False: PUBLISHED})
     frame["reliability"] = frame["low_reliability"].map({True: "low (base under 50)", False: "ok"})
     frame["note"] = frame.apply(
-        lambda r: "published" if r["state"] == PUBLISHED else f"suppressed: unweighted base under 30", axis=1
+        lambda r: "published" if r["state"] == PUBLISHED else "suppressed: unweighted base under 30", axis=1
     )
     data = frame[
         [
@@ -903,7 +903,7 @@ def build_report(settings: Settings) -> Path:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>NCII warehouse report</title>"
         f"<style>{STYLE}</style></head><body><h1>Image-based sexual abuse in Belgium: published figures</h1>"
-        f"<p class='note'>Built {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from the published marts. "
+        f"<p class='note'>Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from the published marts. "
         f"Counts from 1 to {k - 1} are suppressed to protect victims. <nav>{links}</nav></p>"
         + "".join(body)
         + script

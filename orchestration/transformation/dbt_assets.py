@@ -31,8 +31,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from packaging import version
 
 from orchestration.resources import WarehouseResource
-from orchestration.transformation import dbt_in_warehouse
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
+from orchestration.transformation import dbt_in_warehouse
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
