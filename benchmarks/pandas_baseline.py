@@ -184,6 +184,11 @@ def platform_monthly(cases: pd.DataFrame, requests: pd.DataFrame, k: int) -> pd.
     return mart[keys + counts + ["removal_rate", "median_hours_to_removal", "p90_hours_to_removal", "suppressed"]]
 
 
+def _recoverable(counts: pd.Series, hidden: list, shown: list, k: int) -> bool:
+    total = sum(counts[i] for i in hidden)
+    return bool(hidden) and bool(shown) and (len(hidden) == 1 or total in (len(hidden), len(hidden) * (k - 1)))
+
+
 def victim_demographics_quarterly(cases: pd.DataFrame, k: int) -> pd.DataFrame:
     group = ["quarter", "source", "incident_type"]
     keys = group + ["victim_gender", "victim_age_band"]
@@ -194,12 +199,7 @@ def victim_demographics_quarterly(cases: pd.DataFrame, k: int) -> pd.DataFrame:
         counts = mart.loc[index, "cases"]
         hidden = [i for i in index if suppressed[i]]
         shown = [i for i in index if not suppressed[i]]  # already smallest first
-
-        def recoverable() -> bool:
-            total = sum(counts[i] for i in hidden)
-            return bool(hidden) and bool(shown) and (len(hidden) == 1 or total in (len(hidden), len(hidden) * (k - 1)))
-
-        while recoverable():
+        while _recoverable(counts, hidden, shown, k):
             hidden.append(shown.pop(0))
         suppressed[hidden] = True
     totals = mart.groupby(group)["cases"].transform("sum")

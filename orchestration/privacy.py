@@ -89,7 +89,7 @@ def describe_sql(expression: str) -> str:
     return f"('#' || {hash_sql(expression)} || ' (' || {shape_sql(expression)} || ')')"
 
 
-DESCRIPTOR = re.compile(r"#[0-9a-f]{%d} \(\d+ characters?: [a-z@, ]+\)" % HASH_CHARS)
+DESCRIPTOR = re.compile(rf"#[0-9a-f]{{{HASH_CHARS}}} \(\d+ characters?: [a-z@, ]+\)")
 """What a descriptor looks like (tests and readers of quarantine reasons use it)."""
 
 

@@ -10,9 +10,9 @@ from orchestration.privacy import describe
 from orchestration.runner import run_main_job
 from orchestration.settings import PUBLISHED_MARTS
 from tests.conftest import TEST_KEY, PipelineRun
+from tests.pii import find_pii, landing_pii
 
 BLUESKY = f"platform name {describe('bluesky', TEST_KEY.encode())}"  # a name is shown only as its descriptor
-from tests.pii import find_pii, landing_pii
 
 
 def published_tables(run: PipelineRun) -> dict[str, pd.DataFrame]:

@@ -456,7 +456,7 @@ def test_ncii_unmapped_shows_the_operator_each_value_with_its_descriptor_and_wri
     lines = result.stdout.splitlines()
     for (source, field), value in landing.unknown.items():
         shown = " ".join(value.split()).lower() if field in ("Platformen", "incident.platforms", "platform") else value
-        line = next((l for l in lines if l.startswith(source) and f" {field} " in l and l.endswith(shown)), None)
+        line = next((ln for ln in lines if ln.startswith(source) and f" {field} " in ln and ln.endswith(shown)), None)
         assert line is not None, (source, field, shown)
         descriptor = describe(shown, TEST_KEY.encode())
         rows, first, last = line[len(source) :].split(descriptor)[1].split()[:3]

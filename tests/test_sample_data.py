@@ -311,7 +311,7 @@ def test_takedown_is_comma_csv_utf8_with_iso_offsets(landing: Path) -> None:
 def test_both_utc_offsets_occur_around_the_dst_switch(tmp_path: Path) -> None:
     generate_helpline_landing(tmp_path, seed=2, end_month=date(2026, 5, 1), months=2, cases_per_month=300)
     stamps = [r["submitted_at"] for r in read_igvm(tmp_path / "igvm_reports_20260501.jsonl")]
-    march = [s for s in stamps if s.startswith("2026-03-2") or s.startswith("2026-03-3")]
+    march = [s for s in stamps if s.startswith(("2026-03-2", "2026-03-3"))]
     assert {s[-6:] for s in march} == {"+01:00", "+02:00"}
     for stamp in march:
         assert_brussels_offset(stamp)

@@ -276,7 +276,7 @@ class Relations:
             year, platform = str(int(record["year"])), str(record["platform"])
             label = f"platform_exposure_vs_reports year={year} platform={platform}"
 
-            def year_sum(measure: str, plat: str = platform) -> dict[int, float]:
+            def year_sum(measure: str, plat: str = platform, year: str = year) -> dict[int, float]:
                 total: dict[int, float] = {}
                 for month in months_of_year.get(year, []):
                     for index, value in self.pm_cell(month, ALL, plat, ALL, measure).items():

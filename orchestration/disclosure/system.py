@@ -374,7 +374,12 @@ class _Block:
                 out[i] = (float(seen_low[i]), float(seen_high[i]))
                 continue
             out[i] = self._exact(
-                row(i), float(constant[i]), kinds[i], stop_width, see, lambda: (float(seen_low[i]), float(seen_high[i]))
+                row(i),
+                float(constant[i]),
+                kinds[i],
+                stop_width,
+                see,
+                lambda i=i: (float(seen_low[i]), float(seen_high[i])),
             )
         return out
 

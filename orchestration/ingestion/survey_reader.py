@@ -166,7 +166,7 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
         named = (
             frame[question]
             .str.strip()[bad]
-            .map(lambda code: f"unknown answer code in {question}: {describe(code, key)}")
+            .map(lambda code, question=question: f"unknown answer code in {question}: {describe(code, key)}")
         )
         flag(bad, question, named.reindex(frame.index))
         rows[question.lower()] = values.astype("Int16")

@@ -269,7 +269,7 @@ def deliver_pending(
         "SELECT alert_id, title, message, period, report_path FROM monitoring.alerts "
         "WHERE delivery_state = 'pending' ORDER BY raised_at, alert_id"
     ).fetchall()
-    for alert_id, title, message, _, report in pending:
+    for _alert_id, title, message, _, report in pending:
         for out in loggers:
             out.warning(f"ALERT {title}\n{message}" + (f"\nReport: {report}" if report else ""))
     if not webhook_url:
