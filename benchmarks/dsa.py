@@ -63,7 +63,8 @@ def baseline_sql() -> tuple[str, dict]:
                    epoch(strptime(created_at, '%Y-%m-%d %H:%M:%S'))::BIGINT
                      - epoch(strptime(application_date, '%Y-%m-%d %H:%M:%S'))::BIGINT AS database_seconds
             FROM (SELECT *, coalesce(from_json(nullif(category_specification, ''), '["VARCHAR"]'), []) AS kw,
-                            list_prepend(category, coalesce(from_json(nullif(category_addition, ''), '["VARCHAR"]'), []))
+                            list_prepend(category,
+                                         coalesce(from_json(nullif(category_addition, ''), '["VARCHAR"]'), []))
                               AS cats
                   FROM read_csv($files, header = true, all_varchar = true, quote = '"', escape = '"',
                                 union_by_name = true, max_line_size = 134217728)
@@ -71,7 +72,8 @@ def baseline_sql() -> tuple[str, dict]:
         );
         CREATE TABLE counts AS
         SELECT {COUNT_KEYS}, count(*) AS statements, count(*) FILTER (WHERE detection) AS automated_detections,
-               count(*) FILTER (WHERE fully) AS fully_automated_decisions, count(*) FILTER (WHERE removed) AS content_removed
+               count(*) FILTER (WHERE fully) AS fully_automated_decisions,
+               count(*) FILTER (WHERE removed) AS content_removed
         FROM statements GROUP BY ALL;
         CREATE TABLE durations AS
         SELECT {COUNT_KEYS}, measure, seconds, count(*) AS statements

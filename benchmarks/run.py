@@ -321,7 +321,8 @@ def targets(results: list[dict], demo: dict | None) -> list[tuple[str, str, str]
                 f"{share:.0%} ({big['incremental_s']:.0f} s)",
                 "met"
                 if share <= 0.10
-                else f"missed by {100 * share - 10:.0f} points ({big['incremental_s'] - 0.1 * big['pipeline_s']:.0f} s over)",
+                else f"missed by {100 * share - 10:.0f} points "
+                f"({big['incremental_s'] - 0.1 * big['pipeline_s']:.0f} s over)",
             )
         )
     else:
@@ -356,7 +357,8 @@ def write_markdown(
     cold_parse_s: float | None = None,
     contended: str | None = None,
 ) -> None:
-    """The results table, the machine, the date and the commit, the targets, the profile, and a chart of time against rows."""
+    """The results table, the machine, the date and the commit, the targets, the profile, and a chart of time against
+    rows."""
     import altair as alt
     import vl_convert
 
@@ -380,25 +382,30 @@ def write_markdown(
                 + "."
             ]
         ),
-        "Command: `make bench` (`.venv/bin/python -m benchmarks.run`). Times are wall seconds of a process of their own "
-        "(interpreter start-up included); memory is the peak RSS of the whole process tree (the dbt subprocess included).",
-        "Case rows are the rows of the Child Focus and IGVM exports of the full refresh (a case is in about 1.9 cumulative "
-        "exports); takedown exports come on top. The newest month is held back, then landed for the `+1 month` run.",
+        "Command: `make bench` (`.venv/bin/python -m benchmarks.run`). Times are wall seconds of a process of their "
+        "own (interpreter start-up included); memory is the peak RSS of the whole process tree (the dbt subprocess "
+        "included).",
+        "Case rows are the rows of the Child Focus and IGVM exports of the full refresh (a case is in about 1.9 "
+        "cumulative exports); takedown exports come on top. The newest month is held back, then landed for the "
+        "`+1 month` run.",
     ]
     if contended:
         lines += ["", f"**Contention:** {contended}"]
     lines += [
         "",
-        "| size | case rows | pipeline s | ingest | dbt | checks | publish | peak MB | SQL s | SQL MB | pandas s | pandas MB | pipeline/SQL | pandas/pipeline | rows/s | +1 month s | +1 month / full |",
+        "| size | case rows | pipeline s | ingest | dbt | checks | publish | peak MB | SQL s | SQL MB | pandas s "
+        "| pandas MB | pipeline/SQL | pandas/pipeline | rows/s | +1 month s | +1 month / full |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         st = r["stages"]
         lines.append(
-            f"| {r['size']} | {r['case_rows']:,} | {r['pipeline_s']:.1f} | {st.get('ingest', 0):.1f} | {st.get('dbt', 0):.1f} "
-            f"| {st.get('checks', 0):.1f} | {st.get('publish', 0):.1f} | {r['pipeline_peak_mb']:,.0f} | {r['sql_s']:.1f} "
-            f"| {r['sql_peak_mb']:,.0f} | {r['pandas_s']:.1f} | {r['pandas_peak_mb']:,.0f} | {r['pipeline_s'] / r['sql_s']:.2f} "
-            f"| {r['pandas_s'] / r['pipeline_s']:.2f} | {r['case_rows'] / r['pipeline_s']:,.0f} | {r['incremental_s']:.1f} "
+            f"| {r['size']} | {r['case_rows']:,} | {r['pipeline_s']:.1f} | {st.get('ingest', 0):.1f} "
+            f"| {st.get('dbt', 0):.1f} | {st.get('checks', 0):.1f} | {st.get('publish', 0):.1f} "
+            f"| {r['pipeline_peak_mb']:,.0f} | {r['sql_s']:.1f} | {r['sql_peak_mb']:,.0f} | {r['pandas_s']:.1f} "
+            f"| {r['pandas_peak_mb']:,.0f} | {r['pipeline_s'] / r['sql_s']:.2f} "
+            f"| {r['pandas_s'] / r['pipeline_s']:.2f} | {r['case_rows'] / r['pipeline_s']:,.0f} "
+            f"| {r['incremental_s']:.1f} "
             f"| {r['incremental_s'] / r['pipeline_s']:.0%} |"
         )
     lines += [
@@ -408,9 +415,9 @@ def write_markdown(
         + "; ".join(f"{r['size']} " + ", ".join(f"{x:.1f}" for x in r.get("load_avg", [])) for r in results)
         + ".",
         "",
-        "Every size passed the equality check: `platform_monthly` and `victim_demographics_quarterly` of the full refresh "
-        "equal both baselines cell by cell, and those of the `+1 month` (incremental) run equal the SQL baseline over all "
-        "the files.",
+        "Every size passed the equality check: `platform_monthly` and `victim_demographics_quarterly` of the full "
+        "refresh equal both baselines cell by cell, and those of the `+1 month` (incremental) run equal the SQL "
+        "baseline over all the files.",
         "",
         "## Targets (issue 7)",
         "",
@@ -420,12 +427,13 @@ def write_markdown(
         "",
         "## Where the time goes",
         "",
-        "Per run: `start-up` is the wall time outside every Dagster step (interpreter, imports of Dagster, dagster-dbt and "
-        "Great Expectations, loading the Definitions, Dagster's run set-up); `dbt overhead` is the dbt step less dbt's own "
-        "execution of the nodes (the dbt CLI start-up, parsing, dagster-dbt's event stream); `dbt tests` is the summed "
-        "execution time of the dbt data tests (dbt runs one node at a time).",
+        "Per run: `start-up` is the wall time outside every Dagster step (interpreter, imports of Dagster, dagster-dbt "
+        "and Great Expectations, loading the Definitions, Dagster's run set-up); `dbt overhead` is the dbt step less "
+        "dbt's own execution of the nodes (the dbt CLI start-up, parsing, dagster-dbt's event stream); `dbt tests` is "
+        "the summed execution time of the dbt data tests (dbt runs one node at a time).",
         "",
-        "| run | wall s | start-up | imports | ingest | checks | dbt step | dbt nodes (n) | dbt overhead | dbt tests | publish |",
+        "| run | wall s | start-up | imports | ingest | checks | dbt step | dbt nodes (n) | dbt overhead | dbt tests "
+        "| publish |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     profiled = [(f"{r['size']} full", r["pipeline_s"], r["stages"], r["pipeline_profile"]) for r in results]
@@ -449,8 +457,9 @@ def write_markdown(
             return "-" if value is None else f"{value:.1f}"
 
         lines.append(
-            f"| {name} | {wall:.1f} | {num(pr['startup_s'])} | {num(pr['import_s'])} | {num(st.get('ingest'))} | {num(st.get('checks'))} "
-            f"| {num(pr['dbt_step_s'])} | {num(pr['dbt_elapsed_s'])} ({pr['dbt_nodes'] or '-'}) | {num(pr['dbt_overhead_s'])} "
+            f"| {name} | {wall:.1f} | {num(pr['startup_s'])} | {num(pr['import_s'])} | {num(st.get('ingest'))} "
+            f"| {num(st.get('checks'))} | {num(pr['dbt_step_s'])} "
+            f"| {num(pr['dbt_elapsed_s'])} ({pr['dbt_nodes'] or '-'}) | {num(pr['dbt_overhead_s'])} "
             f"| {num(pr['dbt_tests_s'])} | {num(st.get('publish'))} |"
         )
     slowest = [
@@ -466,13 +475,15 @@ def write_markdown(
     if demo:
         lines += [
             "",
-            f"Demo size ({demo['case_rows']:,} case rows, the folder `ncii demo` writes): `ncii run` took {demo['ncii_run_s']:.1f} s "
-            f"(peak {demo['peak_mb']:,.0f} MB); run again with nothing new, {demo['ncii_run_again_s']:.1f} s.",
+            f"Demo size ({demo['case_rows']:,} case rows, the folder `ncii demo` writes): "
+            f"`ncii run` took {demo['ncii_run_s']:.1f} s (peak {demo['peak_mb']:,.0f} MB); run again with nothing new, "
+            f"{demo['ncii_run_again_s']:.1f} s.",
         ]
     if cold_parse_s is not None:
         lines += [
-            f"A cold `dbt parse` of the project takes {cold_parse_s:.1f} s; the pipeline pays it once after the dbt project "
-            "changes (the manifest is cached beside a fingerprint), so the runs above were timed with the manifest warm.",
+            f"A cold `dbt parse` of the project takes {cold_parse_s:.1f} s; the pipeline pays it once after the dbt "
+            "project changes (the manifest is cached beside a fingerprint), so the runs above were timed with the "
+            "manifest warm.",
         ]
     frame = pd.DataFrame(
         [

@@ -89,7 +89,8 @@ def build_warehouse(path, months: list[date], shifted: dict[date, str] | None = 
             conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         conn.register("cases", cases)
         conn.register("requests", requests)
-        conn.execute("""CREATE OR REPLACE TABLE intermediate.int_cases AS SELECT case_key, source, opened_month, channel,
+        conn.execute("""CREATE OR REPLACE TABLE intermediate.int_cases AS
+            SELECT case_key, source, opened_month, channel,
             CAST(victim_age AS INTEGER) AS victim_age, victim_age_band, victim_gender, 'flanders' AS region,
             'deepnude' AS incident_type, true AS ai_generated, 'peer' AS offender_relation,
             [platform_name] AS platform_names FROM cases""")

@@ -135,7 +135,10 @@ def _row(frame: pd.DataFrame, **where: object) -> pd.Series:
 def plant_complement(t: dict[str, pd.DataFrame]) -> str:
     pm = t["platform_monthly"]
     pm.loc[_row(pm, month=M2, source="igvm", platform="snapchat"), "ai_generated_cases"] = 17  # 20 - 17 = 3 not AI
-    return "platform_monthly month=2025-02-01 source=igvm platform=snapchat incident_type=deepnude: cases - ai_generated_cases"
+    return (
+        "platform_monthly month=2025-02-01 source=igvm platform=snapchat incident_type=deepnude: "
+        "cases - ai_generated_cases"
+    )
 
 
 def plant_total_less_members(t: dict[str, pd.DataFrame]) -> str:
@@ -203,7 +206,10 @@ def plant_pending_from_rate(t: dict[str, pd.DataFrame]) -> str:
     pm.loc[_row(pm, month=M3, source="igvm", platform="snapchat"), "takedowns_removed"] = 10  # 12 final: 2 pending
     pevr = t["platform_exposure_vs_reports"]  # the year keeps adding up: 64 requests, 35 removed of 62 final
     pevr.loc[_row(pevr, platform="snapchat"), ["takedown_requests", "removal_rate"]] = [64, 35 / 62]
-    return "platform_monthly month=2025-03-01 source=igvm platform=snapchat incident_type=deepnude: takedown_requests - final"
+    return (
+        "platform_monthly month=2025-03-01 source=igvm platform=snapchat incident_type=deepnude: "
+        "takedown_requests - final"
+    )
 
 
 def plant_survey_total(t: dict[str, pd.DataFrame]) -> str:

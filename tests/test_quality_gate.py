@@ -130,7 +130,8 @@ def test_hashed_references_still_fail_on_a_duplicate(pipeline_run: PipelineRun, 
         ]
         # a request without a case reference (the contract allows it): its key must stay missing
         conn.execute(
-            "UPDATE raw.takedown_requests SET case_key = NULL WHERE request_id = (SELECT min(request_id) FROM raw.takedown_requests)"
+            "UPDATE raw.takedown_requests SET case_key = NULL "
+            "WHERE request_id = (SELECT min(request_id) FROM raw.takedown_requests)"
         )
         frame = frames.raw_batch(conn, "raw_takedown_requests", load_ids)
         assert str(frame["request_id"].dtype) == "UInt64"
@@ -143,7 +144,8 @@ def test_hashed_references_still_fail_on_a_duplicate(pipeline_run: PipelineRun, 
         assert missing > 0 and frame["case_key"].isna().sum() == missing
 
         conn.execute(
-            "INSERT INTO raw.takedown_requests SELECT * REPLACE (row_number + 100000 AS row_number) FROM raw.takedown_requests LIMIT 1"
+            "INSERT INTO raw.takedown_requests "
+            "SELECT * REPLACE (row_number + 100000 AS row_number) FROM raw.takedown_requests LIMIT 1"
         )
         result = validate_frame("raw_takedown_requests", frames.raw_batch(conn, "raw_takedown_requests", load_ids), k=5)
     finally:

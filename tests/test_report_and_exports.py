@@ -94,7 +94,8 @@ def test_query_works_while_a_run_publishes(pipeline_run: PipelineRun, tmp_path: 
     script.write_text(
         "#!/bin/sh\nend=$(( $(date +%s) + 25 ))\nfails=0; n=0\n"
         f"while [ $(date +%s) -lt $end ]; do {Path(sys.executable).with_name('ncii')} query "
-        "'SELECT count(*) FROM victim_demographics_quarterly' --format csv >/dev/null 2>&1 || fails=$((fails+1)); n=$((n+1)); done\n"
+        "'SELECT count(*) FROM victim_demographics_quarterly' --format csv >/dev/null 2>&1 || fails=$((fails+1)); "
+        "n=$((n+1)); done\n"
         "echo $n $fails\n"
     )
     script.chmod(0o755)

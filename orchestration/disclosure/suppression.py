@@ -22,7 +22,8 @@ Method (iterative complementary suppression, as in tau-argus' "singleton" heuris
 2. Secondary, repeated until nothing changes: a relation is unsafe when its published cells pin a hidden count
    (or a small complement, or a small final-outcome count), i.e. when its total is published and it has one
    hidden member, or hidden members that add up to less than k-1 above what a reader knows they are at least
-   (a row exists only for a case or a request; each would be known to within fewer than k values); or when its total is hidden and no member is. An unsafe relation
+   (a row exists only for a case or a request; each would be known to within fewer than k values); or when its
+   total is hidden and no member is. An unsafe relation
    hides the cheapest published member (the smallest count that becomes NULL) that makes it safe (else the
    largest, and again); a zero only when no count will do, and never a protected cell (the monthly totals per
    source, and the quarters and years they add up to) while another cell will do. Hiding D hides F too (the rate

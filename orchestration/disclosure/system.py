@@ -287,7 +287,8 @@ class _Block:
         return min(low, seen()[0]), max(high, seen()[1])
 
     def _bounds(self, row: np.ndarray, constant: float, columns: np.ndarray | None = None) -> tuple[float, float, list]:
-        """Minimum and maximum of row . x + constant (over a relaxation when `columns` is given), and the points found."""
+        """Minimum and maximum of row . x + constant (over a relaxation when `columns` is given), and the points
+        found."""
         c = row if columns is None else row[columns]
         points, found = [], []
         for sign in (1.0, -1.0):

@@ -159,7 +159,8 @@ def load_file(
         if replace_where is not None:
             conn.execute(f"DELETE FROM raw.{raw_table} WHERE {replace_where[0]}", replace_where[1])
         conn.execute(
-            f"INSERT INTO raw.{raw_table} BY NAME SELECT ? AS load_id, ? AS source_file, ? AS {lineage}, * FROM staged_rows",
+            f"INSERT INTO raw.{raw_table} BY NAME "
+            f"SELECT ? AS load_id, ? AS source_file, ? AS {lineage}, * FROM staged_rows",
             [load_id, landed.name, lineage_value],
         )
         conn.execute(

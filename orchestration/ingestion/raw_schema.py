@@ -166,12 +166,14 @@ def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
     columns changed with them, which changes the fingerprint of every table downstream.
     """
     text_columns = conn.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ? AND data_type = 'VARCHAR'",
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND data_type = 'VARCHAR'",
         [RAW_SCHEMA],
     ).fetchall()
     for table, column in set(text_columns) & set(PSEUDONYM_COLUMNS.items()):
         conn.execute(
-            f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
+            f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} "
+            f"SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
         )
 
 

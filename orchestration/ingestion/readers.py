@@ -158,7 +158,8 @@ def _age_rules(expression: str, label: str) -> str:
     value = f"trim(coalesce({expression}, ''))"
     parsed = f"TRY_CAST(regexp_extract({value}, '{AGE_PATTERN}', 1) AS INTEGER)"
     return (
-        f"WHEN {value} <> '' AND NOT regexp_matches(lower({value}), '{AGE_PATTERN}') THEN ['{label}', 'unreadable age']\n"
+        f"WHEN {value} <> '' AND NOT regexp_matches(lower({value}), '{AGE_PATTERN}') "
+        f"THEN ['{label}', 'unreadable age']\n"
         f"WHEN {value} <> '' AND NOT {parsed} BETWEEN 0 AND 99 THEN ['{label}', 'age outside 0..99']"
     )
 
@@ -392,7 +393,8 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
     def ts_rules(column: str, required: bool) -> str:
         presence = "" if required else f"trim({column}) <> '' AND "
         return (
-            f"WHEN {presence}{ts(column)} IS NULL THEN ['{column}', 'unreadable timestamp (expected ISO-8601 with offset)']\n"
+            f"WHEN {presence}{ts(column)} IS NULL "
+            f"THEN ['{column}', 'unreadable timestamp (expected ISO-8601 with offset)']\n"
             f"WHEN {ts(column)} >= $export_date::DATE + INTERVAL 1 DAY THEN ['{column}', 'date after the export date']"
         )
 
@@ -475,7 +477,10 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                json_type(d.incident.platforms) AS platforms_type,
                CASE WHEN platforms_type = 'ARRAY' THEN from_json(d.incident.platforms, '["VARCHAR"]') END AS platforms
         FROM parsed"""
-    submitted = f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
+    submitted = (
+        f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') "
+        "THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
+    )
     coded = {
         "channel": "channel",
         "victim_gender": "victim.gender",

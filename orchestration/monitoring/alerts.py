@@ -40,8 +40,10 @@ TIMEOUT_SECONDS = 10  # connect, and each read
 DELIVERY_DEADLINE_SECONDS = 30
 
 WHAT_TO_DO = {
-    "freshness": "Ask {source} for its latest export and drop it in the landing folder; recent months are incomplete until then.",
-    "volume": "Check with {source} that the export is complete (no missing days, no new filter) before quoting this month.",
+    "freshness": "Ask {source} for its latest export and drop it in the landing folder; recent months are "
+    "incomplete until then.",
+    "volume": "Check with {source} that the export is complete (no missing days, no new filter) before quoting "
+    "this month.",
     "distribution_shift": "Check whether the change is real (a new trend, a campaign) or a recording change "
     "(a renamed platform, a new form field) before quoting this month's shares.",
     "missing_rate": "Ask the {source} export owner whether the field was renamed or stopped being filled; "
@@ -192,7 +194,8 @@ def raise_drift_alerts(conn: duckdb.DuckDBPyConnection, run_id: str, results: li
     evaluated = {(r.source, r.check_name) for r in results if r.status != drift.SKIPPED}
     current = {c.fingerprint for c in conditions}
     for alert_id, fingerprint, source, check_name in conn.execute(
-        "SELECT alert_id, fingerprint, source, check_name FROM monitoring.alerts WHERE kind = 'drift' AND state = 'open'"
+        "SELECT alert_id, fingerprint, source, check_name FROM monitoring.alerts "
+        "WHERE kind = 'drift' AND state = 'open'"
     ).fetchall():
         if (source, check_name) in evaluated and fingerprint not in current:
             conn.execute(

@@ -106,7 +106,8 @@ class Window:
 
 def newest_exports(conn: duckdb.DuckDBPyConnection) -> dict[str, date]:
     rows = conn.execute(
-        "SELECT source, max(export_date) FROM raw.load_ledger WHERE status = 'loaded' AND export_date IS NOT NULL GROUP BY source"
+        "SELECT source, max(export_date) FROM raw.load_ledger "
+        "WHERE status = 'loaded' AND export_date IS NOT NULL GROUP BY source"
     ).fetchall()
     return {source: newest for source, newest in rows}
 

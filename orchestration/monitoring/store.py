@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS monitoring.checks (
     subject          VARCHAR NOT NULL,  -- the dimension, field or unmapped name the result is about
     period           DATE,              -- the month checked (latest complete month before the newest export)
     baseline_months  INTEGER NOT NULL,  -- trailing months with data the period was compared with
-    statistic        DOUBLE,            -- PSI, robust z, percentage points, days or a count; NULL when skipped or below k
+    statistic        DOUBLE,            -- PSI, robust z, percentage points, days or a count;
+                                        -- NULL when skipped or below k
     threshold        DOUBLE,            -- where the statistic starts to warn
     status           VARCHAR NOT NULL,  -- ok | warn | error | skipped
     detail           VARCHAR NOT NULL   -- one sentence for people

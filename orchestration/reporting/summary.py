@@ -14,7 +14,8 @@ def run_summary(settings: Settings) -> str:
     try:
         lines = [
             f"Published marts: {settings.published_db} (open read-only) and {settings.published_dir}/<mart>.parquet",
-            f"Report: {settings.reports_dir / 'report.html'}   Validation: {settings.reports_dir / 'validation' / 'index.html'}",
+            f"Report: {settings.reports_dir / 'report.html'}   "
+            f"Validation: {settings.reports_dir / 'validation' / 'index.html'}",
         ]
         for source, cases, first, last in conn.execute(
             """SELECT source, count(*), min(opened_month), max(opened_month)
@@ -73,7 +74,8 @@ def _open_alerts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[st
         else "no webhook set (NCII_ALERT_WEBHOOK_URL): log and table only"
     )
     lines = [
-        f"Alerts open: {len(rows)} ({where}; details: ncii query \"SELECT title, message FROM alerts WHERE state = 'open'\")"
+        f"Alerts open: {len(rows)} ({where}; "
+        "details: ncii query \"SELECT title, message FROM alerts WHERE state = 'open'\")"
     ]
     lines += [f"  {title}" + ("" if state != "pending" else "  [delivery pending]") for title, state in rows[:12]]
     return lines

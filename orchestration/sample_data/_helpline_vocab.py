@@ -340,9 +340,18 @@ CF_LEADS = ("Melder", "Oproeper", "Contactpersoon", "Beller")
 # One tuple of bodies per incident type (Deepnude, real images, Sextortion, Andere).
 CF_BODIES = (
     (
-        "zegt dat een klasgenoot met een ‘uitkleed-app’ een naaktbeeld maakte en verspreidde; gesprek beëindigd, ouders verwittigd.",
-        "meldt een nep-naaktfoto die in een groepschat circuleert; slachtoffer erg aangeslagen, doorverwezen naar politie.",
-        "ontdekte een AI-beeld gemaakt op basis van een profielfoto; verwijderingsverzoek ingediend, school geïnformeerd.",
+        (
+            "zegt dat een klasgenoot met een ‘uitkleed-app’ een naaktbeeld maakte en verspreidde; "
+            "gesprek beëindigd, ouders verwittigd."
+        ),
+        (
+            "meldt een nep-naaktfoto die in een groepschat circuleert; "
+            "slachtoffer erg aangeslagen, doorverwezen naar politie."
+        ),
+        (
+            "ontdekte een AI-beeld gemaakt op basis van een profielfoto; "
+            "verwijderingsverzoek ingediend, school geïnformeerd."
+        ),
         "vertelt dat leeftijdsgenoten “grappige” deepnudes van meisjes uit de klas delen; info gegeven over aangifte.",
     ),
     (
@@ -351,9 +360,18 @@ CF_BODIES = (
         "vertelt dat een video van het slachtoffer rondgaat; slachtoffer wil geen aangifte, opvolging na één week.",
     ),
     (
-        "wordt afgeperst: de dader eist €{eur} in ruil voor het niet verspreiden van beelden; geen betaling gedaan, aangifte aangeraden.",
-        "kreeg dreigberichten van een onbekend profiel dat €{eur} vraagt via cadeaukaarten; account geblokkeerd, bewijs bewaard.",
-        "zegt dat de dader dreigt foto's naar familie te sturen; slachtoffer betaalde al €{eur}, doorverwezen naar politie.",
+        (
+            "wordt afgeperst: de dader eist €{eur} in ruil voor het niet verspreiden van beelden; "
+            "geen betaling gedaan, aangifte aangeraden."
+        ),
+        (
+            "kreeg dreigberichten van een onbekend profiel dat €{eur} vraagt via cadeaukaarten; "
+            "account geblokkeerd, bewijs bewaard."
+        ),
+        (
+            "zegt dat de dader dreigt foto's naar familie te sturen; "
+            "slachtoffer betaalde al €{eur}, doorverwezen naar politie."
+        ),
     ),
     (
         "heeft vragen na het zien van beelden van een leeftijdsgenoot; info gegeven over ‘Stop Sextortion’ en 116 000.",
@@ -366,10 +384,16 @@ IGVM_BODIES = {
     "nl": (
         (
             "meldt een gemanipuleerd naaktbeeld dat een collega via sociale media verspreidt; aangifte overwogen.",
-            "ontdekte een deepfake-video met haar gezicht; verwijderingsverzoeken ingediend, ideeën voor opvolging besproken.",
+            (
+                "ontdekte een deepfake-video met haar gezicht; "
+                "verwijderingsverzoeken ingediend, ideeën voor opvolging besproken."
+            ),
         ),
         (
-            "zegt dat een ex-partner intieme beelden online zette; slachtoffer wil klacht indienen, info over procedure gegeven.",
+            (
+                "zegt dat een ex-partner intieme beelden online zette; "
+                "slachtoffer wil klacht indienen, info over procedure gegeven."
+            ),
             "meldt dat privéfoto's zonder toestemming in een groep werden gedeeld; doorverwezen naar slachtofferhulp.",
         ),
         (
@@ -380,11 +404,17 @@ IGVM_BODIES = {
     ),
     "fr": (
         (
-            "signale qu'une fausse image dénudée circule sur les réseaux; plainte envisagée, demande de retrait envoyée.",
+            (
+                "signale qu'une fausse image dénudée circule sur les réseaux; "
+                "plainte envisagée, demande de retrait envoyée."
+            ),
         ),
         ("déclare qu'un ex-partenaire a publié des photos intimes sans accord; orientée vers l'aide aux victimes.",),
         (
-            "subit un chantage: l'auteur exige €{eur} pour ne pas diffuser les images; pas de paiement, plainte conseillée.",
+            (
+                "subit un chantage: l'auteur exige €{eur} pour ne pas diffuser les images; "
+                "pas de paiement, plainte conseillée."
+            ),
         ),
         ("demande des conseils après avoir reçu un message « suspect »; informations données sur le signalement.",),
     ),

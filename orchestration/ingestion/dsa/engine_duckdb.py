@@ -178,7 +178,8 @@ class DuckDBEngine:
         malformed = conn.execute("SELECT count(*) FROM dsa_part_malformed").fetchone()[0]
         conn.execute("DROP TABLE dsa_part_malformed")
         read, problems, in_scope = conn.execute(
-            "SELECT count(*), count(*) FILTER (WHERE problem IS NOT NULL), count(*) FILTER (WHERE in_scope) FROM dsa_part"
+            "SELECT count(*), count(*) FILTER (WHERE problem IS NOT NULL), count(*) FILTER (WHERE in_scope) "
+            "FROM dsa_part"
         ).fetchone()
         # The first copy of a uuid counts: not seen in the window (earlier parts of this day included),
         # and the first of its copies in this part.

@@ -282,7 +282,8 @@ class SparkEngine:
             )
             self.conn.execute(
                 """INSERT INTO dsa_day_durations
-                   SELECT month, platform_name, harm_group, source_type, measure, seconds, statements FROM spark_result"""
+                   SELECT month, platform_name, harm_group, source_type, measure, seconds, statements
+                   FROM spark_result"""
             )
             loaded = self.conn.execute(
                 "SELECT coalesce(sum(statements), 0) FROM spark_result WHERE measure = 'database'"
@@ -308,7 +309,8 @@ class SparkEngine:
     def finish_day(self) -> None:
         if self.new_dir.exists() and any(self.new_dir.rglob("*.parquet")):
             self.conn.execute(
-                "INSERT INTO raw.dsa_seen_uuids SELECT $day, uuid::UUID FROM read_parquet($files, hive_partitioning = false)",
+                "INSERT INTO raw.dsa_seen_uuids "
+                "SELECT $day, uuid::UUID FROM read_parquet($files, hive_partitioning = false)",
                 {"day": self.dump_date, "files": [str(p) for p in sorted(self.new_dir.rglob("*.parquet"))]},
             )
 
