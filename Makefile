@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: env prepare chromium demo run test test-all bench report dev lock duckdb11
+.PHONY: env prepare chromium demo run test test-all lint bench report dev lock duckdb11
 
 # tools/with_progress.py (standard library only, so the system Python runs it) keeps pip's silent install visible.
 $(UV):
@@ -63,6 +63,14 @@ test: env duckdb11 chromium
 
 test-all: env duckdb11 chromium
 	$(VENV)/bin/pytest -n auto --dist loadfile -m ""
+
+# Lint, failing on any finding: ruff's rules and its formatting over the Python ([tool.ruff] in pyproject.toml),
+# sqlfluff over the dbt models and macros (dbt_project/.sqlfluff). `ruff format` and `ruff check --fix` mend most
+# Python findings; `sqlfluff fix PATH` the SQL ones (review its diff).
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint dbt_project/models dbt_project/macros
 
 bench: env
 	$(VENV)/bin/python -m benchmarks.run

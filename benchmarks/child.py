@@ -19,13 +19,18 @@ from pathlib import Path
 def run_pipeline(landing: Path, warehouse: Path) -> dict:
     # the settings come from the environment, as for `ncii run` (the cached dbt manifest and its partial-parse
     # state are only reused by dbt when they were made for the same warehouse path)
-    env = {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(warehouse), "NCII_PSEUDONYM_KEY": "benchmark-pseudonym-key-not-a-secret-32+"}
+    env = {
+        "NCII_LANDING_DIR": str(landing),
+        "NCII_WAREHOUSE_DIR": str(warehouse),
+        "NCII_PSEUDONYM_KEY": "benchmark-pseudonym-key-not-a-secret-32+",
+    }
     os.environ.update(env)
     started = time.perf_counter()
     from orchestration.transformation.manifest import ensure_manifest
 
     ensure_manifest()  # as the runner does before it loads the definitions, which never parse
     import orchestration.definitions  # noqa: F401  Dagster, dagster-dbt, GX and the dbt manifest: a fixed cost
+
     import_seconds = time.perf_counter() - started
     from orchestration.runner import run_main_job
     from orchestration.settings import Settings
@@ -34,8 +39,12 @@ def run_pipeline(landing: Path, warehouse: Path) -> dict:
     outcome = run_main_job(settings)
     if not outcome.success:
         raise SystemExit(f"pipeline failed: {outcome.reason}")
-    return {"steps": outcome.step_seconds, "marts_dir": str(settings.published_dir), "import_s": import_seconds,
-            **dbt_profile(settings.dbt_target_dir / "run_results.json")}
+    return {
+        "steps": outcome.step_seconds,
+        "marts_dir": str(settings.published_dir),
+        "import_s": import_seconds,
+        **dbt_profile(settings.dbt_target_dir / "run_results.json"),
+    }
 
 
 def dbt_profile(run_results: Path) -> dict:
@@ -43,8 +52,13 @@ def dbt_profile(run_results: Path) -> dict:
     if not run_results.exists():
         return {}
     results = json.loads(run_results.read_text())
-    nodes = sorted(((r["execution_time"], r["unique_id"].split(".")[0] + " " + r["unique_id"].split(".")[2])
-                    for r in results["results"]), reverse=True)
+    nodes = sorted(
+        (
+            (r["execution_time"], r["unique_id"].split(".")[0] + " " + r["unique_id"].split(".")[2])
+            for r in results["results"]
+        ),
+        reverse=True,
+    )
     return {
         "dbt_elapsed_s": results["elapsed_time"],
         "dbt_nodes": len(nodes),
@@ -71,8 +85,15 @@ def main(argv: list[str]) -> int:
         from benchmarks.run import generate
 
         case_rows, held_back = generate(landing, int(argv[2]))
-        print(json.dumps({"case_rows": case_rows, "held_back": [str(p) for p in held_back],
-                          "seconds": time.perf_counter() - started}))
+        print(
+            json.dumps(
+                {
+                    "case_rows": case_rows,
+                    "held_back": [str(p) for p in held_back],
+                    "seconds": time.perf_counter() - started,
+                }
+            )
+        )
         return 0
     result = run_pipeline(landing, target) if kind == "pipeline" else run_baseline(kind, landing, target)
     result["seconds"] = time.perf_counter() - started

@@ -20,7 +20,9 @@ def mart_differences(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], tol
     problems = []
     unmatched = merged[merged["_merge"] != "both"]
     if len(unmatched):
-        problems.append(f"{len(unmatched)} rows only on one side, e.g. {unmatched[keys + ['_merge']].head(3).to_dict('records')}")
+        problems.append(
+            f"{len(unmatched)} rows only on one side, e.g. {unmatched[keys + ['_merge']].head(3).to_dict('records')}"
+        )
     merged = merged[merged["_merge"] == "both"]
     for measure in (c for c in want.columns if c not in keys):
         mine, theirs = merged[measure], merged[f"{measure}_expected"]

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,7 +45,8 @@ def baseline_sql() -> tuple[str, dict]:
         params[f"kw{prio}"], params[f"cat{prio}"], params[f"group{prio}"] = keywords or [""], categories or [""], group
         branches.append(f"WHEN list_has_any(kw, $kw{prio}) OR list_has_any(cats, $cat{prio}) THEN $group{prio}")
     params["source_codes"], params["source_names"] = list(words.source_types), list(words.source_types.values())
-    return f"""
+    return (
+        f"""
         CREATE TABLE statements AS
         SELECT DISTINCT ON (uuid) *
         FROM (
@@ -62,7 +63,8 @@ def baseline_sql() -> tuple[str, dict]:
                    epoch(strptime(created_at, '%Y-%m-%d %H:%M:%S'))::BIGINT
                      - epoch(strptime(application_date, '%Y-%m-%d %H:%M:%S'))::BIGINT AS database_seconds
             FROM (SELECT *, coalesce(from_json(nullif(category_specification, ''), '["VARCHAR"]'), []) AS kw,
-                            list_prepend(category, coalesce(from_json(nullif(category_addition, ''), '["VARCHAR"]'), []))
+                            list_prepend(category,
+                                         coalesce(from_json(nullif(category_addition, ''), '["VARCHAR"]'), []))
                               AS cats
                   FROM read_csv($files, header = true, all_varchar = true, quote = '"', escape = '"',
                                 union_by_name = true, max_line_size = 134217728)
@@ -70,13 +72,16 @@ def baseline_sql() -> tuple[str, dict]:
         );
         CREATE TABLE counts AS
         SELECT {COUNT_KEYS}, count(*) AS statements, count(*) FILTER (WHERE detection) AS automated_detections,
-               count(*) FILTER (WHERE fully) AS fully_automated_decisions, count(*) FILTER (WHERE removed) AS content_removed
+               count(*) FILTER (WHERE fully) AS fully_automated_decisions,
+               count(*) FILTER (WHERE removed) AS content_removed
         FROM statements GROUP BY ALL;
         CREATE TABLE durations AS
         SELECT {COUNT_KEYS}, measure, seconds, count(*) AS statements
         FROM (SELECT {COUNT_KEYS}, unnest(['decision', 'database']) AS measure,
                      unnest([decision_seconds, database_seconds]) AS seconds FROM statements)
-        WHERE seconds IS NOT NULL GROUP BY ALL;""", params
+        WHERE seconds IS NOT NULL GROUP BY ALL;""",
+        params,
+    )
 
 
 def child_engine(engine: str, dump: Path, warehouse: Path) -> dict:
@@ -86,8 +91,9 @@ def child_engine(engine: str, dump: Path, warehouse: Path) -> dict:
     from orchestration.settings import Settings
 
     landing = dump.parent
-    settings = Settings.from_env({"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(warehouse),
-                                  "NCII_DSA_ENGINE": engine})
+    settings = Settings.from_env(
+        {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(warehouse), "NCII_DSA_ENGINE": engine}
+    )
     warehouse.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with duckdb.connect(str(warehouse / "warehouse.duckdb")) as conn:
@@ -108,8 +114,10 @@ def child_sql(parts_dir: Path, db: Path) -> dict:
         sql, params = baseline_sql()
         for statement in sql.split(";"):
             if statement.strip():
-                conn.execute(statement, {name: value for name, value in {**params, "files": files}.items()
-                                         if f"${name}" in statement})
+                conn.execute(
+                    statement,
+                    {name: value for name, value in {**params, "files": files}.items() if f"${name}" in statement},
+                )
     return {"seconds": time.perf_counter() - started}
 
 
@@ -117,10 +125,18 @@ def rows(db: Path, counts: str, durations: str) -> tuple[list, list]:
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as conn:
-        return (sorted(conn.execute(f"SELECT {COUNT_KEYS}, statements, automated_detections, fully_automated_decisions,"
-                                    f" content_removed FROM {counts}").fetchall(), key=repr),
-                sorted(conn.execute(f"SELECT {COUNT_KEYS}, measure, seconds, statements FROM {durations}").fetchall(),
-                       key=repr))
+        return (
+            sorted(
+                conn.execute(
+                    f"SELECT {COUNT_KEYS}, statements, automated_detections, fully_automated_decisions,"
+                    f" content_removed FROM {counts}"
+                ).fetchall(),
+                key=repr,
+            ),
+            sorted(
+                conn.execute(f"SELECT {COUNT_KEYS}, measure, seconds, statements FROM {durations}").fetchall(), key=repr
+            ),
+        )
 
 
 def extract(dump: Path, target: Path) -> None:
@@ -142,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         kind, source, target = args.child
-        result = child_sql(Path(source), Path(target)) if kind == "sql" else child_engine(kind, Path(source), Path(target))
+        result = (
+            child_sql(Path(source), Path(target)) if kind == "sql" else child_engine(kind, Path(source), Path(target))
+        )
         print(json.dumps(result))
         return 0
 
@@ -159,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         parts_dir = work / "parts"
         parts_dir.mkdir()
         extract(dump, parts_dir)
-        sql = measure([sys.executable, "-m", "benchmarks.dsa", "--child", "sql", str(parts_dir), str(work / "sql.duckdb")])
+        sql = measure(
+            [sys.executable, "-m", "benchmarks.dsa", "--child", "sql", str(parts_dir), str(work / "sql.duckdb")]
+        )
         truth = rows(work / "sql.duckdb", "counts", "durations")
         shutil.rmtree(parts_dir)
         results = {}
@@ -178,24 +198,33 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_report(args, dump_bytes: int, generated_s: float, sql, results) -> None:
     load = os.getloadavg()[0]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
     lines = [
-        START, "", "## DSA daily dump (issue 18)", "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{commit}` ({platform.platform()}, "
+        START,
+        "",
+        "## DSA daily dump (issue 18)",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on commit `{commit}` ({platform.platform()}, "
         f"{os.cpu_count()} cores; 1-minute load average at the end: {load:.1f}). Command: "
         f"`python -m benchmarks.dsa --statements {args.statements} --files {args.files}`.",
         f"One generated day of {args.statements:,} statements in {args.files} CSV files ({dump_bytes / 2**20:,.0f} MiB "
         f"zipped; written by the streaming generator in {generated_s:.0f} s). Each engine's time includes unzipping "
         "part by part and committing the day; the SQL baseline reads the same CSV parts already extracted. Every "
-        "engine's daily aggregate (counts and duration histograms) equalled the baseline's row by row.", "",
-        "| engine | s | peak MiB | / SQL | statements/s |", "|---|---|---|---|---|",
+        "engine's daily aggregate (counts and duration histograms) equalled the baseline's row by row.",
+        "",
+        "| engine | s | peak MiB | / SQL | statements/s |",
+        "|---|---|---|---|---|",
         f"| hand-written DuckDB SQL (extracted parts) | {sql.seconds:.1f} | {sql.peak_rss_mb:,.0f} | 1.00 | "
         f"{args.statements / sql.seconds:,.0f} |",
     ]
     for engine, (measured, _) in results.items():
-        lines.append(f"| {engine} engine (`NCII_DSA_ENGINE={engine}`) | {measured.seconds:.1f} | "
-                     f"{measured.peak_rss_mb:,.0f} | {measured.seconds / sql.seconds:.2f} | "
-                     f"{args.statements / measured.seconds:,.0f} |")
+        lines.append(
+            f"| {engine} engine (`NCII_DSA_ENGINE={engine}`) | {measured.seconds:.1f} | "
+            f"{measured.peak_rss_mb:,.0f} | {measured.seconds / sql.seconds:.2f} | "
+            f"{args.statements / measured.seconds:,.0f} |"
+        )
     lines += ["", END]
     text = args.out.read_text() if args.out.exists() else ""
     section = "\n".join(lines)

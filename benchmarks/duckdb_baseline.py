@@ -19,7 +19,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 SCRIPT = r"""
 CREATE TEMP TABLE code_map AS
-    SELECT source, field, lower(trim(code)) AS code, canonical FROM read_csv('{seeds}/code_map.csv', all_varchar = true);
+    SELECT source, field, lower(trim(code)) AS code, canonical
+    FROM read_csv('{seeds}/code_map.csv', all_varchar = true);
 CREATE TEMP TABLE aliases AS SELECT alias, platform FROM read_csv('{seeds}/platform_aliases.csv', all_varchar = true);
 CREATE TEMP TABLE bands AS SELECT age_band, min_age, max_age FROM read_csv('{seeds}/age_bands.csv');
 
@@ -44,10 +45,13 @@ SELECT trim(cf."Dossiernummer") AS case_ref, 'childfocus' AS source,
        coalesce(a.canonical = 'true', false) AS ai_generated,
        regexp_split_to_array(coalesce(cf."Platformen", ''), '[,/;]') AS platform_list
 FROM cf
-LEFT JOIN code_map g ON g.source = 'childfocus' AND g.field = 'geslacht_slachtoffer' AND g.code = lower(trim(cf."Geslacht slachtoffer"))
+LEFT JOIN code_map g ON g.source = 'childfocus' AND g.field = 'geslacht_slachtoffer'
+                     AND g.code = lower(trim(cf."Geslacht slachtoffer"))
 LEFT JOIN code_map t ON t.source = 'childfocus' AND t.field = 'type_feiten' AND t.code = lower(trim(cf."Type feiten"))
-LEFT JOIN code_map a ON a.source = 'childfocus' AND a.field = 'ai_gegenereerd' AND a.code = lower(trim(cf."AI-gegenereerd"))
-LEFT JOIN bands b ON TRY_CAST(regexp_extract(cf."Leeftijd slachtoffer", '(\d+)', 1) AS INTEGER) BETWEEN b.min_age AND b.max_age
+LEFT JOIN code_map a ON a.source = 'childfocus' AND a.field = 'ai_gegenereerd'
+                     AND a.code = lower(trim(cf."AI-gegenereerd"))
+LEFT JOIN bands b
+    ON TRY_CAST(regexp_extract(cf."Leeftijd slachtoffer", '(\d+)', 1) AS INTEGER) BETWEEN b.min_age AND b.max_age
 UNION ALL
 SELECT trim(ig.report_id), 'igvm',
        timezone('Europe/Brussels', ig.submitted_at::TIMESTAMPTZ),
@@ -69,7 +73,8 @@ WITH named AS (
     SELECT DISTINCT n.case_ref, coalesce(a.platform, 'other') AS platform
     FROM named n LEFT JOIN aliases a ON a.alias = n.name WHERE n.name <> ''
 )
-SELECT c.case_ref, c.source, c.opened_local, c.incident_type, c.ai_generated, coalesce(m.platform, 'unknown') AS platform
+SELECT c.case_ref, c.source, c.opened_local, c.incident_type, c.ai_generated,
+       coalesce(m.platform, 'unknown') AS platform
 FROM cases c LEFT JOIN mapped m USING (case_ref);
 
 CREATE TEMP TABLE requests AS

@@ -157,13 +157,18 @@ def platform_monthly(cases: pd.DataFrame, requests: pd.DataFrame, k: int) -> pd.
     per_platform = cases.assign(platform=[_platforms(names) for names in cases["platform_list"]]).explode("platform")
     case_side = per_platform.groupby(keys).agg(cases=("case_ref", "size"), ai_generated_cases=("ai_generated", "sum"))
     removed = requests[requests.is_removed].groupby(keys)["hours"]
-    removed_hours = pd.concat([removed.median().rename("median_hours"), removed.quantile(0.9).rename("p90_hours")],
-                              axis=1)  # quantile: linear interpolation, as DuckDB's quantile_cont
-    request_side = requests.groupby(keys).agg(
-        takedown_requests=("outcome", "size"),
-        takedowns_removed=("is_removed", "sum"),
-        final_requests=("is_final", "sum"),
-    ).join(removed_hours)
+    removed_hours = pd.concat(
+        [removed.median().rename("median_hours"), removed.quantile(0.9).rename("p90_hours")], axis=1
+    )  # quantile: linear interpolation, as DuckDB's quantile_cont
+    request_side = (
+        requests.groupby(keys)
+        .agg(
+            takedown_requests=("outcome", "size"),
+            takedowns_removed=("is_removed", "sum"),
+            final_requests=("is_final", "sum"),
+        )
+        .join(removed_hours)
+    )
     mart = case_side.join(request_side, how="outer").reset_index()
     for column in ("cases", "ai_generated_cases", "takedown_requests", "takedowns_removed", "final_requests"):
         mart[column] = mart[column].fillna(0).astype("int64")
@@ -179,6 +184,11 @@ def platform_monthly(cases: pd.DataFrame, requests: pd.DataFrame, k: int) -> pd.
     return mart[keys + counts + ["removal_rate", "median_hours_to_removal", "p90_hours_to_removal", "suppressed"]]
 
 
+def _recoverable(counts: pd.Series, hidden: list, shown: list, k: int) -> bool:
+    total = sum(counts[i] for i in hidden)
+    return bool(hidden) and bool(shown) and (len(hidden) == 1 or total in (len(hidden), len(hidden) * (k - 1)))
+
+
 def victim_demographics_quarterly(cases: pd.DataFrame, k: int) -> pd.DataFrame:
     group = ["quarter", "source", "incident_type"]
     keys = group + ["victim_gender", "victim_age_band"]
@@ -189,12 +199,7 @@ def victim_demographics_quarterly(cases: pd.DataFrame, k: int) -> pd.DataFrame:
         counts = mart.loc[index, "cases"]
         hidden = [i for i in index if suppressed[i]]
         shown = [i for i in index if not suppressed[i]]  # already smallest first
-
-        def recoverable() -> bool:
-            total = sum(counts[i] for i in hidden)
-            return bool(hidden) and bool(shown) and (len(hidden) == 1 or total in (len(hidden), len(hidden) * (k - 1)))
-
-        while recoverable():
+        while _recoverable(counts, hidden, shown, k):
             hidden.append(shown.pop(0))
         suppressed[hidden] = True
     totals = mart.groupby(group)["cases"].transform("sum")

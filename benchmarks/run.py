@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -60,8 +60,14 @@ class Measured:
 def measure(args: list[str], env: dict[str, str] | None = None, json_result: bool = True) -> Measured:
     """Run a child process; sample the RSS of its whole process tree until it ends."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env} if env else None)
+    proc = subprocess.Popen(
+        args,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env} if env else None,
+    )
     peak = 0
     stop = threading.Event()
 
@@ -111,7 +117,9 @@ def generate(landing: Path, case_rows: int) -> tuple[int, list[Path]]:
 
     # one generated case appears in ~1.9 exports on average (cumulative snapshots)
     per_month = max(10, round(case_rows / (MONTHS * 1.9)))
-    summary = generate_helpline_landing(landing, seed=7, end_month=END_MONTH, months=MONTHS + 1, cases_per_month=per_month)
+    summary = generate_helpline_landing(
+        landing, seed=7, end_month=END_MONTH, months=MONTHS + 1, cases_per_month=per_month
+    )
     newest = max(export_date(p) for p in summary.files)
     held_back = [p for p in summary.files if export_date(p) == newest]
     held_back_case_rows = sum(data_rows(p) for p in held_back if not p.name.startswith("takedown"))
@@ -135,7 +143,9 @@ def compare_all(pipeline_dir: Path, baselines: dict[str, Path]) -> None:
         for name, directory in baselines.items():
             problems = mart_differences(got, pd.read_parquet(directory / f"{mart}.parquet"), keys)
             if problems:
-                raise SystemExit(f"EQUALITY CHECK FAILED: pipeline vs {name} baseline, {mart}:\n  " + "\n  ".join(problems))
+                raise SystemExit(
+                    f"EQUALITY CHECK FAILED: pipeline vs {name} baseline, {mart}:\n  " + "\n  ".join(problems)
+                )
 
 
 def bench_size(label: str, workdir: Path) -> dict:
@@ -165,7 +175,9 @@ def bench_size(label: str, workdir: Path) -> dict:
     incremental = child("pipeline", landing, root / "warehouse")
     print(f"[{label}] incremental month {incremental.seconds:.1f}s; SQL baseline on every month ...", flush=True)
     # the incremental result must be what a full computation over all the files gives
-    compare_all(Path(incremental.result["marts_dir"]), {"sql (all months)": child("sql", landing, root / "sql_all").result_dir})
+    compare_all(
+        Path(incremental.result["marts_dir"]), {"sql (all months)": child("sql", landing, root / "sql_all").result_dir}
+    )
     shutil.rmtree(root, ignore_errors=True)
     return {
         "size": label,
@@ -185,7 +197,7 @@ def bench_size(label: str, workdir: Path) -> dict:
         "incremental_profile": profile(incremental),
         "load_avg": list(LOADS),  # above ~2 on 2 cores: something else was running too
         "commit": git_commit(),
-        "finished_at": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}",
+        "finished_at": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
     }
 
 
@@ -216,7 +228,11 @@ def bench_demo(workdir: Path) -> dict:
     landing = root / "landing"
     summary = generate_helpline_landing(landing)  # the arguments `ncii demo` uses
     generate_survey_landing(landing)
-    env = {"NCII_LANDING_DIR": str(landing), "NCII_WAREHOUSE_DIR": str(root / "warehouse"), "NCII_PSEUDONYM_KEY": "benchmark-pseudonym-key-not-a-secret-32+"}
+    env = {
+        "NCII_LANDING_DIR": str(landing),
+        "NCII_WAREHOUSE_DIR": str(root / "warehouse"),
+        "NCII_PSEUDONYM_KEY": "benchmark-pseudonym-key-not-a-secret-32+",
+    }
     ncii = str(Path(sys.executable).with_name("ncii"))
     print("[demo] ncii run ...", flush=True)
     first = measure([ncii, "run"], env=env, json_result=False)
@@ -243,14 +259,29 @@ def cold_parse_seconds() -> float:
     dbt = str(Path(sys.executable).with_name("dbt"))
     with tempfile.TemporaryDirectory() as target:
         started = time.perf_counter()
-        subprocess.run([dbt, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                        "--target-path", target], check=True, capture_output=True)
+        subprocess.run(
+            [
+                dbt,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                target,
+            ],
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - started
 
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         return "unknown"
 
@@ -266,30 +297,68 @@ def targets(results: list[dict], demo: dict | None) -> list[tuple[str, str, str]
     big = by_size.get("10M")
     if big:
         ratio = big["pipeline_s"] / big["sql_s"]
-        rows.append(("10M full refresh <= 3x the DuckDB SQL baseline", f"{ratio:.1f}x ({big['pipeline_s']:.0f} s vs {big['sql_s']:.0f} s)",
-                     "met" if ratio <= 3 else f"missed by {ratio / 3:.1f}x ({big['pipeline_s'] - 3 * big['sql_s']:.0f} s over)"))
+        rows.append(
+            (
+                "10M full refresh <= 3x the DuckDB SQL baseline",
+                f"{ratio:.1f}x ({big['pipeline_s']:.0f} s vs {big['sql_s']:.0f} s)",
+                "met"
+                if ratio <= 3
+                else f"missed by {ratio / 3:.1f}x ({big['pipeline_s'] - 3 * big['sql_s']:.0f} s over)",
+            )
+        )
         gb = big["pipeline_peak_mb"] / 1024
-        rows.append((f"10M full refresh peak memory <= {TARGETS_GB} GiB", f"{gb:.1f} GiB",
-                     "met" if gb <= TARGETS_GB else f"missed by {gb - TARGETS_GB:.1f} GiB"))
+        rows.append(
+            (
+                f"10M full refresh peak memory <= {TARGETS_GB} GiB",
+                f"{gb:.1f} GiB",
+                "met" if gb <= TARGETS_GB else f"missed by {gb - TARGETS_GB:.1f} GiB",
+            )
+        )
         share = big["incremental_s"] / big["pipeline_s"]
-        rows.append(("one new month on top of 10M <= 10% of the full refresh", f"{share:.0%} ({big['incremental_s']:.0f} s)",
-                     "met" if share <= 0.10 else f"missed by {100 * share - 10:.0f} points ({big['incremental_s'] - 0.1 * big['pipeline_s']:.0f} s over)"))
+        rows.append(
+            (
+                "one new month on top of 10M <= 10% of the full refresh",
+                f"{share:.0%} ({big['incremental_s']:.0f} s)",
+                "met"
+                if share <= 0.10
+                else f"missed by {100 * share - 10:.0f} points "
+                f"({big['incremental_s'] - 0.1 * big['pipeline_s']:.0f} s over)",
+            )
+        )
     else:
         rows.append(("10M targets", "not measured in this run", "-"))
     if demo:
-        rows.append(("demo size `ncii run` <= 45 s", f"{demo['ncii_run_s']:.0f} s",
-                     "met" if demo["ncii_run_s"] <= 45 else f"missed by {demo['ncii_run_s'] - 45:.0f} s"))
+        rows.append(
+            (
+                "demo size `ncii run` <= 45 s",
+                f"{demo['ncii_run_s']:.0f} s",
+                "met" if demo["ncii_run_s"] <= 45 else f"missed by {demo['ncii_run_s'] - 45:.0f} s",
+            )
+        )
     for r in results:
         if SIZES[r["size"]] >= 1_000_000:
             speedup = r["pandas_s"] / r["pipeline_s"]
-            rows.append((f"faster than pandas at {r['size']}", f"pandas/pipeline {speedup:.2f}",
-                         "met" if speedup > 1 else f"missed: the pipeline takes {r['pipeline_s'] / r['pandas_s']:.1f}x pandas' time"))
+            rows.append(
+                (
+                    f"faster than pandas at {r['size']}",
+                    f"pandas/pipeline {speedup:.2f}",
+                    "met"
+                    if speedup > 1
+                    else f"missed: the pipeline takes {r['pipeline_s'] / r['pandas_s']:.1f}x pandas' time",
+                )
+            )
     return rows
 
 
-def write_markdown(results: list[dict], out: Path, demo: dict | None = None, cold_parse_s: float | None = None,
-                   contended: str | None = None) -> None:
-    """The results table, the machine, the date and the commit, the targets, the profile, and a chart of time against rows."""
+def write_markdown(
+    results: list[dict],
+    out: Path,
+    demo: dict | None = None,
+    cold_parse_s: float | None = None,
+    contended: str | None = None,
+) -> None:
+    """The results table, the machine, the date and the commit, the targets, the profile, and a chart of time against
+    rows."""
     import altair as alt
     import vl_convert
 
@@ -299,40 +368,56 @@ def write_markdown(results: list[dict], out: Path, demo: dict | None = None, col
     lines = [
         "# Benchmarks",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit `{git_commit()}`; machine: {machine}.",
-        *([] if {r.get("commit") for r in results} <= {git_commit()} else [
-            "Sizes measured in earlier runs and kept (`--keep`): " + "; ".join(
-                f"{r['size']} on commit `{r['commit']}` at {r['finished_at']} UTC" for r in results if r.get("commit") != git_commit()) + "."]),
-        "Command: `make bench` (`.venv/bin/python -m benchmarks.run`). Times are wall seconds of a process of their own "
-        "(interpreter start-up included); memory is the peak RSS of the whole process tree (the dbt subprocess included).",
-        "Case rows are the rows of the Child Focus and IGVM exports of the full refresh (a case is in about 1.9 cumulative "
-        "exports); takedown exports come on top. The newest month is held back, then landed for the `+1 month` run.",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on commit `{git_commit()}`; machine: {machine}.",
+        *(
+            []
+            if {r.get("commit") for r in results} <= {git_commit()}
+            else [
+                "Sizes measured in earlier runs and kept (`--keep`): "
+                + "; ".join(
+                    f"{r['size']} on commit `{r['commit']}` at {r['finished_at']} UTC"
+                    for r in results
+                    if r.get("commit") != git_commit()
+                )
+                + "."
+            ]
+        ),
+        "Command: `make bench` (`.venv/bin/python -m benchmarks.run`). Times are wall seconds of a process of their "
+        "own (interpreter start-up included); memory is the peak RSS of the whole process tree (the dbt subprocess "
+        "included).",
+        "Case rows are the rows of the Child Focus and IGVM exports of the full refresh (a case is in about 1.9 "
+        "cumulative exports); takedown exports come on top. The newest month is held back, then landed for the "
+        "`+1 month` run.",
     ]
     if contended:
         lines += ["", f"**Contention:** {contended}"]
     lines += [
         "",
-        "| size | case rows | pipeline s | ingest | dbt | checks | publish | peak MB | SQL s | SQL MB | pandas s | pandas MB | pipeline/SQL | pandas/pipeline | rows/s | +1 month s | +1 month / full |",
+        "| size | case rows | pipeline s | ingest | dbt | checks | publish | peak MB | SQL s | SQL MB | pandas s "
+        "| pandas MB | pipeline/SQL | pandas/pipeline | rows/s | +1 month s | +1 month / full |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         st = r["stages"]
         lines.append(
-            f"| {r['size']} | {r['case_rows']:,} | {r['pipeline_s']:.1f} | {st.get('ingest', 0):.1f} | {st.get('dbt', 0):.1f} "
-            f"| {st.get('checks', 0):.1f} | {st.get('publish', 0):.1f} | {r['pipeline_peak_mb']:,.0f} | {r['sql_s']:.1f} "
-            f"| {r['sql_peak_mb']:,.0f} | {r['pandas_s']:.1f} | {r['pandas_peak_mb']:,.0f} | {r['pipeline_s'] / r['sql_s']:.2f} "
-            f"| {r['pandas_s'] / r['pipeline_s']:.2f} | {r['case_rows'] / r['pipeline_s']:,.0f} | {r['incremental_s']:.1f} "
+            f"| {r['size']} | {r['case_rows']:,} | {r['pipeline_s']:.1f} | {st.get('ingest', 0):.1f} "
+            f"| {st.get('dbt', 0):.1f} | {st.get('checks', 0):.1f} | {st.get('publish', 0):.1f} "
+            f"| {r['pipeline_peak_mb']:,.0f} | {r['sql_s']:.1f} | {r['sql_peak_mb']:,.0f} | {r['pandas_s']:.1f} "
+            f"| {r['pandas_peak_mb']:,.0f} | {r['pipeline_s'] / r['sql_s']:.2f} "
+            f"| {r['pandas_s'] / r['pipeline_s']:.2f} | {r['case_rows'] / r['pipeline_s']:,.0f} "
+            f"| {r['incremental_s']:.1f} "
             f"| {r['incremental_s'] / r['pipeline_s']:.0%} |"
         )
     lines += [
         "",
         "1-minute load average at the end of each measured step (pipeline, SQL, pandas, +1 month, SQL over all months; "
         "the benchmark itself keeps it near 1-2 on 2 cores): "
-        + "; ".join(f"{r['size']} " + ", ".join(f"{x:.1f}" for x in r.get("load_avg", [])) for r in results) + ".",
+        + "; ".join(f"{r['size']} " + ", ".join(f"{x:.1f}" for x in r.get("load_avg", [])) for r in results)
+        + ".",
         "",
-        "Every size passed the equality check: `platform_monthly` and `victim_demographics_quarterly` of the full refresh "
-        "equal both baselines cell by cell, and those of the `+1 month` (incremental) run equal the SQL baseline over all "
-        "the files.",
+        "Every size passed the equality check: `platform_monthly` and `victim_demographics_quarterly` of the full "
+        "refresh equal both baselines cell by cell, and those of the `+1 month` (incremental) run equal the SQL "
+        "baseline over all the files.",
         "",
         "## Targets (issue 7)",
         "",
@@ -342,57 +427,104 @@ def write_markdown(results: list[dict], out: Path, demo: dict | None = None, col
         "",
         "## Where the time goes",
         "",
-        "Per run: `start-up` is the wall time outside every Dagster step (interpreter, imports of Dagster, dagster-dbt and "
-        "Great Expectations, loading the Definitions, Dagster's run set-up); `dbt overhead` is the dbt step less dbt's own "
-        "execution of the nodes (the dbt CLI start-up, parsing, dagster-dbt's event stream); `dbt tests` is the summed "
-        "execution time of the dbt data tests (dbt runs one node at a time).",
+        "Per run: `start-up` is the wall time outside every Dagster step (interpreter, imports of Dagster, dagster-dbt "
+        "and Great Expectations, loading the Definitions, Dagster's run set-up); `dbt overhead` is the dbt step less "
+        "dbt's own execution of the nodes (the dbt CLI start-up, parsing, dagster-dbt's event stream); `dbt tests` is "
+        "the summed execution time of the dbt data tests (dbt runs one node at a time).",
         "",
-        "| run | wall s | start-up | imports | ingest | checks | dbt step | dbt nodes (n) | dbt overhead | dbt tests | publish |",
+        "| run | wall s | start-up | imports | ingest | checks | dbt step | dbt nodes (n) | dbt overhead | dbt tests "
+        "| publish |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     profiled = [(f"{r['size']} full", r["pipeline_s"], r["stages"], r["pipeline_profile"]) for r in results]
-    profiled += [(f"{r['size']} +1 month", r["incremental_s"], r["incremental_stages"], r["incremental_profile"]) for r in results]
+    profiled += [
+        (f"{r['size']} +1 month", r["incremental_s"], r["incremental_stages"], r["incremental_profile"])
+        for r in results
+    ]
     if demo:
-        profiled.insert(0, ("demo (as `ncii demo` writes it)", demo["profiled_s"], stage_seconds(demo["profile"]["steps"]), demo["profile"]))
+        profiled.insert(
+            0,
+            (
+                "demo (as `ncii demo` writes it)",
+                demo["profiled_s"],
+                stage_seconds(demo["profile"]["steps"]),
+                demo["profile"],
+            ),
+        )
     for name, wall, st, pr in profiled:
+
         def num(value):
             return "-" if value is None else f"{value:.1f}"
+
         lines.append(
-            f"| {name} | {wall:.1f} | {num(pr['startup_s'])} | {num(pr['import_s'])} | {num(st.get('ingest'))} | {num(st.get('checks'))} "
-            f"| {num(pr['dbt_step_s'])} | {num(pr['dbt_elapsed_s'])} ({pr['dbt_nodes'] or '-'}) | {num(pr['dbt_overhead_s'])} "
+            f"| {name} | {wall:.1f} | {num(pr['startup_s'])} | {num(pr['import_s'])} | {num(st.get('ingest'))} "
+            f"| {num(st.get('checks'))} | {num(pr['dbt_step_s'])} "
+            f"| {num(pr['dbt_elapsed_s'])} ({pr['dbt_nodes'] or '-'}) | {num(pr['dbt_overhead_s'])} "
             f"| {num(pr['dbt_tests_s'])} | {num(st.get('publish'))} |"
         )
-    slowest = [f"{r['size']} full: " + ", ".join(f"{n} {s:.1f} s" for n, s in (r["pipeline_profile"]["dbt_slowest"] or []))
-               for r in results]
-    slowest += [f"{r['size']} +1 month: " + ", ".join(f"{n} {s:.1f} s" for n, s in (r["incremental_profile"]["dbt_slowest"] or []))
-                for r in results]
+    slowest = [
+        f"{r['size']} full: " + ", ".join(f"{n} {s:.1f} s" for n, s in (r["pipeline_profile"]["dbt_slowest"] or []))
+        for r in results
+    ]
+    slowest += [
+        f"{r['size']} +1 month: "
+        + ", ".join(f"{n} {s:.1f} s" for n, s in (r["incremental_profile"]["dbt_slowest"] or []))
+        for r in results
+    ]
     lines += ["", "Slowest dbt nodes:", "", *(f"- {line}" for line in slowest)]
     if demo:
         lines += [
             "",
-            f"Demo size ({demo['case_rows']:,} case rows, the folder `ncii demo` writes): `ncii run` took {demo['ncii_run_s']:.1f} s "
-            f"(peak {demo['peak_mb']:,.0f} MB); run again with nothing new, {demo['ncii_run_again_s']:.1f} s.",
+            f"Demo size ({demo['case_rows']:,} case rows, the folder `ncii demo` writes): "
+            f"`ncii run` took {demo['ncii_run_s']:.1f} s (peak {demo['peak_mb']:,.0f} MB); run again with nothing new, "
+            f"{demo['ncii_run_again_s']:.1f} s.",
         ]
     if cold_parse_s is not None:
         lines += [
-            f"A cold `dbt parse` of the project takes {cold_parse_s:.1f} s; the pipeline pays it once after the dbt project "
-            "changes (the manifest is cached beside a fingerprint), so the runs above were timed with the manifest warm.",
+            f"A cold `dbt parse` of the project takes {cold_parse_s:.1f} s; the pipeline pays it once after the dbt "
+            "project changes (the manifest is cached beside a fingerprint), so the runs above were timed with the "
+            "manifest warm.",
         ]
     frame = pd.DataFrame(
-        [{"case rows": r["case_rows"], "seconds": r[f"{k}_s"], "run": name}
-         for r in results for k, name in (("pipeline", "pipeline"), ("sql", "DuckDB SQL"), ("pandas", "pandas"), ("incremental", "pipeline, +1 month"))]
+        [
+            {"case rows": r["case_rows"], "seconds": r[f"{k}_s"], "run": name}
+            for r in results
+            for k, name in (
+                ("pipeline", "pipeline"),
+                ("sql", "DuckDB SQL"),
+                ("pandas", "pandas"),
+                ("incremental", "pipeline, +1 month"),
+            )
+        ]
     )
-    chart = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("case rows:Q", scale=alt.Scale(type="log")),
-        y=alt.Y("seconds:Q", scale=alt.Scale(type="log")),
-        color="run:N",
-    ).properties(title="Wall time against case rows", width=520, height=300)
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("case rows:Q", scale=alt.Scale(type="log")),
+            y=alt.Y("seconds:Q", scale=alt.Scale(type="log")),
+            color="run:N",
+        )
+        .properties(title="Wall time against case rows", width=520, height=300)
+    )
     svg_path = out.with_suffix(".svg")
     svg_path.write_text(vl_convert.vegalite_to_svg(chart.to_json()))
-    lines += ["", "## Time against rows", "", f"![time against rows]({svg_path.name})", "",
-              "<details><summary>Raw results (JSON)</summary>", "", "```json",
-              json.dumps({"sizes": results, "demo": demo, "cold_parse_s": cold_parse_s}, indent=1), "```", "", "</details>", "",
-              NOTES_MARKER]
+    lines += [
+        "",
+        "## Time against rows",
+        "",
+        f"![time against rows]({svg_path.name})",
+        "",
+        "<details><summary>Raw results (JSON)</summary>",
+        "",
+        "```json",
+        json.dumps({"sizes": results, "demo": demo, "cold_parse_s": cold_parse_s}, indent=1),
+        "```",
+        "",
+        "</details>",
+        "",
+        NOTES_MARKER,
+    ]
     out.write_text("\n".join(lines) + notes)
 
 
@@ -416,8 +548,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "ncii-bench")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo-size `ncii run` measurement")
     parser.add_argument("--contended", help="a note on other load on the machine during the run, printed in the report")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the sizes (and demo) already in --out that this run does not measure again")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the sizes (and demo) already in --out that this run does not measure again",
+    )
     args = parser.parse_args(argv)
     kept = previous_results(args.out) if args.keep else {"sizes": [], "demo": None, "cold_parse_s": None}
     cold = cold_parse_seconds()

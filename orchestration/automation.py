@@ -20,8 +20,12 @@ from orchestration.locking import run_lock_is_free
 from orchestration.monitoring.failures import alert_failed_run, describe_failure
 from orchestration.settings import Settings
 
-IN_FLIGHT = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-             dg.DagsterRunStatus.STARTED]
+IN_FLIGHT = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 # A run takes the warehouse's lock within seconds of starting; one started longer ago without it is orphaned.
 ORPHAN_GRACE_SECONDS = 60
 
@@ -59,13 +63,20 @@ def fail_orphaned_runs(instance: dg.DagsterInstance, records: list, settings: Se
     (dagster.yaml) is the second line: it fails runs past their maximum runtime.
     """
     now = time.time()
-    candidates = [r for r in records if r.dagster_run.status == dg.DagsterRunStatus.STARTED
-                  and now - (r.start_time or r.create_timestamp.timestamp()) > ORPHAN_GRACE_SECONDS]
+    candidates = [
+        r
+        for r in records
+        if r.dagster_run.status == dg.DagsterRunStatus.STARTED
+        and now - (r.start_time or r.create_timestamp.timestamp()) > ORPHAN_GRACE_SECONDS
+    ]
     if not candidates or not run_lock_is_free(settings):
         return []
     for record in candidates:
-        instance.report_run_failed(record.dagster_run, "the run's process is gone (killed or crashed): "
-                                   f"it no longer holds the run lock of {settings.warehouse_dir}")
+        instance.report_run_failed(
+            record.dagster_run,
+            "the run's process is gone (killed or crashed): "
+            f"it no longer holds the run lock of {settings.warehouse_dir}",
+        )
     return [r.dagster_run.run_id for r in candidates]
 
 
@@ -101,8 +112,12 @@ def scan_landing(landing_dir: Path, cursor: dict, loaded: set[str] = frozenset()
 def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition) -> tuple[list, list]:
     """The sensors and schedules for the main job (sensors, schedules)."""
 
-    @dg.sensor(job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
-               description="Starts the main job when a new export file lands (one it has not seen before).")
+    @dg.sensor(
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Starts the main job when a new export file lands (one it has not seen before).",
+    )
     def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
         settings = Settings.from_env()
         running = context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=IN_FLIGHT))
@@ -121,18 +136,26 @@ def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition) ->
         if not new:
             return dg.SensorResult(skip_reason=dg.SkipReason("no new export files"), cursor=json.dumps(cursor))
         return dg.SensorResult(
-            run_requests=[dg.RunRequest(run_key="landing:" + ",".join(sorted(new)), tags={"ncii/new_files": str(len(new))})],
+            run_requests=[
+                dg.RunRequest(run_key="landing:" + ",".join(sorted(new)), tags={"ncii/new_files": str(len(new))})
+            ],
             cursor=json.dumps(cursor),
         )
 
     daily = dg.ScheduleDefinition(
-        name="daily_safety_net", job=job, cron_schedule="0 6 * * *", execution_timezone="Europe/Brussels",
+        name="daily_safety_net",
+        job=job,
+        cron_schedule="0 6 * * *",
+        execution_timezone="Europe/Brussels",
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description="Once a day even without new files: freshness is checked against today's date.",
     )
 
-    @dg.run_failure_sensor(monitored_jobs=[job], default_status=dg.DefaultSensorStatus.RUNNING,
-                           description="One alert for a failed or blocked run started by the daemon.")
+    @dg.run_failure_sensor(
+        monitored_jobs=[job],
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="One alert for a failed or blocked run started by the daemon.",
+    )
     def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
         step, reason = describe_failure(context.get_step_failure_events())
         alert_failed_run(Settings.from_env(), context.dagster_run.run_id, step, reason)

@@ -11,8 +11,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.publishing.exports import PublishedDataError
 from orchestration.locking import RunInProgress
+from orchestration.publishing.exports import PublishedDataError
 from orchestration.settings import Settings, SettingsError, create_demo_key
 
 
@@ -73,8 +73,22 @@ def cmd_dev(args: argparse.Namespace) -> int:
     dagster = Path(sys.executable).with_name("dagster")
     env = {**os.environ, **settings.environment(), "DAGSTER_HOME": str(home)}
     print(f"Starting Dagster on http://{args.host}:{args.port} (instance: {home}) ...", flush=True)
-    os.execve(dagster, [str(dagster), "dev", "-m", "orchestration.definitions", "-h", args.host,
-                        "-p", str(args.port), "--log-level", "info"], env)
+    os.execve(
+        dagster,
+        [
+            str(dagster),
+            "dev",
+            "-m",
+            "orchestration.definitions",
+            "-h",
+            args.host,
+            "-p",
+            str(args.port),
+            "--log-level",
+            "info",
+        ],
+        env,
+    )
     return 0  # not reached: the process is now Dagster's
 
 
@@ -229,7 +243,7 @@ EXAMPLES = {
     "dev": ["ncii dev    # then open http://127.0.0.1:3000", "ncii dev --port 3001"],
     "report": ["ncii report    # then open data/warehouse/reports/report.html"],
     "query": [
-        "ncii query \"SELECT month, platform, cases FROM platform_monthly "
+        'ncii query "SELECT month, platform, cases FROM platform_monthly '
         "WHERE source = 'childfocus' AND incident_type = 'all' ORDER BY month DESC LIMIT 20\"",
         "ncii query \"SELECT * FROM survey_prevalence WHERE breakdown = 'total'\" --format csv > prevalence.csv",
     ],
@@ -243,8 +257,10 @@ EXAMPLES = {
 
 def _add_examples(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = ("examples:\n  ncii demo\n  ncii tables\n  ncii query \"SELECT * FROM platform_monthly LIMIT 5\"\n"
-                     "\n`ncii <command> --help` shows each command's options and examples.")
+    parser.epilog = (
+        'examples:\n  ncii demo\n  ncii tables\n  ncii query "SELECT * FROM platform_monthly LIMIT 5"\n'
+        "\n`ncii <command> --help` shows each command's options and examples."
+    )
     for name, command in sub.choices.items():
         command.formatter_class = argparse.RawDescriptionHelpFormatter
         func = command.get_default("func")

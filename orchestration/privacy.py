@@ -74,11 +74,14 @@ def hash_sql(expression: str) -> str:
 def shape_sql(expression: str) -> str:
     """SQL for `value_shape` of a VARCHAR expression."""
     tests = [(word, pattern) for word, pattern, _ in _CLASSES] + [("other", _OTHER_SQL)]
-    words = ", ".join(f"CASE WHEN regexp_matches({expression}, '{pattern}') THEN '{word}' END"
-                      for word, pattern in tests)
+    words = ", ".join(
+        f"CASE WHEN regexp_matches({expression}, '{pattern}') THEN '{word}' END" for word, pattern in tests
+    )
     listed = f"list_filter([{words}], lambda w: w IS NOT NULL)"
-    return (f"length({expression}) || CASE WHEN length({expression}) = 1 THEN ' character: ' ELSE ' characters: ' END"
-            f" || coalesce(nullif(array_to_string({listed}, ', '), ''), 'nothing')")
+    return (
+        f"length({expression}) || CASE WHEN length({expression}) = 1 THEN ' character: ' ELSE ' characters: ' END"
+        f" || coalesce(nullif(array_to_string({listed}, ', '), ''), 'nothing')"
+    )
 
 
 def describe_sql(expression: str) -> str:
@@ -86,7 +89,7 @@ def describe_sql(expression: str) -> str:
     return f"('#' || {hash_sql(expression)} || ' (' || {shape_sql(expression)} || ')')"
 
 
-DESCRIPTOR = re.compile(r"#[0-9a-f]{%d} \(\d+ characters?: [a-z@, ]+\)" % HASH_CHARS)
+DESCRIPTOR = re.compile(rf"#[0-9a-f]{{{HASH_CHARS}}} \(\d+ characters?: [a-z@, ]+\)")
 """What a descriptor looks like (tests and readers of quarantine reasons use it)."""
 
 

@@ -26,7 +26,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return Settings.from_env()
 
     @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
         """Hold the warehouse's run lock while a run uses it, however the run was started
         (the daemon's runs included); `ncii run` already holds it, and the lock is re-entrant."""
         settings = self.settings()
@@ -39,7 +39,9 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         settings = self.settings()
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(settings.warehouse_db), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        conn = duckdb.connect(
+            str(settings.warehouse_db), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT}
+        )
         conn.execute("SET enable_progress_bar = false")  # long loads would draw bars into `ncii run`'s output
         try:
             yield conn

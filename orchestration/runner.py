@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -117,7 +116,7 @@ def _engine_output(settings: Settings, enabled: bool) -> Iterator[Path | None]:
         return
     log_dir = settings.warehouse_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.log"
+    log_path = log_dir / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
     with log_path.open("w") as handle, redirect_stdout(handle):
         yield log_path
 

@@ -65,12 +65,13 @@ class Settings:
     landing_quiet_seconds: float = DEFAULT_LANDING_QUIET_SECONDS
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         warehouse_dir = Path(env.get("NCII_WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR).absolute()
         k = _whole_number(env, "NCII_SUPPRESSION_K", DEFAULT_SUPPRESSION_K, 2, MAX_SUPPRESSION_K)
-        baseline = _whole_number(env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, 3,
-                                 MAX_DRIFT_BASELINE_MONTHS)
+        baseline = _whole_number(
+            env, "NCII_DRIFT_BASELINE_MONTHS", DEFAULT_DRIFT_BASELINE_MONTHS, 3, MAX_DRIFT_BASELINE_MONTHS
+        )
         freshness_days = _whole_number(env, "NCII_FRESHNESS_DAYS", DEFAULT_FRESHNESS_DAYS, 1, MAX_FRESHNESS_DAYS)
         dsa_engine = (env.get("NCII_DSA_ENGINE") or "duckdb").strip().lower()
         if dsa_engine not in DSA_ENGINES:

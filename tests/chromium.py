@@ -14,8 +14,18 @@ import subprocess
 import time
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--hide-scrollbars",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--mute-audio",
+]
 
 
 def chromium_path() -> str | None:
@@ -40,7 +50,10 @@ class Browser:
 
         self.process = subprocess.Popen(
             [binary, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=plumb, close_fds=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=plumb,
+            close_fds=False,
         )
         os.close(to_browser_read)
         os.close(from_browser_write)
@@ -82,8 +95,10 @@ class Browser:
         return self.call(method, params, session=self.session, timeout=timeout)
 
     def open(self, url: str, width: int, height: int = 1000) -> None:
-        self.page("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.page(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         seen = len(self.events)
         self.page("Page.navigate", {"url": url})
         deadline = time.monotonic() + 60
@@ -93,8 +108,9 @@ class Browser:
             self.events.append(self._read(60))
 
     def evaluate(self, expression: str, timeout: float = 60):
-        result = self.page("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
-                                                "returnByValue": True}, timeout=timeout)
+        result = self.page(
+            "Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True}, timeout=timeout
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(json.dumps(result["exceptionDetails"])[:2000])
         return result["result"].get("value")
@@ -102,15 +118,22 @@ class Browser:
     def screenshot(self, target: Path) -> Path:
         """The whole page, however long, as PNG."""
         metrics = self.page("Page.getLayoutMetrics")["cssContentSize"]
-        shot = self.page("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": {
-            "x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"], "scale": 1}})
+        shot = self.page(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"], "scale": 1},
+            },
+        )
         target.write_bytes(base64.b64decode(shot["data"]))
         return target
 
     def pdf(self, target: Path) -> Path:
         """The page as printed (A4, print CSS applied)."""
-        printed = self.page("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False},
-                            timeout=120)
+        printed = self.page(
+            "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": False}, timeout=120
+        )
         target.write_bytes(base64.b64decode(printed["data"]))
         return target
 

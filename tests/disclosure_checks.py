@@ -22,13 +22,16 @@ def intermediate(warehouse_db) -> dict[str, pd.DataFrame]:
         return {
             "cases": conn.execute(
                 "SELECT case_key::varchar AS case_key, source, opened_month, opened_quarter, incident_type, "
-                "ai_generated, victim_gender, victim_age_band FROM intermediate.int_cases").df(),
+                "ai_generated, victim_gender, victim_age_band FROM intermediate.int_cases"
+            ).df(),
             "case_platforms": conn.execute(
                 "SELECT case_key::varchar AS case_key, source, opened_month, incident_type, ai_generated, platform "
-                "FROM intermediate.int_case_platforms").df(),
+                "FROM intermediate.int_case_platforms"
+            ).df(),
             "requests": conn.execute(
                 "SELECT request_id, submitted_month, case_source, platform, case_incident_type, outcome "
-                "FROM intermediate.int_takedown_requests").df(),
+                "FROM intermediate.int_takedown_requests"
+            ).df(),
         }
     finally:
         conn.close()
@@ -64,18 +67,28 @@ def expected_platform_monthly(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     per_platform = tables["case_platforms"].assign(ai=lambda f: f["ai_generated"].fillna(False).astype(bool))
     per_case = tables["cases"].assign(ai=lambda f: f["ai_generated"].fillna(False).astype(bool))
     dims = {"source": "source", "incident_type": "incident_type"}
-    platform_rows = pd.concat([
-        _rollups(per_platform, "opened_month", {"platform": "platform", **dims}, measures).query("platform != 'all'"),
-        _rollups(per_case.assign(platform=ALL), "opened_month", {"platform": "platform", **dims}, measures)
-        .query("platform == 'all'"),
-    ]).rename(columns={"opened_month": "month"})
-    requests = tables["requests"].assign(final=lambda f: f["outcome"].isin(FINAL),
-                                         removed=lambda f: f["outcome"] == "removed")
+    platform_rows = pd.concat(
+        [
+            _rollups(per_platform, "opened_month", {"platform": "platform", **dims}, measures).query(
+                "platform != 'all'"
+            ),
+            _rollups(per_case.assign(platform=ALL), "opened_month", {"platform": "platform", **dims}, measures).query(
+                "platform == 'all'"
+            ),
+        ]
+    ).rename(columns={"opened_month": "month"})
+    requests = tables["requests"].assign(
+        final=lambda f: f["outcome"].isin(FINAL), removed=lambda f: f["outcome"] == "removed"
+    )
     request_rows = _rollups(
-        requests, "submitted_month",
+        requests,
+        "submitted_month",
         {"source": "case_source", "platform": "platform", "incident_type": "case_incident_type"},
-        {"takedown_requests": ("request_id", "size"), "takedowns_removed": ("removed", "sum"),
-         "final_requests": ("final", "sum")},
+        {
+            "takedown_requests": ("request_id", "size"),
+            "takedowns_removed": ("removed", "sum"),
+            "final_requests": ("final", "sum"),
+        },
     ).rename(columns={"submitted_month": "month"})
     keys = ["month", "source", "platform", "incident_type"]
     out = platform_rows.merge(request_rows, on=keys, how="outer")
@@ -108,8 +121,10 @@ def compare(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], measures: li
     for measure in measures:
         wrong = both[both[measure].notna() & (both[measure] != both[f"{measure}_want"])]
         if len(wrong):
-            problems.append(f"{measure}: {len(wrong)} differ, e.g. "
-                            f"{wrong[keys + [measure, measure + '_want']].head(3).to_dict('records')}")
+            problems.append(
+                f"{measure}: {len(wrong)} differ, e.g. "
+                f"{wrong[keys + [measure, measure + '_want']].head(3).to_dict('records')}"
+            )
     return problems
 
 
@@ -130,8 +145,9 @@ def _pins(frame: pd.DataFrame, keys: list[str], measure: str, dimension: str, k:
             if hidden == 0:
                 problems.append(f"{measure} {dimension} {group}: NULL total, all members published")
         elif hidden and (hidden == 1 or total - rows[measure].sum() < k - 1):
-            problems.append(f"{measure} {dimension} {group}: {hidden} NULL members add up to "
-                            f"{total - rows[measure].sum():.0f}")
+            problems.append(
+                f"{measure} {dimension} {group}: {hidden} NULL members add up to {total - rows[measure].sum():.0f}"
+            )
     return problems
 
 
@@ -166,13 +182,15 @@ def pinned_by_arithmetic(published_db, k: int) -> list[str]:
             problems.append(f"{name}: {int(small(difference).sum())} rows from 1 to k-1")
 
     # a quarter (all genders and ages) against its months (all platforms); a year against its months
-    months = pm[(pm["platform"] == ALL)].assign(quarter=lambda f: pd.to_datetime(f["month"]).dt.to_period("Q")
-                                                  .dt.start_time.dt.date)
+    months = pm[(pm["platform"] == ALL)].assign(
+        quarter=lambda f: pd.to_datetime(f["month"]).dt.to_period("Q").dt.start_time.dt.date
+    )
     quarters = vdq[(vdq["victim_gender"] == ALL) & (vdq["victim_age_band"] == ALL)]
     quarters = quarters.assign(quarter=pd.to_datetime(quarters["quarter"]).dt.date)
     for (quarter, source, incident), rows in months.groupby(["quarter", "source", "incident_type"]):
-        total = quarters[(quarters.quarter == quarter) & (quarters.source == source)
-                         & (quarters.incident_type == incident)]["cases"]
+        total = quarters[
+            (quarters.quarter == quarter) & (quarters.source == source) & (quarters.incident_type == incident)
+        ]["cases"]
         if len(total) and pd.notna(total.iloc[0]):
             problems += _leftover(f"quarter {quarter} {source} {incident}", total.iloc[0], rows["cases"], k)
     yearly = pm[(pm["source"] == ALL) & (pm["incident_type"] == ALL) & (pm["platform"] != ALL)]

@@ -15,11 +15,19 @@ import pandas as pd
 from orchestration.privacy import describe
 from tests.conftest import TEST_KEY
 
-PLATFORMS = {"snapchat": .22, "instagram": .19, "x": .16, "tiktok": .14, "telegram": .10, "whatsapp": .10,
-             "facebook": .05, "discord": .04}
-GENDERS = {"female": .78, "male": .17, "unknown": .03, "non_binary": .02}
-AGE_BANDS = {"15_17": .50, "12_14": .30, "under_12": .07, "unknown": .07, "18_21": .06}
-CHANNELS = {"chat": .35, "phone": .33, "web_form": .22, "email": .10}
+PLATFORMS = {
+    "snapchat": 0.22,
+    "instagram": 0.19,
+    "x": 0.16,
+    "tiktok": 0.14,
+    "telegram": 0.10,
+    "whatsapp": 0.10,
+    "facebook": 0.05,
+    "discord": 0.04,
+}
+GENDERS = {"female": 0.78, "male": 0.17, "unknown": 0.03, "non_binary": 0.02}
+AGE_BANDS = {"15_17": 0.50, "12_14": 0.30, "under_12": 0.07, "unknown": 0.07, "18_21": 0.06}
+CHANNELS = {"chat": 0.35, "phone": 0.33, "web_form": 0.22, "email": 0.10}
 CASES_PER_MONTH = 300
 AGE_MISSING = 0.06
 SOURCES = ("childfocus", "igvm", "takedown")
@@ -42,20 +50,22 @@ def month_rows(rng: np.random.Generator, source: str, opened: date, shift: str |
     if shift == "platform_mix":
         platforms["telegram"] *= 2.5
     elif shift == "victim_gender":
-        genders["male"] = .40
+        genders["male"] = 0.40
     elif shift == "volume":
         n = rng.poisson(CASES_PER_MONTH * 0.45)
     elif shift == "missing_rate":
         missing = 0.30
-    frame = pd.DataFrame({
-        "case_key": [f"{source}-{opened:%Y%m}-{i}" for i in range(n)],
-        "source": source,
-        "opened_month": opened,
-        "platform": _draw(rng, platforms, n),
-        "victim_gender": _draw(rng, genders, n),
-        "victim_age_band": _draw(rng, AGE_BANDS, n),
-        "channel": _draw(rng, CHANNELS, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "case_key": [f"{source}-{opened:%Y%m}-{i}" for i in range(n)],
+            "source": source,
+            "opened_month": opened,
+            "platform": _draw(rng, platforms, n),
+            "victim_gender": _draw(rng, genders, n),
+            "victim_age_band": _draw(rng, AGE_BANDS, n),
+            "channel": _draw(rng, CHANNELS, n),
+        }
+    )
     frame["victim_age"] = np.where(rng.random(n) < missing, np.nan, 15.0)
     frame["platform_name"] = frame["platform"]
     frame["is_mapped"] = True
@@ -79,7 +89,8 @@ def build_warehouse(path, months: list[date], shifted: dict[date, str] | None = 
             conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         conn.register("cases", cases)
         conn.register("requests", requests)
-        conn.execute("""CREATE OR REPLACE TABLE intermediate.int_cases AS SELECT case_key, source, opened_month, channel,
+        conn.execute("""CREATE OR REPLACE TABLE intermediate.int_cases AS
+            SELECT case_key, source, opened_month, channel,
             CAST(victim_age AS INTEGER) AS victim_age, victim_age_band, victim_gender, 'flanders' AS region,
             'deepnude' AS incident_type, true AS ai_generated, 'peer' AS offender_relation,
             [platform_name] AS platform_names FROM cases""")
@@ -100,7 +111,9 @@ def land_export(path, export_date: date, sources=SOURCES) -> None:
     conn = duckdb.connect(str(path))
     try:
         for source in sources:
-            conn.execute("INSERT INTO raw.load_ledger VALUES (?, ?, ?, 'loaded')",
-                         [f"{source}-{export_date:%Y%m%d}", source, export_date])
+            conn.execute(
+                "INSERT INTO raw.load_ledger VALUES (?, ?, ?, 'loaded')",
+                [f"{source}-{export_date:%Y%m%d}", source, export_date],
+            )
     finally:
         conn.close()

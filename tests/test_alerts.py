@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import logging
+from datetime import date
 
 import duckdb
 import pytest
 
-from tests.conftest import dead_webhook_url, make_settings
-from tests.monitoring_data import BLUESKY, build_warehouse, land_export, month
 from orchestration.monitoring import alerts as alerts_module
 from orchestration.monitoring import drift
 from orchestration.monitoring.alerts import clear_pipeline_alerts, deliver_pending, raise_drift_alerts
 from orchestration.monitoring.checks import run_checks
 from orchestration.monitoring.failures import alert_failed_run
 from orchestration.runner import run_main_job
+from tests.conftest import dead_webhook_url, make_settings
+from tests.monitoring_data import BLUESKY, build_warehouse, land_export, month
 
 START = date(2025, 1, 1)
 
@@ -35,8 +34,12 @@ def drift_run(db, run_id: str, period, shifted_gender: bool = False):
     with duckdb.connect(str(db)) as conn:
         results = run_checks(conn, today=month(period, 1), baseline_months=6, cadence_days=35, k=5)
         if shifted_gender:  # pretend the gender check saw a major shift this time
-            results = [r if (r.check_name, r.subject) != ("distribution_shift", "victim_gender")
-                       else r.__class__(**{**r.__dict__, "status": drift.ERROR, "statistic": 0.4}) for r in results]
+            results = [
+                r
+                if (r.check_name, r.subject) != ("distribution_shift", "victim_gender")
+                else r.__class__(**{**r.__dict__, "status": drift.ERROR, "statistic": 0.4})
+                for r in results
+            ]
         raise_drift_alerts(conn, run_id, results, "/reports/report.html")
         return results
 
@@ -61,7 +64,8 @@ def test_one_message_per_condition_and_no_resend_until_it_changes(shifted_wareho
     assert report.delivered == len(hook.messages) == 6
     assert len(set(hook.titles)) == 6
     assert {(a["source"], a["check_name"]) for a in alerts_table(db)} == {
-        (src, check) for src in ("childfocus", "igvm", "takedown") for check in ("unmapped_value", "distribution_shift")}
+        (src, check) for src in ("childfocus", "igvm", "takedown") for check in ("unmapped_value", "distribution_shift")
+    }
     message = next(m for m in hook.messages if "taxonomy" in m["text"])
     assert BLUESKY in message["text"] and "bluesky" not in message["text"] and "Period 2025-08" in message["text"]
     assert "ncii unmapped" in message["text"]
@@ -87,15 +91,22 @@ def test_a_condition_that_goes_away_is_cleared(shifted_warehouse) -> None:
     drift_run(db, "run-1", period)
     assert all(a["state"] == "open" for a in alerts_table(db))
     with duckdb.connect(str(db)) as conn:  # the name is added to the alias seed: all history re-mapped
-        conn.execute("UPDATE intermediate.int_case_platforms SET platform = 'bluesky', is_mapped = true "
-                     "WHERE platform_name = ?", [BLUESKY])
-        conn.execute("UPDATE intermediate.int_takedown_requests SET platform = 'bluesky', is_mapped = true "
-                     "WHERE platform_name = ?", [BLUESKY])
+        conn.execute(
+            "UPDATE intermediate.int_case_platforms SET platform = 'bluesky', is_mapped = true WHERE platform_name = ?",
+            [BLUESKY],
+        )
+        conn.execute(
+            "UPDATE intermediate.int_takedown_requests SET platform = 'bluesky', is_mapped = true "
+            "WHERE platform_name = ?",
+            [BLUESKY],
+        )
     drift_run(db, "run-2", period)
     states = {(a["source"], a["check_name"]): a["state"] for a in alerts_table(db)}
     assert {k: v for k, v in states.items() if k[1] == "unmapped_value"} == {
-        ("childfocus", "unmapped_value"): "cleared", ("igvm", "unmapped_value"): "cleared",
-        ("takedown", "unmapped_value"): "cleared"}
+        ("childfocus", "unmapped_value"): "cleared",
+        ("igvm", "unmapped_value"): "cleared",
+        ("takedown", "unmapped_value"): "cleared",
+    }
 
 
 def test_a_500_is_retried_and_a_dead_webhook_loses_nothing(shifted_warehouse, webhook) -> None:
@@ -152,7 +163,9 @@ def small_landing(tmp_path_factory):
     return landing
 
 
-def test_pipeline_runs_deliver_every_alert_once_through_a_dead_then_flaky_webhook(small_landing, tmp_path, webhook) -> None:
+def test_pipeline_runs_deliver_every_alert_once_through_a_dead_then_flaky_webhook(
+    small_landing, tmp_path, webhook
+) -> None:
     warehouse = tmp_path / "warehouse"
     down = make_settings(small_landing, warehouse, NCII_ALERT_WEBHOOK_URL=dead_webhook_url())
     assert run_main_job(down).success  # a dead webhook never fails the pipeline
@@ -169,8 +182,8 @@ def test_pipeline_runs_deliver_every_alert_once_through_a_dead_then_flaky_webhoo
     assert hook.statuses[0] == 500
     with duckdb.connect(str(up.warehouse_db), read_only=True) as conn:  # also those raised after a publication
         raised = conn.execute("SELECT title FROM monitoring.alerts WHERE state = 'open'").fetchall()
-    assert {title for title, _ in published} <= {title for title, in raised}
-    assert sorted(hook.titles) == sorted(title for title, in raised)  # none lost, each once
+    assert {title for title, _ in published} <= {title for (title,) in raised}
+    assert sorted(hook.titles) == sorted(title for (title,) in raised)  # none lost, each once
     sent = len(hook.messages)
 
     assert run_main_job(up).success  # nothing changed: nothing is sent again

@@ -29,9 +29,25 @@ from tests.disclosure_checks import (
 )
 
 K = 3
-CHILDFOCUS_HEADER = ["Dossiernummer", "Datum opening", "Datum afsluiting", "Kanaal", "Melder", "Leeftijd slachtoffer",
-                     "Geslacht slachtoffer", "Provincie", "Taal", "Type feiten", "AI-gegenereerd", "Platformen",
-                     "Relatie dader", "Naam melder", "Telefoon melder", "E-mail melder", "Samenvatting"]
+CHILDFOCUS_HEADER = [
+    "Dossiernummer",
+    "Datum opening",
+    "Datum afsluiting",
+    "Kanaal",
+    "Melder",
+    "Leeftijd slachtoffer",
+    "Geslacht slachtoffer",
+    "Provincie",
+    "Taal",
+    "Type feiten",
+    "AI-gegenereerd",
+    "Platformen",
+    "Relatie dader",
+    "Naam melder",
+    "Telefoon melder",
+    "E-mail melder",
+    "Samenvatting",
+]
 # (reference, day in January 2026, incident, AI, platforms, gender, age)
 JANUARY = [
     ("CF-2026-000001", 5, "Deepnude", "Ja", "Instagram, Snapchat", "V", 14),
@@ -45,9 +61,7 @@ JANUARY += [(f"CF-2026-0000{n}", n, "Sextortion", "Nee", "Snapchat", "M", 15) fo
 FEBRUARY = [(f"CF-2026-0000{n}", n - 4, "Sextortion", "Nee", "Snapchat", "M", 15) for n in range(10, 16)]
 FEBRUARY += [(f"CF-2026-0000{n}", n - 10, "Deepnude", "Ja", "Instagram", "V", 12) for n in range(30, 34)]
 # January, instagram, case 1: 5 removed (after 10, 20, 30, 40 and 50 hours), 3 rejected, 3 pending
-REQUESTS = (
-    [("removed", hours) for hours in (10, 20, 30, 40, 50)] + [("rejected", 5)] * 3 + [("pending", None)] * 3
-)
+REQUESTS = [("removed", hours) for hours in (10, 20, 30, 40, 50)] + [("rejected", 5)] * 3 + [("pending", None)] * 3
 
 
 def _write_landing(landing: Path) -> None:
@@ -56,33 +70,90 @@ def _write_landing(landing: Path) -> None:
         out.writerow(CHILDFOCUS_HEADER)
         for month, rows in ((1, JANUARY), (2, FEBRUARY)):
             for ref, day, incident, ai, platforms, gender, age in rows:
-                out.writerow([ref, f"{day:02d}/{month:02d}/2026 10:00", "", "Chat", "Slachtoffer", age, gender,
-                              "Antwerpen", "NL", incident, ai, platforms, "Kennis", "", "", "", ""])
+                out.writerow(
+                    [
+                        ref,
+                        f"{day:02d}/{month:02d}/2026 10:00",
+                        "",
+                        "Chat",
+                        "Slachtoffer",
+                        age,
+                        gender,
+                        "Antwerpen",
+                        "NL",
+                        incident,
+                        ai,
+                        platforms,
+                        "Kennis",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
     with open(landing / "igvm_reports_20260301.jsonl", "w") as handle:
         for n in range(1, 9):  # February: four AI deepfakes of women on Instagram, four sextortions of men
             deepfake = n <= 4
-            handle.write(json.dumps({
-                "report_id": f"IGVM-2026-00000{n}", "submitted_at": f"2026-02-1{n}T10:00:00+01:00",
-                "channel": "web_form",
-                "victim": {"age": 24 if deepfake else 30, "gender": "female" if deepfake else "male",
-                           "region": "flanders"},
-                "incident": {"type": "deepfake_nude" if deepfake else "sextortion", "ai_generated": deepfake,
-                             "platforms": ["Instagram" if deepfake else "Snapchat"], "offender": "stranger"},
-                "status": "open", "contact": {}, "description": ""}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "report_id": f"IGVM-2026-00000{n}",
+                        "submitted_at": f"2026-02-1{n}T10:00:00+01:00",
+                        "channel": "web_form",
+                        "victim": {
+                            "age": 24 if deepfake else 30,
+                            "gender": "female" if deepfake else "male",
+                            "region": "flanders",
+                        },
+                        "incident": {
+                            "type": "deepfake_nude" if deepfake else "sextortion",
+                            "ai_generated": deepfake,
+                            "platforms": ["Instagram" if deepfake else "Snapchat"],
+                            "offender": "stranger",
+                        },
+                        "status": "open",
+                        "contact": {},
+                        "description": "",
+                    }
+                )
+                + "\n"
+            )
     with open(landing / "takedown_requests_20260301.csv", "w", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["request_id", "case_ref", "platform", "content_type", "submitted_at", "acknowledged_at",
-                      "resolved_at", "outcome"])
+        out.writerow(
+            [
+                "request_id",
+                "case_ref",
+                "platform",
+                "content_type",
+                "submitted_at",
+                "acknowledged_at",
+                "resolved_at",
+                "outcome",
+            ]
+        )
         submitted = datetime(2026, 1, 12, 10, tzinfo=timezone(timedelta(hours=1)))
         for n, (outcome, hours) in enumerate(REQUESTS, start=1):
             resolved = "" if hours is None else (submitted + timedelta(hours=hours)).isoformat()
-            out.writerow([f"TD-{n:07d}", "CF-2026-000001", "Instagram", "image", submitted.isoformat(), "",
-                          resolved, outcome])
+            out.writerow(
+                [f"TD-{n:07d}", "CF-2026-000001", "Instagram", "image", submitted.isoformat(), "", resolved, outcome]
+            )
         for n in range(20, 24):  # February, snapchat, four removed
-            out.writerow([f"TD-{n:07d}", "CF-2026-000010", "Snapchat", "image", "2026-02-12T10:00:00+01:00",
-                          "", "2026-02-13T10:00:00+01:00", "removed"])
-        out.writerow(["TD-0000030", "CF-2026-000099", "Snapchat", "image", "2026-02-12T10:00:00+01:00", "", "",
-                      "pending"])  # its case is in no export
+            out.writerow(
+                [
+                    f"TD-{n:07d}",
+                    "CF-2026-000010",
+                    "Snapchat",
+                    "image",
+                    "2026-02-12T10:00:00+01:00",
+                    "",
+                    "2026-02-13T10:00:00+01:00",
+                    "removed",
+                ]
+            )
+        out.writerow(
+            ["TD-0000030", "CF-2026-000099", "Snapchat", "image", "2026-02-12T10:00:00+01:00", "", "", "pending"]
+        )  # its case is in no export
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +176,18 @@ def _row(settings, mart: str, **where) -> dict:
 
 def _check_all_rows(settings) -> None:
     tables = intermediate(settings.warehouse_db)
-    pm_problems = compare(published(settings.published_db, "platform_monthly"), expected_platform_monthly(tables),
-                          ["month", "source", "platform", "incident_type"],
-                          ["cases", "ai_generated_cases", "takedown_requests", "takedowns_removed"])
-    vdq_problems = compare(published(settings.published_db, "victim_demographics_quarterly"),
-                           expected_victim_demographics(tables),
-                           ["quarter", "source", "incident_type", "victim_gender", "victim_age_band"], ["cases"])
+    pm_problems = compare(
+        published(settings.published_db, "platform_monthly"),
+        expected_platform_monthly(tables),
+        ["month", "source", "platform", "incident_type"],
+        ["cases", "ai_generated_cases", "takedown_requests", "takedowns_removed"],
+    )
+    vdq_problems = compare(
+        published(settings.published_db, "victim_demographics_quarterly"),
+        expected_victim_demographics(tables),
+        ["quarter", "source", "incident_type", "victim_gender", "victim_age_band"],
+        ["cases"],
+    )
     assert pm_problems == [] and vdq_problems == []
 
 
@@ -121,22 +198,32 @@ def test_every_row_matches_pandas_on_the_fixture(fixture_run) -> None:
 def test_platform_all_counts_each_case_once(fixture_run) -> None:
     # the eleven January cases name fourteen platforms between them: Instagram 5, Snapchat 8, TikTok 1
     cells = published(fixture_run.published_db, "platform_monthly")
-    january = cells[(cells.month == date(2026, 1, 1)) & (cells.source == "childfocus")
-                    & (cells.incident_type == "all")].set_index("platform")
+    january = cells[
+        (cells.month == date(2026, 1, 1)) & (cells.source == "childfocus") & (cells.incident_type == "all")
+    ].set_index("platform")
     assert january.loc["all", "cases"] == 11
     assert january.loc["instagram", "cases"] == 5 and january.loc["snapchat", "cases"] == 8
     assert january.loc["all", "cases"] < january.loc[["instagram", "snapchat"], "cases"].sum()
     totals = cells[(cells.platform == "all") & (cells.incident_type == "all") & (cells.source != "unknown")]
     assert totals.set_index(["month", "source"])["cases"].to_dict() == {
-        (date(2026, 1, 1), "all"): 11, (date(2026, 1, 1), "childfocus"): 11,
-        (date(2026, 2, 1), "all"): 18, (date(2026, 2, 1), "childfocus"): 10, (date(2026, 2, 1), "igvm"): 8,
+        (date(2026, 1, 1), "all"): 11,
+        (date(2026, 1, 1), "childfocus"): 11,
+        (date(2026, 2, 1), "all"): 18,
+        (date(2026, 2, 1), "childfocus"): 10,
+        (date(2026, 2, 1), "igvm"): 8,
     }
 
 
 def test_the_removal_rate_is_over_final_outcomes_only(fixture_run) -> None:
     # 11 requests: 5 removed, 3 rejected, 3 pending -> 5 / 8, not 5 / 11; median of 10..50 hours
-    row = _row(fixture_run, "platform_monthly", month=date(2026, 1, 1), source="childfocus", platform="instagram",
-               incident_type="deepnude")
+    row = _row(
+        fixture_run,
+        "platform_monthly",
+        month=date(2026, 1, 1),
+        source="childfocus",
+        platform="instagram",
+        incident_type="deepnude",
+    )
     assert (row["cases"], row["takedown_requests"], row["takedowns_removed"]) == (5, 11, 5)
     assert row["removal_rate"] == pytest.approx(5 / 8) and row["median_hours_to_removal"] == 30
     assert row["p90_hours_to_removal"] == pytest.approx(40 + 0.6 * 10)  # between the 4th and 5th of 10..50 hours
@@ -147,8 +234,14 @@ def test_the_removal_rate_is_over_final_outcomes_only(fixture_run) -> None:
 
 def test_a_small_complement_is_suppressed(fixture_run) -> None:
     # Instagram: 5 cases, 3 with AI images -> 2 without, which `cases - ai_generated_cases` would give away
-    row = _row(fixture_run, "platform_monthly", month=date(2026, 1, 1), source="childfocus", platform="instagram",
-               incident_type="deepnude")
+    row = _row(
+        fixture_run,
+        "platform_monthly",
+        month=date(2026, 1, 1),
+        source="childfocus",
+        platform="instagram",
+        incident_type="deepnude",
+    )
     assert row["cases"] == 5 and pd.isna(row["ai_generated_cases"]) and row["suppressed"]
 
 
@@ -156,8 +249,9 @@ def test_requests_without_a_case_are_under_unknown_and_in_the_all_source(fixture
     cells = published(fixture_run.published_db, "platform_monthly")
     unknown = cells[(cells.source == "unknown") & (cells.month == date(2026, 2, 1))]
     assert set(unknown.platform) == {"snapchat", "all"} and unknown.takedown_requests.isna().all()  # 1 request
-    month_total = _row(fixture_run, "platform_monthly", month=date(2026, 2, 1), source="all", platform="all",
-                       incident_type="all")
+    month_total = _row(
+        fixture_run, "platform_monthly", month=date(2026, 2, 1), source="all", platform="all", incident_type="all"
+    )
     assert month_total["takedown_requests"] == 5  # four for case 10, one without a case
 
 
@@ -167,7 +261,8 @@ def test_secondary_suppression_fires_in_the_quarterly_mart(fixture_run) -> None:
     # must be suppressed too.
     tables = intermediate(fixture_run.warehouse_db)
     truth = expected_victim_demographics(tables).set_index(
-        ["quarter", "source", "incident_type", "victim_gender", "victim_age_band"])["cases"]
+        ["quarter", "source", "incident_type", "victim_gender", "victim_age_band"]
+    )["cases"]
     got = published(fixture_run.published_db, "victim_demographics_quarterly")
     got["quarter"] = pd.to_datetime(got["quarter"]).dt.date
     hidden = got[got.suppressed].set_index(["quarter", "source", "incident_type", "victim_gender", "victim_age_band"])
@@ -179,7 +274,8 @@ def test_secondary_suppression_fires_in_the_quarterly_mart(fixture_run) -> None:
 def test_shares_are_published_only_beside_their_total(fixture_run) -> None:
     got = published(fixture_run.published_db, "victim_demographics_quarterly")
     totals = got[(got.victim_gender == "all") & (got.victim_age_band == "all")].set_index(
-        ["quarter", "source", "incident_type"])["cases"]
+        ["quarter", "source", "incident_type"]
+    )["cases"]
     shared = got[got.share_pct.notna()]
     assert len(shared) > 0
     for row in shared.itertuples():
@@ -192,11 +288,15 @@ def test_the_arithmetic_check_catches_a_pinned_cell(fixture_run, tmp_path) -> No
     copy = tmp_path / "published.duckdb"
     copy.write_bytes(fixture_run.published_db.read_bytes())
     with duckdb.connect(str(copy)) as conn:  # publish the female 12-14 cell and every other Q1 cell
-        conn.execute("UPDATE victim_demographics_quarterly SET cases = 3, suppressed = false "
-                      "WHERE victim_gender = 'female' AND victim_age_band = '12_14' AND source = 'childfocus' "
-                      "AND incident_type = 'deepnude'")
-        conn.execute("UPDATE victim_demographics_quarterly SET cases = 5 WHERE victim_gender = 'female' "
-                     "AND victim_age_band = 'all' AND source = 'childfocus' AND incident_type = 'deepnude'")
+        conn.execute(
+            "UPDATE victim_demographics_quarterly SET cases = 3, suppressed = false "
+            "WHERE victim_gender = 'female' AND victim_age_band = '12_14' AND source = 'childfocus' "
+            "AND incident_type = 'deepnude'"
+        )
+        conn.execute(
+            "UPDATE victim_demographics_quarterly SET cases = 5 WHERE victim_gender = 'female' "
+            "AND victim_age_band = 'all' AND source = 'childfocus' AND incident_type = 'deepnude'"
+        )
     assert pinned_by_arithmetic(copy, K) != []
 
 

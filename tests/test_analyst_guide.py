@@ -18,7 +18,7 @@ EXAMPLES = 6
 
 def guide_queries() -> list[str]:
     text = README.read_text()
-    guide = text[text.index("## Analyst guide"):]
+    guide = text[text.index("## Analyst guide") :]
     guide = guide[: guide.index("\n## ", 3)]
     return re.findall(r"```sql\n(.*?)```", guide, re.S)
 
@@ -48,9 +48,12 @@ def truth(pipeline_run: PipelineRun) -> dict[str, pd.DataFrame]:
 def test_cases_per_month_per_source_are_the_distinct_cases(pipeline_run: PipelineRun, truth) -> None:
     got = _run(pipeline_run, 1)
     cases = truth["cases"]
-    want = pd.concat([cases.groupby(["opened_month", "source"]).size(),
-                      cases.groupby("opened_month").size().to_frame().assign(source="all")
-                      .set_index("source", append=True)[0]])
+    want = pd.concat(
+        [
+            cases.groupby(["opened_month", "source"]).size(),
+            cases.groupby("opened_month").size().to_frame().assign(source="all").set_index("source", append=True)[0],
+        ]
+    )
     got = got.set_index([pd.to_datetime(got["month"]), "source"])["cases"]
     want.index = want.index.set_levels(pd.to_datetime(want.index.levels[0]), level=0)
     assert got.notna().all() and len(got) == len(want)  # every monthly total per source is published
@@ -65,15 +68,17 @@ def test_platform_share_is_over_the_distinct_cases(pipeline_run: PipelineRun, tr
     want = (100 * snapchat / every).round(1)
     want.index = pd.to_datetime(want.index)
     assert len(got) >= 10
-    assert got.set_index(pd.to_datetime(got["month"]))["snapchat_pct"].equals(want.loc[pd.to_datetime(got["month"])]
-                                                                               .rename("snapchat_pct"))
+    assert got.set_index(pd.to_datetime(got["month"]))["snapchat_pct"].equals(
+        want.loc[pd.to_datetime(got["month"])].rename("snapchat_pct")
+    )
 
 
 def test_ai_share_of_deepnude_cases(pipeline_run: PipelineRun, truth) -> None:
     got = _run(pipeline_run, 3).dropna()
     deepnude = truth["cases"][truth["cases"].incident_type == "deepnude"]
-    want = deepnude.groupby("opened_month").agg(cases=("case_key", "size"),
-                                                ai=("ai_generated", lambda v: v.fillna(False).astype(bool).sum()))
+    want = deepnude.groupby("opened_month").agg(
+        cases=("case_key", "size"), ai=("ai_generated", lambda v: v.fillna(False).astype(bool).sum())
+    )
     want.index = pd.to_datetime(want.index)
     got = got.set_index(pd.to_datetime(got["month"]))
     assert len(got) >= 10

@@ -38,8 +38,11 @@ def test_a_select_on_a_mart_works_in_a_folder_with_a_quote(published, capsys) ->
     code, out, err = ncii_query(capsys, "SELECT platform, cases FROM platform_monthly WHERE cases > 10 ORDER BY cases")
     assert (code, err) == (0, "")
     assert out.splitlines() == ["platform,cases", "x,12", "snapchat,40"]
-    code, out, _ = ncii_query(capsys, "WITH m AS (SELECT * FROM main.platform_monthly) SELECT count(*) AS n FROM m "
-                                      "JOIN (SELECT unnest(['x', 'snapchat']) AS platform) USING (platform)")
+    code, out, _ = ncii_query(
+        capsys,
+        "WITH m AS (SELECT * FROM main.platform_monthly) SELECT count(*) AS n FROM m "
+        "JOIN (SELECT unnest(['x', 'snapchat']) AS platform) USING (platform)",
+    )
     assert (code, out.splitlines()) == (0, ["n", "2"])
 
 
@@ -49,10 +52,13 @@ def paths(settings) -> dict[str, str]:
 
 
 def _paths(settings) -> dict[str, str]:
-    return {"warehouse": str(settings.warehouse_db), "key": str(settings.warehouse_dir / ".pseudonym_key"),
-            "out": str(settings.warehouse_dir / "stolen.csv"),
-            "parquet": str(settings.published_dir / "alerts.parquet"),
-            "export": str(settings.warehouse_dir / "dump")}
+    return {
+        "warehouse": str(settings.warehouse_db),
+        "key": str(settings.warehouse_dir / ".pseudonym_key"),
+        "out": str(settings.warehouse_dir / "stolen.csv"),
+        "parquet": str(settings.published_dir / "alerts.parquet"),
+        "export": str(settings.warehouse_dir / "dump"),
+    }
 
 
 # Every way out of the published tables the sandbox must close, with a word of the refusal it must give.

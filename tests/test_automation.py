@@ -9,8 +9,8 @@ from datetime import datetime
 import dagster as dg
 import pytest
 
-from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing
 from orchestration.definitions import MAIN_JOB_NAME, defs
+from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing
 
 
 @pytest.fixture
@@ -82,8 +82,11 @@ def test_run_failure_sensor_sends_one_alert(tmp_path, monkeypatch, webhook) -> N
     result = broken.execute_in_process(instance=instance, raise_on_error=False)
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
     context = dg.build_run_status_sensor_context(
-        sensor_name="alert_on_run_failure", dagster_event=failure, dagster_instance=instance,
-        dagster_run=result.dagster_run).for_run_failure()
+        sensor_name="alert_on_run_failure",
+        dagster_event=failure,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+    ).for_run_failure()
     sensor = defs.resolve_sensor_def("alert_on_run_failure")
     for _ in range(2):  # the daemon may evaluate twice; the condition is sent once
         sensor(context)

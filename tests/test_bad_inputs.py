@@ -22,8 +22,10 @@ from tests.pii import find_pii
 
 FIXTURES = Path(__file__).parent / "fixtures" / "landing"
 CF_NAME = "childfocus_cases_20260301.csv"
-GOOD_ROW = ("CF-2026-000100;03/02/2026 09:00;;Chat;Slachtoffer;12;V;West-Vlaanderen;NL;Deepnude;Ja;{platform};Kennis;"
-            "Lotte Maes;+32 474 55 66 77;lotte.maes@example.be;{summary}")
+GOOD_ROW = (
+    "CF-2026-000100;03/02/2026 09:00;;Chat;Slachtoffer;12;V;West-Vlaanderen;NL;Deepnude;Ja;{platform};Kennis;"
+    "Lotte Maes;+32 474 55 66 77;lotte.maes@example.be;{summary}"
+)
 
 
 def childfocus_text() -> str:
@@ -59,8 +61,10 @@ def ingest(tmp_path: Path):
 
 def platform_hashes(conn, row_number: int) -> list[str]:
     """The hashes a case row holds for its platform names (raw tables never hold the names)."""
-    return conn.execute("SELECT list_transform(platform_names, lambda n: n.name_hash) FROM raw.childfocus_cases "
-                        "WHERE row_number = ?", [row_number]).fetchone()[0]
+    return conn.execute(
+        "SELECT list_transform(platform_names, lambda n: n.name_hash) FROM raw.childfocus_cases WHERE row_number = ?",
+        [row_number],
+    ).fetchone()[0]
 
 
 def quarantine(conn) -> list[tuple]:
@@ -103,7 +107,10 @@ def test_wrong_delimiter_is_rejected_with_a_hint(ingest) -> None:
 def test_wrong_encoding_is_rejected(ingest) -> None:
     (ingest.landing / CF_NAME).write_bytes(childfocus_text().encode("utf-16"))
     outcome = only_file(ingest("childfocus")[0])
-    assert (outcome.status, outcome.message) == ("rejected", f"{CF_NAME}: UTF-16 text: export the file as UTF-8 (or cp1252)")
+    assert (outcome.status, outcome.message) == (
+        "rejected",
+        f"{CF_NAME}: UTF-16 text: export the file as UTF-8 (or cp1252)",
+    )
 
 
 def test_a_binary_file_named_csv_is_rejected(ingest) -> None:
@@ -183,10 +190,12 @@ def test_an_unknown_gender_code_is_quarantined(ingest) -> None:
 
 @pytest.mark.parametrize(
     "platform",
-    ["Bluesky", "=HYPERLINK(\"http://x.example\")", "+32 474", "@evil", "'); DROP TABLE raw.childfocus_cases; --"],
+    ["Bluesky", '=HYPERLINK("http://x.example")', "+32 474", "@evil", "'); DROP TABLE raw.childfocus_cases; --"],
 )
 def test_new_platform_names_formulas_and_sql_text_are_just_data(ingest, platform: str) -> None:
-    write_childfocus(ingest.landing, childfocus_text() + row(platform=f'"{platform.replace(chr(34), 2 * chr(34))}"') + "\r\n")
+    write_childfocus(
+        ingest.landing, childfocus_text() + row(platform=f'"{platform.replace(chr(34), 2 * chr(34))}"') + "\r\n"
+    )
     summary, conn = ingest("childfocus")
     assert only_file(summary).rows_loaded == 6
     names = [" ".join(part.split()).lower() for part in re.split("[,/;]", platform)]

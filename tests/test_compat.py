@@ -23,7 +23,6 @@ from orchestration.monitoring.failures import describe_failure
 from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.transformation.manifest import MANIFEST_PATH
 
-
 # --- Great Expectations ---------------------------------------------------------------------------------
 
 
@@ -34,10 +33,14 @@ def _validate(frame: pd.DataFrame):
     from orchestration.checks.gx_suites import _context
 
     context, batch_definition = _context()
-    suite = context.suites.add_or_update(gx.ExpectationSuite(
-        name="compat_probe", expectations=[gx.expectations.ExpectColumnValuesToNotBeNull(column="a")]))
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(
+            name="compat_probe", expectations=[gx.expectations.ExpectColumnValuesToNotBeNull(column="a")]
+        )
+    )
     definition = context.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name="compat_probe", data=batch_definition, suite=suite))
+        gx.ValidationDefinition(name="compat_probe", data=batch_definition, suite=suite)
+    )
     assert definition.run(batch_parameters={"dataframe": frame}).success
     return batch_definition
 
@@ -162,12 +165,16 @@ def probe_run() -> tuple[list[str], list[dg.DagsterEvent]]:
         log.setLevel(logging.DEBUG)
         return log
 
-    defs = dg.Definitions(assets=[fine_asset, broken_asset, gated_asset], asset_checks=[gate_check],
-                          jobs=[dg.define_asset_job("probe", executor_def=dg.in_process_executor)])
+    defs = dg.Definitions(
+        assets=[fine_asset, broken_asset, gated_asset],
+        asset_checks=[gate_check],
+        jobs=[dg.define_asset_job("probe", executor_def=dg.in_process_executor)],
+    )
     job = defs.resolve_job_def("probe").with_logger_defs({"collect": collect})
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(run_config={"loggers": {"collect": {}}}, instance=instance,
-                                        raise_on_error=False)
+        result = job.execute_in_process(
+            run_config={"loggers": {"collect": {}}}, instance=instance, raise_on_error=False
+        )
     return lines, result.get_step_failure_events()
 
 

@@ -21,7 +21,7 @@ from orchestration.definitions import defs
 from orchestration.ingestion.ingest import ingest_source
 from orchestration.locking import run_lock_is_free
 from orchestration.resources import WarehouseResource
-from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing, make_settings
+from tests.conftest import FIXTURE_LANDING, fixture_landing, make_settings
 
 
 @pytest.fixture
@@ -60,7 +60,8 @@ def test_a_new_instance_does_not_rerun_files_the_warehouse_already_loaded(env) -
     first = tick(instance, None)
     assert first.run_requests == [] and first.skip_message == "no new export files"
     (env.landing_dir / "takedown_requests_20260301.csv").write_bytes(
-        (FIXTURE_LANDING / "takedown_requests_20260301.csv").read_bytes())
+        (FIXTURE_LANDING / "takedown_requests_20260301.csv").read_bytes()
+    )
     new = tick(instance, first.cursor)
     assert [r.run_key for r in new.run_requests] == ["landing:takedown_requests_20260301.csv"]
 
@@ -70,8 +71,12 @@ def test_a_run_killed_with_sigkill_is_marked_failed_and_the_sensor_resumes(
 ) -> None:
     home = prepare_dagster_home(env)
     ncii = Path(sys.executable).with_name("ncii")
-    process = subprocess.Popen([str(ncii), "run"], env={**os.environ, "DAGSTER_HOME": str(home)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(ncii), "run"],
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     with dg.DagsterInstance.from_config(str(home)) as instance:
         try:
             deadline = time.monotonic() + 240
@@ -105,8 +110,9 @@ def test_runs_log_to_the_console_at_info() -> None:
     assert console.apply_config_mapping({}).value["config"]["log_level"] == "INFO"
 
 
-def test_ncii_dev_runs_dagster_on_the_warehouse_instance_on_localhost(env, monkeypatch: pytest.MonkeyPatch,
-                                                                     tmp_path: Path) -> None:
+def test_ncii_dev_runs_dagster_on_the_warehouse_instance_on_localhost(
+    env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """`make dev` = `ncii dev`: DAGSTER_HOME is the warehouse's (no `.tmp_dagster_home_*`), the UI on 127.0.0.1."""
     from orchestration import cli
 
@@ -114,7 +120,7 @@ def test_ncii_dev_runs_dagster_on_the_warehouse_instance_on_localhost(env, monke
     monkeypatch.setattr(os, "execve", lambda path, args, environ: started.append((path, args, environ)))
     monkeypatch.chdir(tmp_path)
     assert cli.main(["dev"]) == 0
-    (path, args, environ), = started
+    ((path, args, environ),) = started
     assert Path(path).name == "dagster" and args[1] == "dev"
     assert args[args.index("-h") + 1] == "127.0.0.1"
     assert environ["DAGSTER_HOME"] == str(env.warehouse_dir / "dagster")

@@ -17,9 +17,15 @@ def test_asset_graph_groups_and_edges() -> None:
     graph = defs.resolve_asset_graph()
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {k for k, g in groups.items() if g == "raw"} == {
-        "raw_childfocus_cases", "raw_igvm_reports", "raw_takedown_requests", "raw_survey_responses",
+        "raw_childfocus_cases",
+        "raw_igvm_reports",
+        "raw_takedown_requests",
+        "raw_survey_responses",
         "raw_platform_alias_keys",
-        "raw_dsa_daily_counts", "raw_dsa_daily_durations", "raw_dsa_loads"}
+        "raw_dsa_daily_counts",
+        "raw_dsa_daily_durations",
+        "raw_dsa_loads",
+    }
     assert {k for k, g in groups.items() if g == "marts"} == set(PUBLISHED_MARTS)
     # the models that map platform names read the alias seed's hashes, written by the run before them
     for model in ("int_case_platforms", "int_takedown_requests"):
@@ -27,7 +33,8 @@ def test_asset_graph_groups_and_edges() -> None:
     assert groups["published_marts"] == "published"
     assert groups["source_monitoring"] == "monitoring"
     assert {"stg_childfocus__cases", "stg_igvm__reports", "stg_takedown__requests", "stg_survey__responses"} <= {
-        k for k, g in groups.items() if g == "staging"}
+        k for k, g in groups.items() if g == "staging"
+    }
     # dbt sources are the ingestion assets, not separate external assets
     upstream = {p.to_user_string() for p in graph.get(dg.AssetKey("stg_childfocus__cases")).parent_keys}
     assert upstream == {"raw_childfocus_cases"}
@@ -51,7 +58,8 @@ def test_the_main_job_selects_every_asset_and_check() -> None:
     graph = defs.resolve_asset_graph()
     job = defs.resolve_job_def(MAIN_JOB_NAME)
     assert job.asset_layer.executable_asset_keys == graph.get_all_asset_keys() - {
-        k for k in graph.get_all_asset_keys() if not graph.get(k).is_executable}
+        k for k in graph.get_all_asset_keys() if not graph.get(k).is_executable
+    }
     assert set(job.asset_layer.asset_graph.asset_check_keys) == set(graph.asset_check_keys)
 
 
@@ -92,9 +100,18 @@ def test_ncii_dbt_opens_the_warehouse_database_wherever_it_is_typed(tmp_path: Pa
     elsewhere, warehouse = tmp_path / "elsewhere", tmp_path / "warehouse"
     elsewhere.mkdir()
     result = subprocess.run(
-        [str(dbt_in_warehouse.EXECUTABLE), "debug", "--project-dir", os.path.relpath(DBT_PROJECT_DIR, elsewhere),
-         "--log-path", "logs"],
-        cwd=elsewhere, env={**os.environ, "NCII_WAREHOUSE_DIR": str(warehouse)}, capture_output=True, text=True,
+        [
+            str(dbt_in_warehouse.EXECUTABLE),
+            "debug",
+            "--project-dir",
+            os.path.relpath(DBT_PROJECT_DIR, elsewhere),
+            "--log-path",
+            "logs",
+        ],
+        cwd=elsewhere,
+        env={**os.environ, "NCII_WAREHOUSE_DIR": str(warehouse)},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert (warehouse / "warehouse.duckdb").is_file()  # dbt debug connected to the warehouse's database

@@ -65,7 +65,9 @@ def test_demo_reruns_in_its_own_folders_but_not_once_a_real_export_lands_there(d
     assert any(name.endswith(".sav") for name in landed)
     assert demo(landing, warehouse)[::2] == (0, 1)  # the demo's own folders: fine
     # and no landed file is written again (a rewritten .sav is a changed file, which ingestion rejects)
-    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in landing.iterdir() if p.name != DEMO_MARKER} == landed
+    assert {
+        p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in landing.iterdir() if p.name != DEMO_MARKER
+    } == landed
     real = FIXTURE_LANDING / "igvm_reports_20260301.jsonl"
     (landing / "igvm_reports_20190301.jsonl").write_bytes(real.read_bytes())  # a real export the demo did not write
     code, err, runs = demo(landing, warehouse)

@@ -8,11 +8,11 @@ import duckdb
 import numpy as np
 import pytest
 
-from tests.conftest import TEST_KEY
-from tests.monitoring_data import BLUESKY, SOURCES, build_warehouse, land_export, month
-from orchestration.privacy import describe
 from orchestration.monitoring import drift
 from orchestration.monitoring.checks import run_checks
+from orchestration.privacy import describe
+from tests.conftest import TEST_KEY
+from tests.monitoring_data import BLUESKY, SOURCES, build_warehouse, land_export, month
 
 START = date(2024, 1, 1)
 K = 5
@@ -24,15 +24,19 @@ def checks_for(db, period: date, today: date | None = None, baseline: int = 6):
     land_export(db, export)
     conn = duckdb.connect(str(db), read_only=True)
     try:
-        return run_checks(conn, today=today or export + timedelta(days=5), baseline_months=baseline,
-                          cadence_days=35, k=K)
+        return run_checks(
+            conn, today=today or export + timedelta(days=5), baseline_months=baseline, cadence_days=35, k=K
+        )
     finally:
         conn.close()
 
 
 def flagged(results, source: str | None = None):
-    return {(r.source, r.check_name, r.subject): r for r in results
-            if r.status in (drift.WARN, drift.ERROR) and (source is None or r.source == source)}
+    return {
+        (r.source, r.check_name, r.subject): r
+        for r in results
+        if r.status in (drift.WARN, drift.ERROR) and (source is None or r.source == source)
+    }
 
 
 def test_no_false_alarm_on_twenty_stable_months(tmp_path) -> None:
@@ -45,8 +49,13 @@ def test_no_false_alarm_on_twenty_stable_months(tmp_path) -> None:
         assert not flagged(results), f"false alarm in {period}: {flagged(results)}"
         statuses += [r.status for r in results]
     assert len([s for s in statuses if s == drift.OK]) == len(statuses)  # nothing skipped: every check really ran
-    assert {r.check_name for r in results} == {"freshness", "volume", "distribution_shift", "missing_rate",
-                                               "unmapped_value"}
+    assert {r.check_name for r in results} == {
+        "freshness",
+        "volume",
+        "distribution_shift",
+        "missing_rate",
+        "unmapped_value",
+    }
 
 
 @pytest.mark.parametrize(
@@ -72,13 +81,17 @@ def test_each_check_fires_on_a_shifted_month(tmp_path, shift: str, expected: set
 
 def test_shift_severity_grows_with_the_shift() -> None:
     rng = np.random.default_rng(3)
-    shares = np.array([.22, .19, .16, .14, .10, .10, .05, .04])
+    shares = np.array([0.22, 0.19, 0.16, 0.14, 0.10, 0.10, 0.05, 0.04])
     names = [f"p{i}" for i in range(len(shares))]
     baseline = dict(zip(names, rng.multinomial(1800, shares)))
-    moderate = shares.copy(); moderate[4] *= 3.0
-    major = shares.copy(); major[4] *= 5.0
-    verdicts = [drift.distribution_shift(baseline, dict(zip(names, rng.multinomial(300, s / s.sum()))))
-                for s in (shares, moderate, major)]
+    moderate = shares.copy()
+    moderate[4] *= 3.0
+    major = shares.copy()
+    major[4] *= 5.0
+    verdicts = [
+        drift.distribution_shift(baseline, dict(zip(names, rng.multinomial(300, s / s.sum()))))
+        for s in (shares, moderate, major)
+    ]
     assert [v.status for v in verdicts] == [drift.OK, drift.WARN, drift.ERROR]
     assert verdicts[0].statistic < drift.PSI_WARN <= verdicts[1].statistic < drift.PSI_ERROR <= verdicts[2].statistic
 
@@ -101,10 +114,16 @@ def test_freshness_is_measured_against_today(tmp_path) -> None:
     months = [month(START, i) for i in range(8)]
     build_warehouse(db, months)
     export = month(months[-1], 1)
-    late = {r.source: r.status for r in checks_for(db, months[-1], today=export + timedelta(days=50))
-            if r.check_name == "freshness"}
-    very_late = {r.source: r.status for r in checks_for(db, months[-1], today=export + timedelta(days=80))
-                 if r.check_name == "freshness"}
+    late = {
+        r.source: r.status
+        for r in checks_for(db, months[-1], today=export + timedelta(days=50))
+        if r.check_name == "freshness"
+    }
+    very_late = {
+        r.source: r.status
+        for r in checks_for(db, months[-1], today=export + timedelta(days=80))
+        if r.check_name == "freshness"
+    }
     assert late == {s: drift.WARN for s in SOURCES}
     assert very_late == {s: drift.ERROR for s in SOURCES}
 
@@ -116,10 +135,14 @@ def test_unknown_codes_in_the_newest_export_are_named(tmp_path) -> None:
     export = month(months[-1], 1)
     code = describe("Instagram DM", TEST_KEY.encode())
     with duckdb.connect(str(db)) as conn:
-        conn.executemany("INSERT INTO raw.quarantine VALUES (?, 'Kanaal', ?)",
-                         [[f"childfocus-{export:%Y%m%d}", f"unknown code {code}"]] * 7)
-        conn.execute("INSERT INTO raw.quarantine VALUES (?, 'Melder', 'unknown code Jan Janssens')",  # an old reason
-                     [f"childfocus-{export:%Y%m%d}"])
+        conn.executemany(
+            "INSERT INTO raw.quarantine VALUES (?, 'Kanaal', ?)",
+            [[f"childfocus-{export:%Y%m%d}", f"unknown code {code}"]] * 7,
+        )
+        conn.execute(
+            "INSERT INTO raw.quarantine VALUES (?, 'Melder', 'unknown code Jan Janssens')",  # an old reason
+            [f"childfocus-{export:%Y%m%d}"],
+        )
     hits = flagged(checks_for(db, months[-1]))
     result = hits[("childfocus", "unmapped_value", f"code Kanaal {code}")]
     assert result.statistic == 7 and "seeds/code_map.csv" in result.detail and "ncii unmapped" in result.detail
@@ -132,14 +155,19 @@ def test_unmapped_names_that_may_be_personal_are_counted_never_named(tmp_path) -
     build_warehouse(db, months)
     omegle_name = describe("omegle", TEST_KEY.encode())
     with duckdb.connect(str(db)) as conn:
-        conn.execute("""UPDATE intermediate.int_case_platforms SET platform = 'other', is_mapped = false,
+        conn.execute(
+            """UPDATE intermediate.int_case_platforms SET platform = 'other', is_mapped = false,
             platform_name = CASE WHEN hash(case_key) % 2 = 0 THEN 'lisa.peeters@example.com' ELSE 'yubo' END
             WHERE case_key IN (SELECT case_key FROM intermediate.int_case_platforms
                                WHERE source = 'childfocus' AND opened_month = ? ORDER BY case_key LIMIT 4)""",
-                     [months[-1]])
-        conn.execute("""UPDATE intermediate.int_case_platforms SET platform = 'other', is_mapped = false,
+            [months[-1]],
+        )
+        conn.execute(
+            """UPDATE intermediate.int_case_platforms SET platform = 'other', is_mapped = false,
             platform_name = ? WHERE case_key IN (SELECT case_key FROM intermediate.int_case_platforms
-            WHERE source = 'childfocus' AND opened_month = ? ORDER BY case_key LIMIT 6)""", [omegle_name, months[-3]])
+            WHERE source = 'childfocus' AND opened_month = ? ORDER BY case_key LIMIT 6)""",
+            [omegle_name, months[-3]],
+        )
     results = checks_for(db, months[-1])
     text = " ".join(f"{r.subject} {r.detail}" for r in results)
     assert "lisa" not in text and "example.com" not in text

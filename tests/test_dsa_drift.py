@@ -20,8 +20,10 @@ def add_day(conn, day: date, rows: list[tuple[str, str | None, int]]) -> None:
     load_id = f"load-{day}"
     conn.execute("INSERT INTO raw.dsa_loads VALUES (?, ?, 'duckdb', 1, 0, 0, 0, 0, 0)", [load_id, day])
     for platform, group, n in rows:
-        conn.execute("INSERT INTO raw.dsa_daily_counts VALUES (?, ?, ?, ?, ?, 'voluntary', ?, 0, 0, 0)",
-                     [load_id, day, day.replace(day=1), platform, group, n])
+        conn.execute(
+            "INSERT INTO raw.dsa_daily_counts VALUES (?, ?, ?, ?, ?, 'voluntary', ?, 0, 0, 0)",
+            [load_id, day, day.replace(day=1), platform, group, n],
+        )
 
 
 def usual(day: date) -> list[tuple[str, str | None, int]]:

@@ -23,12 +23,19 @@ TABLES = ("dsa_daily_counts", "dsa_daily_durations", "dsa_seen_uuids", "dsa_load
 
 def statement(n: int, **values: str) -> dict[str, str]:
     base = {
-        "uuid": f"00000000-0000-4000-8000-{n:012d}", "decision_visibility": '["DECISION_VISIBILITY_CONTENT_REMOVED"]',
-        "category": "STATEMENT_CATEGORY_CYBER_VIOLENCE", "category_specification": '["KEYWORD_NON_CONSENSUAL_IMAGE_SHARING"]',
-        "content_date": "2025-07-01 00:00:00", "territorial_scope": '["BE","NL"]',
-        "application_date": "2025-07-02 00:00:00", "source_type": "SOURCE_TRUSTED_FLAGGER",
-        "automated_detection": "No", "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
-        "platform_name": "TikTok", "created_at": "2025-07-03 06:00:00", "decision_facts": "Free text, \"quoted\"",
+        "uuid": f"00000000-0000-4000-8000-{n:012d}",
+        "decision_visibility": '["DECISION_VISIBILITY_CONTENT_REMOVED"]',
+        "category": "STATEMENT_CATEGORY_CYBER_VIOLENCE",
+        "category_specification": '["KEYWORD_NON_CONSENSUAL_IMAGE_SHARING"]',
+        "content_date": "2025-07-01 00:00:00",
+        "territorial_scope": '["BE","NL"]',
+        "application_date": "2025-07-02 00:00:00",
+        "source_type": "SOURCE_TRUSTED_FLAGGER",
+        "automated_detection": "No",
+        "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+        "platform_name": "TikTok",
+        "created_at": "2025-07-03 06:00:00",
+        "decision_facts": 'Free text, "quoted"',
     }
     return {**base, **values}
 
@@ -46,7 +53,10 @@ def write_dump(folder: Path, day: date, parts: list[list[bytes]], columns=ALL_CO
         for i, records in enumerate(parts):
             inner = io.BytesIO()
             with zipfile.ZipFile(inner, "w") as z:
-                z.writestr(f"sor-global-{day.isoformat()}-full-{i:05d}-00000.csv", encode(columns, list(columns)) + b"".join(records))
+                z.writestr(
+                    f"sor-global-{day.isoformat()}-full-{i:05d}-00000.csv",
+                    encode(columns, list(columns)) + b"".join(records),
+                )
             outer.writestr(f"sor-global-{day.isoformat()}-full-{i:05d}.csv.zip", inner.getvalue())
     return path
 
@@ -64,31 +74,35 @@ def conn():
 
 
 def snapshot(conn) -> dict:
-    return {t: sorted(conn.execute(f"SELECT * EXCLUDE (load_id) FROM raw.{t}").fetchall(), key=repr)
-            if t in ("dsa_daily_counts", "dsa_daily_durations", "dsa_loads") else
-            conn.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in TABLES}
+    return {
+        t: sorted(conn.execute(f"SELECT * EXCLUDE (load_id) FROM raw.{t}").fetchall(), key=repr)
+        if t in ("dsa_daily_counts", "dsa_daily_durations", "dsa_loads")
+        else conn.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
+        for t in TABLES
+    }
 
 
 def test_records_go_where_the_contract_says(conn, tmp_path):
     columns = ALL_COLUMNS
     records = [
-        encode(columns, statement(1)),                                                  # 1 counted
-        encode(columns, list(statement(2).values())[:5]),                               # 2 too few fields
-        encode(columns, statement(3, created_at="2025-07-32 00:00:00")),                 # 3 not a timestamp
-        encode(columns, statement(4, decision_facts="line one\nline \"two\", three")),   # 4 counted (multi-line)
+        encode(columns, statement(1)),  # 1 counted
+        encode(columns, list(statement(2).values())[:5]),  # 2 too few fields
+        encode(columns, statement(3, created_at="2025-07-32 00:00:00")),  # 3 not a timestamp
+        encode(columns, statement(4, decision_facts='line one\nline "two", three')),  # 4 counted (multi-line)
         encode(columns, statement(5, platform_name="PLATFORM")).replace(b"PLATFORM", b"Tik\xffTok"),  # 5 bad UTF-8
         encode(columns, statement(6, decision_facts="FACTS")).replace(b"FACTS", b"f\xffcts"),  # 6 counted: not read
-        encode(columns, statement(7, territorial_scope='["NL"]')),                      # 7 outside Belgium
-        encode(columns, statement(1)),                                                  # 8 uuid of record 1 again
-        encode(columns, statement(9, territorial_scope="[]")),                          # 9 outside Belgium
-        encode(columns, statement(10, territorial_scope="")),                           # 10 outside Belgium
-        encode(columns, statement(11, uuid="not-a-uuid")),                              # 11 not a UUID
+        encode(columns, statement(7, territorial_scope='["NL"]')),  # 7 outside Belgium
+        encode(columns, statement(1)),  # 8 uuid of record 1 again
+        encode(columns, statement(9, territorial_scope="[]")),  # 9 outside Belgium
+        encode(columns, statement(10, territorial_scope="")),  # 10 outside Belgium
+        encode(columns, statement(11, uuid="not-a-uuid")),  # 11 not a UUID
     ]
     landed = classify(write_dump(tmp_path, date(2025, 7, 3), [records[:6], records[6:]]))
     outcome = load_day(conn, landed, engine)
     assert (outcome.status, outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == ("loaded", 11, 3, 4)
     assert conn.execute("SELECT * EXCLUDE (load_id, dump_date, engine) FROM raw.dsa_loads").fetchall() == [
-        (2, 11, 3, 3, 1, 4)]
+        (2, 11, 3, 3, 1, 4)
+    ]
     quarantine = conn.execute("SELECT row_number, field, reason FROM raw.quarantine ORDER BY row_number").fetchall()
     assert [(r, f) for r, f, _ in quarantine] == [(2, None), (3, "created_at"), (5, None), (11, "uuid")]
     assert quarantine[0][2].startswith("malformed row: wrong number of fields (part ")
@@ -101,18 +115,32 @@ def test_records_go_where_the_contract_says(conn, tmp_path):
     assert counts == [(date(2025, 7, 1), "TikTok", "intimate_image_abuse", "trusted_flagger", 3, 3)]
     # exact durations: 1 day to decision, 30 hours to the database, for each of the three
     assert conn.execute("SELECT measure, seconds, statements FROM raw.dsa_daily_durations ORDER BY 1").fetchall() == [
-        ("database", 30 * 3600, 3), ("decision", 86400, 3)]
+        ("database", 30 * 3600, 3),
+        ("decision", 86400, 3),
+    ]
 
 
 def test_a_day_before_the_category_change_has_37_columns_and_version_1_keys(conn, tmp_path):
-    records = [encode(V1_COLUMNS, statement(1, category="STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
-                                            category_specification='["KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE"]')),
-               encode(V1_COLUMNS, statement(2, category="STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
-                                            category_specification="[]"))]
+    records = [
+        encode(
+            V1_COLUMNS,
+            statement(
+                1,
+                category="STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
+                category_specification='["KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE"]',
+            ),
+        ),
+        encode(
+            V1_COLUMNS,
+            statement(2, category="STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR", category_specification="[]"),
+        ),
+    ]
     landed = classify(write_dump(tmp_path, date(2025, 6, 30), [records], columns=V1_COLUMNS))
     assert load_day(conn, landed, engine).rows_loaded == 2
     assert sorted(conn.execute("SELECT harm_group FROM raw.dsa_daily_counts").fetchall()) == [
-        ("intimate_deepfake",), ("other_cyber_violence",)]
+        ("intimate_deepfake",),
+        ("other_cyber_violence",),
+    ]
 
 
 def test_the_same_day_twice_changes_nothing(conn, tmp_path):
@@ -130,11 +158,14 @@ def test_a_repeat_counts_once_within_the_window_and_the_window_is_kept_small(con
     assert load_day(conn, first, engine).rows_loaded == 4
     second = load_day(conn, nxt, engine)
     assert (second.rows_loaded, second.message) == (2, "0 outside Belgium, 2 seen before")
-    far = classify(write_dump(tmp_path, date(2025, 7, 4 + UUID_WINDOW_DAYS + 2), [[encode(ALL_COLUMNS, statement(99))]]))
+    far = classify(
+        write_dump(tmp_path, date(2025, 7, 4 + UUID_WINDOW_DAYS + 2), [[encode(ALL_COLUMNS, statement(99))]])
+    )
     load_day(conn, far, engine)
     # the uuids of days older than the window before the newest day are forgotten
     assert conn.execute("SELECT DISTINCT dump_date FROM raw.dsa_seen_uuids ORDER BY 1").fetchall() == [
-        (date(2025, 7, 4 + UUID_WINDOW_DAYS + 2),)]
+        (date(2025, 7, 4 + UUID_WINDOW_DAYS + 2),)
+    ]
 
 
 class Killed(BaseException):
@@ -144,8 +175,11 @@ class Killed(BaseException):
 def test_a_load_killed_mid_day_leaves_no_half_day(conn, tmp_path):
     parts = [[encode(ALL_COLUMNS, statement(n))] for n in range(3)]
     landed = classify(write_dump(tmp_path, date(2025, 7, 3), parts))
-    before = snapshot(conn) if conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'dsa_loads'").fetchone()[0] else None
+    before = (
+        snapshot(conn)
+        if conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'dsa_loads'").fetchone()[0]
+        else None
+    )
 
     def dies_on_the_third_part(connection, day):
         real = engine(connection, day)

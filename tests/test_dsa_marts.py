@@ -32,9 +32,11 @@ GENERATED_DAYS = [date(2025, 6, 29), date(2025, 6, 30), date(2025, 7, 2)]
 K = 5
 # (platform text, month, outcome, hours to resolution) of the helplines' requests
 REQUESTS = (
-    [("TikTok", 6, "removed", h) for h in (5, 9, 12, 30, 48)] + [("tiktok", 6, "rejected", 4)]
+    [("TikTok", 6, "removed", h) for h in (5, 9, 12, 30, 48)]
+    + [("tiktok", 6, "rejected", 4)]
     + [("Instagram", 7, "removed", 3)] * 3
-    + [("X", 7, "removed", 20)] * 2 + [("X", 7, "no_response", None)] * 4
+    + [("X", 7, "removed", 20)] * 2
+    + [("X", 7, "no_response", None)] * 4
     + [("Snapchat", 6, "removed", h) for h in (1, 2, 3, 4, 5, 6)]
 )
 
@@ -45,9 +47,17 @@ def write_takedowns(landing: Path) -> pd.DataFrame:
     for i, (platform, month, outcome, hours) in enumerate(REQUESTS):
         submitted = datetime(2025, month, 10, 9, 0)
         resolved = "" if hours is None else (submitted + pd.Timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S+02:00")
-        lines.append(f"TD-{i:07d},CF-2025-{i:06d},{platform},image,{submitted:%Y-%m-%dT%H:%M:%S}+02:00,,{resolved},{outcome}")
-        truth.append({"month": date(2025, month, 1), "platform": platform.lower(), "outcome": outcome,
-                      "hours": float(hours) if hours is not None else None})
+        lines.append(
+            f"TD-{i:07d},CF-2025-{i:06d},{platform},image,{submitted:%Y-%m-%dT%H:%M:%S}+02:00,,{resolved},{outcome}"
+        )
+        truth.append(
+            {
+                "month": date(2025, month, 1),
+                "platform": platform.lower(),
+                "outcome": outcome,
+                "hours": float(hours) if hours is not None else None,
+            }
+        )
     (landing / "takedown_requests_20250801.csv").write_text("\n".join(lines) + "\n")
     return pd.DataFrame(truth)
 
@@ -55,8 +65,9 @@ def write_takedowns(landing: Path) -> pd.DataFrame:
 def dsa_landing(landing: Path) -> list[Path]:
     """The dumps in load order (oldest day first)."""
     shutil.copy(EXAMPLE, landing / EXAMPLE.name)
-    generated = generate_dsa_landing(landing, GENERATED_DAYS, statements=200, seed=7, malformed=4, parts=1,
-                                     files_per_part=1)
+    generated = generate_dsa_landing(
+        landing, GENERATED_DAYS, statements=200, seed=7, malformed=4, parts=1, files_per_part=1
+    )
     return sorted([landing / EXAMPLE.name, *generated])
 
 
@@ -71,8 +82,9 @@ def _run(engine: str, dsa_landing_folder, tmp_path_factory, **extra: str):
     from orchestration.runner import run_main_job
 
     landing, dumps, requests = dsa_landing_folder
-    settings = make_settings(landing, tmp_path_factory.mktemp(f"dsa_warehouse_{engine}"), k=K, NCII_DSA_ENGINE=engine,
-                             **extra)
+    settings = make_settings(
+        landing, tmp_path_factory.mktemp(f"dsa_warehouse_{engine}"), k=K, NCII_DSA_ENGINE=engine, **extra
+    )
     outcome = run_main_job(settings)
     assert outcome.success, outcome.reason
     return settings, dumps, requests
@@ -86,7 +98,9 @@ def duckdb_run(dsa_landing_folder, tmp_path_factory):
 @pytest.fixture(scope="module")
 def spark_run(dsa_landing_folder, tmp_path_factory):
     if not java_available():
-        pytest.skip("Java is not installed: the Spark engine's local mode needs Java 17+ (the DuckDB engine still runs)")
+        pytest.skip(
+            "Java is not installed: the Spark engine's local mode needs Java 17+ (the DuckDB engine still runs)"
+        )
     return _run("spark", dsa_landing_folder, tmp_path_factory)
 
 
@@ -105,10 +119,24 @@ def spark_connect_master(tmp_path_factory):
     log = tmp_path_factory.mktemp("spark_connect") / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [str(home / "bin" / "spark-submit"), "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
-             "--master", "local[2]", "--conf", f"spark.connect.grpc.binding.port={port}",
-             "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=4"],
-            env={**os.environ, "SPARK_HOME": str(home)}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(home / "bin" / "spark-submit"),
+                "--class",
+                "org.apache.spark.sql.connect.service.SparkConnectServer",
+                "--master",
+                "local[2]",
+                "--conf",
+                f"spark.connect.grpc.binding.port={port}",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.sql.shuffle.partitions=4",
+            ],
+            env={**os.environ, "SPARK_HOME": str(home)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -152,7 +180,12 @@ def assert_frames_equal(actual: pd.DataFrame, expected: pd.DataFrame, keys: list
             if missing:
                 assert got is None or pd.isna(got), (column, key, got)
             else:
-                assert not pd.isna(got) and math.isclose(float(got), float(want), abs_tol=1e-9), (column, key, got, want)
+                assert not pd.isna(got) and math.isclose(float(got), float(want), abs_tol=1e-9), (
+                    column,
+                    key,
+                    got,
+                    want,
+                )
 
 
 def test_platform_statements_monthly_equals_pandas(dsa_run):
@@ -160,12 +193,18 @@ def test_platform_statements_monthly_equals_pandas(dsa_run):
     frame, _ = dsa_truth.statements(dumps)
     expected = dsa_truth.platform_statements_monthly(frame)
     assert {"csam", "intimate_deepfake", "intimate_image_abuse", "other_cyber_violence"} <= set(expected["harm_group"])
-    assert_frames_equal(published(settings, "platform_statements_monthly"), expected,
-                        ["month", "platform", "harm_group", "source_type"])
+    assert_frames_equal(
+        published(settings, "platform_statements_monthly"), expected, ["month", "platform", "harm_group", "source_type"]
+    )
 
 
-HELPLINE_COLUMNS = ["takedown_requests", "removal_rate", "median_hours_to_removal", "statements_per_request",
-                    "suppressed"]
+HELPLINE_COLUMNS = [
+    "takedown_requests",
+    "removal_rate",
+    "median_hours_to_removal",
+    "statements_per_request",
+    "suppressed",
+]
 
 
 def test_platform_responsiveness_equals_pandas(dsa_run):
@@ -174,9 +213,11 @@ def test_platform_responsiveness_equals_pandas(dsa_run):
     expected = dsa_truth.platform_responsiveness(frame, requests, K)
     actual = published(settings, "platform_responsiveness")
     # the platforms' side cell by cell against the independent reading of the dumps
-    assert_frames_equal(actual.drop(columns=HELPLINE_COLUMNS),
-                        expected.drop(columns=[*HELPLINE_COLUMNS, "requests_truth"]),
-                        ["month", "platform"])
+    assert_frames_equal(
+        actual.drop(columns=HELPLINE_COLUMNS),
+        expected.drop(columns=[*HELPLINE_COLUMNS, "requests_truth"]),
+        ["month", "platform"],
+    )
     # the helplines' side: platform_monthly's published row over every source and incident type, never more
     monthly = published(settings, "platform_monthly")
     monthly = monthly[(monthly["source"] == "all") & (monthly["incident_type"] == "all")]
@@ -185,8 +226,10 @@ def test_platform_responsiveness_equals_pandas(dsa_run):
         with_row = merged[merged["source"].notna()]
         assert with_row[column].fillna(-1).tolist() == with_row[f"{column}_monthly"].fillna(-1).tolist(), column
     # where published, it is the independent count; counts 1..k-1 never are
-    truth = {(pd.Timestamp(m).date(), p): n
-             for m, p, n in expected[["month", "platform", "requests_truth"]].itertuples(index=False)}
+    truth = {
+        (pd.Timestamp(m).date(), p): n
+        for m, p, n in expected[["month", "platform", "requests_truth"]].itertuples(index=False)
+    }
     for row in actual.itertuples():
         n = truth.get((pd.Timestamp(row.month).date(), row.platform))
         if n is not None and 1 <= n < K:
@@ -209,10 +252,13 @@ def test_ledger_counts_every_record(dsa_run):
         rows = conn.execute(
             """SELECT l.file_name, d.rows_read, d.statements_loaded, d.rows_out_of_scope, d.rows_repeated,
                       d.rows_quarantined, l.rows_loaded, l.rows_quarantined
-               FROM raw.dsa_loads d JOIN raw.load_ledger l USING (load_id)""").fetchall()
+               FROM raw.dsa_loads d JOIN raw.load_ledger l USING (load_id)"""
+        ).fetchall()
         reasons = conn.execute("SELECT DISTINCT field, reason FROM raw.quarantine WHERE source = 'dsa'").fetchall()
-    got = {name: dict(read=r, loaded=lo, out_of_scope=o, repeated=rep, quarantined=q)
-           for name, r, lo, o, rep, q, _, _ in rows}
+    got = {
+        name: dict(read=r, loaded=lo, out_of_scope=o, repeated=rep, quarantined=q)
+        for name, r, lo, o, rep, q, _, _ in rows
+    }
     assert got == ledger
     assert all(v["out_of_scope"] > 0 for v in ledger.values())
     assert sum(v["repeated"] for v in ledger.values()) > 0
@@ -252,6 +298,8 @@ def test_the_spark_engine_through_spark_connect_gives_the_same_rows(duckdb_run, 
     duck, connect = engine_rows(duckdb_run, "duckdb"), engine_rows(spark_connect_run, "spark")
     for name in ENGINE_ROWS:
         assert duck[name] == connect[name], name
-    for mart, keys in (("platform_statements_monthly", ["month", "platform", "harm_group", "source_type"]),
-                       ("platform_responsiveness", ["month", "platform"])):
+    for mart, keys in (
+        ("platform_statements_monthly", ["month", "platform", "harm_group", "source_type"]),
+        ("platform_responsiveness", ["month", "platform"]),
+    ):
         assert_frames_equal(published(spark_connect_run[0], mart), published(duckdb_run[0], mart), keys)

@@ -6,13 +6,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.privacy import describe
 from orchestration.runner import run_main_job
 from orchestration.settings import PUBLISHED_MARTS
-from orchestration.privacy import describe
 from tests.conftest import TEST_KEY, PipelineRun
+from tests.pii import find_pii, landing_pii
 
 BLUESKY = f"platform name {describe('bluesky', TEST_KEY.encode())}"  # a name is shown only as its descriptor
-from tests.pii import find_pii, landing_pii
 
 
 def published_tables(run: PipelineRun) -> dict[str, pd.DataFrame]:
@@ -57,7 +57,8 @@ def test_ledger_reconciles_for_every_file(pipeline_run: PipelineRun, generated_l
         ).df()
         # rows not loaded; field-level entries belong to loaded rows
         quarantined = conn.execute(
-            "SELECT load_id, count(*) AS n FROM raw.quarantine WHERE level = 'row' GROUP BY load_id").df()
+            "SELECT load_id, count(*) AS n FROM raw.quarantine WHERE level = 'row' GROUP BY load_id"
+        ).df()
         loaded = conn.execute(
             """SELECT load_id, sum(n) AS n FROM (
                    SELECT load_id, 1 AS n FROM raw.childfocus_cases UNION ALL SELECT load_id, 1 FROM raw.igvm_reports
@@ -70,7 +71,9 @@ def test_ledger_reconciles_for_every_file(pipeline_run: PipelineRun, generated_l
         conn.close()
     landed = sorted(p.name for p in generated_landing.iterdir())
     assert sorted(ledger["file_name"]) == landed
-    assert (ledger["rows_read"] == ledger["rows_loaded"] + ledger["rows_quarantined"] + ledger["rows_not_counted"]).all()
+    assert (
+        ledger["rows_read"] == ledger["rows_loaded"] + ledger["rows_quarantined"] + ledger["rows_not_counted"]
+    ).all()
     merged = ledger.merge(loaded, on="load_id", how="left").merge(
         quarantined, on="load_id", how="left", suffixes=("_loaded", "_quarantined")
     )
@@ -128,8 +131,12 @@ def test_no_suppressed_cell_is_recoverable_from_its_group(pipeline_run: Pipeline
     k = pipeline_run.settings.suppression_k
     published = published_tables(pipeline_run)["victim_demographics_quarterly"]
     # the finest cells of each group (the `all` members are totals; test_all_members checks them)
-    frame = published[(published["victim_gender"] != "all") & (published["victim_age_band"] != "all")
-                      & (published["source"] != "all") & (published["incident_type"] != "all")]
+    frame = published[
+        (published["victim_gender"] != "all")
+        & (published["victim_age_band"] != "all")
+        & (published["source"] != "all")
+        & (published["incident_type"] != "all")
+    ]
     checked = 0
     for _, cells in frame.groupby(["quarter", "source", "incident_type"]):
         hidden = cells[cells["cases"].isna()]
@@ -149,13 +156,21 @@ def test_no_suppressed_cell_is_recoverable_from_its_group(pipeline_run: Pipeline
     # a guard against over-suppression: about 30% of rows keep their share on this data once the pattern passes the
     # audit (the finest gender x age band cells of a quarter are mostly under k); a collapse would fall far below
     assert published["share_pct"].notna().sum() > len(published) / 4, "shares must stay useful to analysts"
-    margins = published[(published["incident_type"] == "all") & (published["victim_age_band"] == "all")
-                        & (published["victim_gender"] != "all") & (published["source"] == "all")]
+    margins = published[
+        (published["incident_type"] == "all")
+        & (published["victim_age_band"] == "all")
+        & (published["victim_gender"] != "all")
+        & (published["source"] == "all")
+    ]
     assert margins["share_pct"].notna().mean() > 0.5, "most quarters' gender shares must be published"
 
 
-@pytest.mark.parametrize(("yearly", "monthly"), [("helpline_cases", "cases"), ("takedown_requests", "takedown_requests")])
-def test_yearly_totals_do_not_reveal_suppressed_monthly_cells(pipeline_run: PipelineRun, yearly: str, monthly: str) -> None:
+@pytest.mark.parametrize(
+    ("yearly", "monthly"), [("helpline_cases", "cases"), ("takedown_requests", "takedown_requests")]
+)
+def test_yearly_totals_do_not_reveal_suppressed_monthly_cells(
+    pipeline_run: PipelineRun, yearly: str, monthly: str
+) -> None:
     """A yearly count per platform is the sum of that platform's monthly cells: the year less the
     published months gives the suppressed months. It must never pin any of them down."""
     k = pipeline_run.settings.suppression_k
@@ -195,7 +210,8 @@ def test_monitoring_history_holds_every_check_and_sees_the_drifting_month(pipeli
     alerts = alerts[alerts["source"] != "pipeline"]
     checks_names = {"freshness", "volume", "distribution_shift", "missing_rate", "unmapped_value"}
     assert set(zip(checks["source"], checks["check_name"])) == {
-        (s, c) for s in ("childfocus", "igvm", "takedown") for c in checks_names}
+        (s, c) for s in ("childfocus", "igvm", "takedown") for c in checks_names
+    }
     assert set(checks["period"].astype(str)) == {"2026-09-01"}  # the month before the newest export (2026-10-01)
     assert set(checks["baseline_months"][checks["check_name"] != "freshness"]) == {6}
     flagged = checks[checks["status"].isin(["warn", "error"])]

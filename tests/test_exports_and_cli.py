@@ -110,8 +110,9 @@ def test_describe_shows_the_columns_from_the_published_files_comments(published,
     import duckdb
 
     conn = duckdb.connect(str(published.published_db), read_only=True)
-    comment = conn.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'platform_monthly' "
-                           "AND column_name = 'removal_rate'").fetchone()[0]
+    comment = conn.execute(
+        "SELECT comment FROM duckdb_columns() WHERE table_name = 'platform_monthly' AND column_name = 'removal_rate'"
+    ).fetchone()[0]
     conn.close()
     assert comment.startswith("Fraction (0 to 1) of requests with a final outcome")
     assert main(["describe", "platform_monthly"]) == 0

@@ -68,30 +68,53 @@ def test_a_case_in_both_exports_counts_once_with_the_later_values(warehouse) -> 
     _, conn = warehouse
     assert one(conn, "SELECT count(*) FROM intermediate.int_cases WHERE source = 'childfocus'") == (6,)
     # CF-2026-000006: age typed as 250, so its age is unknown; the case still counts
-    assert one(conn, "SELECT victim_age, victim_age_band, victim_gender FROM intermediate.int_cases WHERE case_key = ?",
-               [key("CF-2026-000006")]) == (None, "unknown", "female")
+    assert one(
+        conn,
+        "SELECT victim_age, victim_age_band, victim_gender FROM intermediate.int_cases WHERE case_key = ?",
+        [key("CF-2026-000006")],
+    ) == (None, "unknown", "female")
     # CF-2026-000001: open in the February export, closed in the March one; `14 jaar` became 14
-    assert one(conn, "SELECT is_open, victim_age, victim_age_band FROM intermediate.int_cases WHERE case_key = ?",
-               [key("CF-2026-000001")]) == (False, 14, "12_14")
+    assert one(
+        conn,
+        "SELECT is_open, victim_age, victim_age_band FROM intermediate.int_cases WHERE case_key = ?",
+        [key("CF-2026-000001")],
+    ) == (False, 14, "12_14")
     # CF-2026-000003: age empty then 16, AI `Onbekend` then `Ja`
-    assert one(conn, "SELECT victim_age, victim_age_band, ai_generated FROM intermediate.int_cases WHERE case_key = ?",
-               [key("CF-2026-000003")]) == (16, "15_17", True)
+    assert one(
+        conn,
+        "SELECT victim_age, victim_age_band, ai_generated FROM intermediate.int_cases WHERE case_key = ?",
+        [key("CF-2026-000003")],
+    ) == (16, "15_17", True)
 
 
 def test_the_cp1252_export_reads_correctly(warehouse) -> None:
     _, conn = warehouse
     # `Liège` only maps to wallonia when its è was decoded as cp1252 (UTF-8 would quarantine the row)
-    assert one(conn, "SELECT region, victim_gender, victim_age_band FROM intermediate.int_cases WHERE case_key = ?",
-               [key("CF-2026-000002")]) == ("wallonia", "male", "15_17")
+    assert one(
+        conn,
+        "SELECT region, victim_gender, victim_age_band FROM intermediate.int_cases WHERE case_key = ?",
+        [key("CF-2026-000002")],
+    ) == ("wallonia", "male", "15_17")
 
 
 def test_platform_spellings_and_multiple_platforms(warehouse) -> None:
     _, conn = warehouse
     platforms = {
-        ref: sorted(r[0] for r in conn.execute(
-            "SELECT platform FROM intermediate.int_case_platforms WHERE case_key = ?", [key(ref)]).fetchall())
-        for ref in ("CF-2026-000001", "CF-2026-000002", "CF-2026-000003", "CF-2026-000004", "CF-2026-000005",
-                    "IGVM-2026-000001", "IGVM-2026-000002")
+        ref: sorted(
+            r[0]
+            for r in conn.execute(
+                "SELECT platform FROM intermediate.int_case_platforms WHERE case_key = ?", [key(ref)]
+            ).fetchall()
+        )
+        for ref in (
+            "CF-2026-000001",
+            "CF-2026-000002",
+            "CF-2026-000003",
+            "CF-2026-000004",
+            "CF-2026-000005",
+            "IGVM-2026-000001",
+            "IGVM-2026-000002",
+        )
     }
     assert platforms == {
         "CF-2026-000001": ["instagram", "snapchat", "telegram"],  # `Instagram, Snapchat; Telegram`
@@ -109,39 +132,56 @@ def test_platform_monthly_hand_computed_cells(warehouse) -> None:
     # January 2026, childfocus, Instagram, deepnude: cases 1, 2 and 3 (Instagram, IG, Insta);
     # AI-generated: 1 (Ja) and 3 (Ja in the later export), not 2 (Nee).
     # Requests TD-1 (Insta, 24 h) and TD-2 (instagram, 48 h), both removed.
-    assert one(conn, """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed,
+    assert one(
+        conn,
+        """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed,
                                takedowns_removed / final_requests, median_hours, p90_hours
                         FROM intermediate.int_platform_monthly_cells
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
-                          AND incident_type = 'deepnude'""") == (3, 2, 2, 2, 1.0, 36.0, 24 + 0.9 * 24)
+                          AND incident_type = 'deepnude'""",
+    ) == (3, 2, 2, 2, 1.0, 36.0, 24 + 0.9 * 24)
     # Published: 3 cases less 2 with AI images would give away the one case without (k = 2), so the AI count
     # is suppressed; on this tiny fixture the January totals, the quarter and the year would give the cell's
     # case and request counts back, so they are suppressed too (secondary suppression).
-    assert one(conn, """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed, removal_rate,
+    assert one(
+        conn,
+        """SELECT cases, ai_generated_cases, takedown_requests, takedowns_removed, removal_rate,
                                median_hours_to_removal, p90_hours_to_removal, suppressed
                         FROM marts.platform_monthly
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
-                          AND incident_type = 'deepnude'""") == (None, None, None, 2, 1.0, 36.0, 24 + 0.9 * 24, True)
+                          AND incident_type = 'deepnude'""",
+    ) == (None, None, None, 2, 1.0, 36.0, 24 + 0.9 * 24, True)
     # a single case is suppressed at k = 2
-    assert one(conn, """SELECT cases, suppressed FROM marts.platform_monthly
-                        WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'snapchat'""") == (None, True)
+    assert one(
+        conn,
+        """SELECT cases, suppressed FROM marts.platform_monthly
+                        WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'snapchat'""",
+    ) == (None, True)
 
 
 def test_times_are_brussels_local(warehouse) -> None:
     _, conn = warehouse
     # 31/01/2026 23:30 local stays in January; 2026-01-31T23:30Z is 00:30 on 1 February in Brussels
-    assert one(conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?",
-               [key("CF-2026-000004")]) == (date(2026, 1, 1),)
-    assert one(conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?",
-               [key("IGVM-2026-000001")]) == (date(2026, 2, 1),)
+    assert one(conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?", [key("CF-2026-000004")]) == (
+        date(2026, 1, 1),
+    )
+    assert one(
+        conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?", [key("IGVM-2026-000001")]
+    ) == (date(2026, 2, 1),)
 
 
 def test_a_request_whose_case_is_in_no_export_is_kept_under_unknown(warehouse) -> None:
     _, conn = warehouse
-    assert one(conn, """SELECT platform, case_source, case_incident_type FROM intermediate.int_takedown_requests
-                        WHERE request_id = 'TD-0000003'""") == ("snapchat", "unknown", "unknown")
-    assert one(conn, """SELECT case_source, case_incident_type FROM intermediate.int_takedown_requests
-                        WHERE request_id = 'TD-0000004'""") == ("igvm", "sextortion")
+    assert one(
+        conn,
+        """SELECT platform, case_source, case_incident_type FROM intermediate.int_takedown_requests
+                        WHERE request_id = 'TD-0000003'""",
+    ) == ("snapchat", "unknown", "unknown")
+    assert one(
+        conn,
+        """SELECT case_source, case_incident_type FROM intermediate.int_takedown_requests
+                        WHERE request_id = 'TD-0000004'""",
+    ) == ("igvm", "sextortion")
 
 
 def test_no_personal_data_from_the_fixtures_anywhere(warehouse) -> None:

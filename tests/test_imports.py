@@ -44,8 +44,9 @@ def import_graph() -> dict[str, set[str]]:
                 if node.level:  # relative: from the package, one level up per extra dot
                     anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*anchor, base] if base else anchor)
-                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
-                           for alias in node.names]
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names
+                ]
             else:
                 continue
             for target in targets:
@@ -108,18 +109,21 @@ def _import_definitions(tmp_path: Path, dev: bool) -> dict:
     fake_bin = tmp_path / "bin"  # any `dbt` found on PATH fails loudly
     fake_bin.mkdir()
     for name in ("dbt", "dbtf", "ncii-dbt"):
-        (fake_bin / name).write_text("#!/bin/sh\necho \"dbt started: $*\" >&2\nexit 99\n")
+        (fake_bin / name).write_text('#!/bin/sh\necho "dbt started: $*" >&2\nexit 99\n')
         (fake_bin / name).chmod(0o755)
     env = {name: value for name, value in os.environ.items() if name != "DAGSTER_IS_DEV_CLI"}
     env.update({"PATH": f"{fake_bin}{os.pathsep}{env.get('PATH', '')}", "NCII_WAREHOUSE_DIR": str(tmp_path / "w")})
     if dev:
         env["DAGSTER_IS_DEV_CLI"] = "1"  # what `dagster dev` sets
-    result = subprocess.run([sys.executable, "-c", TRACE_IMPORT], cwd=REPO_ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", TRACE_IMPORT], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     traced = json.loads(result.stdout.strip().splitlines()[-1])
-    return {"dbt": [argv for argv in traced["started"] if argv and Path(argv[0]).name in DBT_COMMANDS],
-            "prepared": traced["prepared"]}
+    return {
+        "dbt": [argv for argv in traced["started"] if argv and Path(argv[0]).name in DBT_COMMANDS],
+        "prepared": traced["prepared"],
+    }
 
 
 def test_importing_the_definitions_runs_no_dbt_command(tmp_path: Path) -> None:

@@ -37,7 +37,11 @@ from tests.conftest import TEST_KEY, fixture_landing, make_settings
 HISTORY = ["childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"]
 NEW_MONTH = ["childfocus_cases_20260301.csv", "igvm_reports_20260301.jsonl"]
 INCREMENTAL_MODELS = ("int_cases", "int_case_platforms", "int_takedown_requests")
-LINEAGE = {"loaded_at", "case_loaded_at", "built_at"}  # when a row's export was loaded or written: differs between two warehouses
+LINEAGE = {
+    "loaded_at",
+    "case_loaded_at",
+    "built_at",
+}  # when a row's export was loaded or written: differs between two warehouses
 MART_TABLES = ("platform_monthly", "victim_demographics_quarterly", "platform_exposure_vs_reports")
 
 
@@ -75,7 +79,9 @@ def build(project: Path, settings: Settings) -> dict[str, str]:
     target = project.parent / "target"
     how = {}
     for model in INCREMENTAL_MODELS:
-        executed = (target / "run" / "ncii_warehouse" / "models" / "intermediate" / "helpline" / f"{model}.sql").read_text()
+        executed = (
+            target / "run" / "ncii_warehouse" / "models" / "intermediate" / "helpline" / f"{model}.sql"
+        ).read_text()
         how[model] = "merged" if "delete from" in executed.lower() else "rebuilt"
     return how
 
@@ -88,9 +94,21 @@ def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
         write_platform_alias_keys(conn, settings.require_key(), seed)
     target = project.parent / "target"
     return subprocess.run(
-        [str(dbt_in_warehouse.EXECUTABLE), "build", "--project-dir", str(project), "--profiles-dir", str(project),
-         "--target-path", str(target), "--log-path", str(project.parent / "logs")],
-        env={**os.environ, **settings.dbt_env()}, capture_output=True, text=True,
+        [
+            str(dbt_in_warehouse.EXECUTABLE),
+            "build",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(project.parent / "logs"),
+        ],
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        text=True,
     )
 
 
@@ -109,8 +127,10 @@ def differences(incremental: Path, full: Path) -> dict[str, str]:
             assert left or right, f"{table} is empty in both warehouses: nothing compared"
             if left != right:
                 # rows hold lists (platform names), which sets cannot: compared one by one
-                found[table] = f"{len(left)} rows vs {len(right)}; only incremental: {[r for r in left if r not in right][:3]}; " \
-                               f"only full: {[r for r in right if r not in left][:3]}"
+                found[table] = (
+                    f"{len(left)} rows vs {len(right)}; only incremental: {[r for r in left if r not in right][:3]}; "
+                    f"only full: {[r for r in right if r not in left][:3]}"
+                )
     return found
 
 
@@ -143,21 +163,30 @@ def test_an_incremental_month_gives_exactly_the_full_refresh(runs) -> None:
 
 def test_a_case_that_closes_later_counts_once_with_its_latest_values(runs) -> None:
     with duckdb.connect(str(runs["incremental"].warehouse_db), read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM intermediate.int_cases WHERE case_key = ?",
-                            [key("CF-2026-000001")]).fetchone() == (1,)
-        assert conn.execute("SELECT is_open, victim_age FROM intermediate.int_cases WHERE case_key = ?",
-                            [key("CF-2026-000001")]).fetchone() == (False, 14)
+        assert conn.execute(
+            "SELECT count(*) FROM intermediate.int_cases WHERE case_key = ?", [key("CF-2026-000001")]
+        ).fetchone() == (1,)
+        assert conn.execute(
+            "SELECT is_open, victim_age FROM intermediate.int_cases WHERE case_key = ?", [key("CF-2026-000001")]
+        ).fetchone() == (False, 14)
         # `Telegram` was added to the case in the March export
-        assert sorted(p for (p,) in conn.execute("SELECT platform FROM intermediate.int_case_platforms WHERE case_key = ?",
-                                                 [key("CF-2026-000001")]).fetchall()) == ["instagram", "snapchat", "telegram"]
+        assert sorted(
+            p
+            for (p,) in conn.execute(
+                "SELECT platform FROM intermediate.int_case_platforms WHERE case_key = ?", [key("CF-2026-000001")]
+            ).fetchall()
+        ) == ["instagram", "snapchat", "telegram"]
 
 
 def test_a_request_moves_under_its_case_when_the_case_arrives(runs) -> None:
     with duckdb.connect(str(runs["incremental"].warehouse_db), read_only=True) as conn:
         assert conn.execute("""SELECT case_source, case_incident_type FROM intermediate.int_takedown_requests
                                WHERE request_id = 'TD-0000004'""").fetchone() == ("igvm", "sextortion")
-        assert conn.execute("""SELECT takedown_requests, suppressed FROM marts.platform_monthly
-                               WHERE month = DATE '2026-02-01' AND platform = 'x' AND source = 'unknown'""").fetchall() == []
+        assert (
+            conn.execute("""SELECT takedown_requests, suppressed FROM marts.platform_monthly
+                               WHERE month = DATE '2026-02-01' AND platform = 'x' AND source = 'unknown'""").fetchall()
+            == []
+        )
         # still unknown: no export holds CF-2026-000099
         assert conn.execute("""SELECT case_source FROM intermediate.int_takedown_requests
                                WHERE request_id = 'TD-0000003'""").fetchone() == ("unknown",)
@@ -188,17 +217,24 @@ def test_a_taxonomy_change_rebuilds_the_models_that_use_it(runs, tmp_path) -> No
     project = tmp_path / "project" / runs["project"].name
     settings = clone(runs["incremental"], tmp_path / "warehouse")
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
-        before = conn.execute("SELECT platform FROM intermediate.int_takedown_requests WHERE request_id = 'TD-0000001'").fetchone()
+        before = conn.execute(
+            "SELECT platform FROM intermediate.int_takedown_requests WHERE request_id = 'TD-0000001'"
+        ).fetchone()
     assert before == ("other",)  # `Insta` was unknown to the taxonomy
     set_alias(project, "insta", "instagram")
     how = build(project, settings)
     # int_cases does not use platform names: it stays merged; both models that map them are rebuilt
     assert how == {"int_cases": "merged", "int_case_platforms": "rebuilt", "int_takedown_requests": "rebuilt"}
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
-        assert conn.execute("SELECT platform FROM intermediate.int_takedown_requests WHERE request_id = 'TD-0000001'"
-                            ).fetchone() == ("instagram",)
-        assert sorted(p for (p,) in conn.execute("SELECT platform FROM intermediate.int_case_platforms WHERE case_key = ?",
-                                                 [key("CF-2026-000003")]).fetchall()) == ["instagram", "tiktok"]
+        assert conn.execute(
+            "SELECT platform FROM intermediate.int_takedown_requests WHERE request_id = 'TD-0000001'"
+        ).fetchone() == ("instagram",)
+        assert sorted(
+            p
+            for (p,) in conn.execute(
+                "SELECT platform FROM intermediate.int_case_platforms WHERE case_key = ?", [key("CF-2026-000003")]
+            ).fetchall()
+        ) == ["instagram", "tiktok"]
     # and the result is what a warehouse built from scratch with the new taxonomy holds
     fresh = make_settings(runs["full"].landing_dir, tmp_path / "fresh", k=2)
     ingest(fresh)
@@ -213,10 +249,13 @@ def as_older_version(settings: Settings) -> None:
     with duckdb.connect(str(settings.warehouse_db)) as conn:
         keyed = conn.execute(
             """SELECT table_schema, table_name, column_name FROM information_schema.columns
-               WHERE data_type = 'UHUGEINT' AND table_schema IN ('raw', 'intermediate')""").fetchall()
+               WHERE data_type = 'UHUGEINT' AND table_schema IN ('raw', 'intermediate')"""
+        ).fetchall()
         assert len(keyed) == 6, keyed  # three raw tables, three incremental models
         for schema, table, column in keyed:
-            conn.execute(f"ALTER TABLE {schema}.{table} ALTER {column} SET DATA TYPE VARCHAR USING {to_hex.format(c=column)}")
+            conn.execute(
+                f"ALTER TABLE {schema}.{table} ALTER {column} SET DATA TYPE VARCHAR USING {to_hex.format(c=column)}"
+            )
         for model in INCREMENTAL_MODELS:
             conn.execute(f"COMMENT ON TABLE intermediate.{model} IS 'incremental fingerprint of an older version'")
 
@@ -246,14 +285,20 @@ def test_intermediate_tests_read_the_rows_written_since_the_last_publication(run
         published = conn.execute("SELECT max(published_at) FROM raw.load_ledger").fetchone()[0]
         # a case written twice by a run after the publication (delete+insert replaces a key's rows, so a
         # duplicate can only be among the rows one run writes)
-        conn.execute("UPDATE intermediate.int_cases SET built_at = now() + INTERVAL 1 MINUTE WHERE case_key = ?",
-                     [key("CF-2026-000001")])
-        conn.execute("INSERT INTO intermediate.int_cases SELECT * FROM intermediate.int_cases WHERE case_key = ?",
-                     [key("CF-2026-000001")])
+        conn.execute(
+            "UPDATE intermediate.int_cases SET built_at = now() + INTERVAL 1 MINUTE WHERE case_key = ?",
+            [key("CF-2026-000001")],
+        )
+        conn.execute(
+            "INSERT INTO intermediate.int_cases SELECT * FROM intermediate.int_cases WHERE case_key = ?",
+            [key("CF-2026-000001")],
+        )
     for _ in range(2):  # nothing new lands: the duplicate written after the publication is read every time
         failed = dbt_build(project, settings)
         assert failed.returncode != 0 and "unique_int_cases_case_key" in failed.stdout
     with duckdb.connect(str(settings.warehouse_db)) as conn:
-        conn.execute("UPDATE intermediate.int_cases SET built_at = ? - INTERVAL 1 MINUTE WHERE case_key = ?",
-                     [published, key("CF-2026-000001")])
+        conn.execute(
+            "UPDATE intermediate.int_cases SET built_at = ? - INTERVAL 1 MINUTE WHERE case_key = ?",
+            [published, key("CF-2026-000001")],
+        )
     assert dbt_build(project, settings).returncode == 0

@@ -32,12 +32,20 @@ from tests.conftest import make_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CF_NAME = "childfocus_cases_20260301.csv"
-CF_ROW = ("{ref};{opened};{closed};{kanaal};Slachtoffer;{age};V;Limburg;{taal};Deepnude;Ja;Snapchat;Kennis;"
-          "Emma Claes;+32 475 66 77 88;emma.claes@example.be;\"Melding via chat.\"")
+CF_ROW = (
+    "{ref};{opened};{closed};{kanaal};Slachtoffer;{age};V;Limburg;{taal};Deepnude;Ja;Snapchat;Kennis;"
+    'Emma Claes;+32 475 66 77 88;emma.claes@example.be;"Melding via chat."'
+)
 
 
-def cf_row(ref: str, opened: str = "10/02/2026 14:00", closed: str = "", kanaal: str = "Chat", age: str = "15",
-           taal: str = "NL") -> str:
+def cf_row(
+    ref: str,
+    opened: str = "10/02/2026 14:00",
+    closed: str = "",
+    kanaal: str = "Chat",
+    age: str = "15",
+    taal: str = "NL",
+) -> str:
     return CF_ROW.format(ref=ref, opened=opened, closed=closed, kanaal=kanaal, age=age, taal=taal)
 
 
@@ -64,11 +72,14 @@ def landing(tmp_path: Path):
 
 
 def ledger(conn) -> dict[str, tuple]:
-    return {name: (status, message) for name, status, message in
-            conn.execute("SELECT file_name, status, message FROM raw.load_ledger").fetchall()}
+    return {
+        name: (status, message)
+        for name, status, message in conn.execute("SELECT file_name, status, message FROM raw.load_ledger").fetchall()
+    }
 
 
 # --- dates in file names -------------------------------------------------------------------------
+
 
 def test_a_future_or_impossible_date_in_a_file_name_is_rejected_and_never_wins(landing) -> None:
     folder, settings, conn = landing
@@ -80,14 +91,22 @@ def test_a_future_or_impossible_date_in_a_file_name_is_rejected_and_never_wins(l
 
     summary = ingest_source(conn, settings, "childfocus")
     assert {f.file_name: f.status for f in summary.files} == {
-        CF_NAME: "loaded", "childfocus_cases_20620315.csv": "rejected", "childfocus_cases_20260231.csv": "rejected"}
+        CF_NAME: "loaded",
+        "childfocus_cases_20620315.csv": "rejected",
+        "childfocus_cases_20260231.csv": "rejected",
+    }
     assert ledger(conn)["childfocus_cases_20620315.csv"] == (
-        "rejected", "childfocus_cases_20620315.csv: date 2062-03-15 in the file name is after today (a typo?)")
+        "rejected",
+        "childfocus_cases_20620315.csv: date 2062-03-15 in the file name is after today (a typo?)",
+    )
     assert ledger(conn)["childfocus_cases_20260231.csv"] == (
-        "rejected", "childfocus_cases_20260231.csv: impossible date 20260231 in the file name")
+        "rejected",
+        "childfocus_cases_20260231.csv: impossible date 20260231 in the file name",
+    )
     assert conn.execute("SELECT DISTINCT source_file FROM raw.childfocus_cases").fetchall() == [(CF_NAME,)]
-    assert conn.execute("SELECT count(*) FROM raw.childfocus_cases WHERE kanaal = 'Webformulier' "
-                        "AND row_number = 1").fetchone() == (0,)
+    assert conn.execute(
+        "SELECT count(*) FROM raw.childfocus_cases WHERE kanaal = 'Webformulier' AND row_number = 1"
+    ).fetchone() == (0,)
     assert newest_exports(conn) == {"childfocus": date(2026, 3, 1)}
 
     # the next run does not fail again on the same bytes; renamed to its real date, the export loads
@@ -99,17 +118,21 @@ def test_a_future_or_impossible_date_in_a_file_name_is_rejected_and_never_wins(l
 
 def test_two_digit_years_are_a_clear_quarantine_reason_never_year_26(landing) -> None:
     folder, settings, conn = landing
-    rows = [cf_row("CF-2026-000701", opened="01/02/26 10:00"),  # the key: the row is quarantined
-            cf_row("CF-2026-000702", closed="12/02/26 10:00")]  # the closing date: loaded, closing date unknown
+    rows = [
+        cf_row("CF-2026-000701", opened="01/02/26 10:00"),  # the key: the row is quarantined
+        cf_row("CF-2026-000702", closed="12/02/26 10:00"),
+    ]  # the closing date: loaded, closing date unknown
     write_cf(folder / CF_NAME, fixture_text() + "\r\n".join(rows) + "\r\n")
     ingest_source(conn, settings, "childfocus")
-    assert conn.execute("SELECT row_number, field, reason, level FROM raw.quarantine WHERE row_number > 5 "
-                        "ORDER BY row_number").fetchall() == [
+    assert conn.execute(
+        "SELECT row_number, field, reason, level FROM raw.quarantine WHERE row_number > 5 ORDER BY row_number"
+    ).fetchall() == [
         (6, "Datum opening", "two-digit year (expected dd/mm/yyyy HH:MM)", "row"),
         (7, "Datum afsluiting", "two-digit year (expected dd/mm/yyyy HH:MM)", "field"),
     ]
-    assert conn.execute("SELECT datum_opening IS NOT NULL, datum_afsluiting FROM raw.childfocus_cases "
-                        "WHERE row_number = 7").fetchone() == (True, None)
+    assert conn.execute(
+        "SELECT datum_opening IS NOT NULL, datum_afsluiting FROM raw.childfocus_cases WHERE row_number = 7"
+    ).fetchone() == (True, None)
     assert conn.execute("SELECT min(year(datum_opening)) FROM raw.childfocus_cases").fetchone()[0] >= 2000
 
 
@@ -147,7 +170,9 @@ def test_links_and_folders_are_not_followed_and_are_noted(landing, tmp_path: Pat
     assert conn.execute("SELECT count(*) FROM raw.childfocus_cases").fetchone() == (0,)
     assert sorted((n.kind, n.file_name) for n in summary.notes) == [("folder", "archive"), ("symlink", CF_NAME)]
     assert sorted(conn.execute("SELECT kind, file_name FROM raw.landing_notes").fetchall()) == [
-        ("folder", "archive"), ("symlink", CF_NAME)]
+        ("folder", "archive"),
+        ("symlink", CF_NAME),
+    ]
 
 
 def test_near_misses_links_and_folders_reach_the_summary_and_an_alert(tmp_path: Path, webhook) -> None:
@@ -185,6 +210,7 @@ def test_near_misses_links_and_folders_reach_the_summary_and_an_alert(tmp_path: 
 
 # --- files still being written -----------------------------------------------------------------------
 
+
 class Writer(threading.Thread):
     """Copies an export the way a slow upload does: a header, then one row every `pause` seconds."""
 
@@ -202,8 +228,11 @@ class Writer(threading.Thread):
 
 def growing_export_lines() -> list[str]:
     text = fixture_text()
-    return ["\ufeff" + text.splitlines()[0], *text.splitlines()[1:],
-            *(cf_row(f"CF-2026-0009{i:02d}") for i in range(20))]
+    return [
+        "\ufeff" + text.splitlines()[0],
+        *text.splitlines()[1:],
+        *(cf_row(f"CF-2026-0009{i:02d}") for i in range(20)),
+    ]
 
 
 def test_a_file_still_being_written_is_left_for_a_later_run(landing) -> None:
@@ -214,9 +243,12 @@ def test_a_file_still_being_written_is_left_for_a_later_run(landing) -> None:
     writer.start()
     time.sleep(0.5)  # the upload has begun when the run looks
     summary = ingest_source(conn, settings, "childfocus")
-    assert [(f.status, f.message) for f in summary.files] == [(
-        "deferred", f"{CF_NAME}: still being written (size or modification time changed during the run); "
-                    "left for the next run")]
+    assert [(f.status, f.message) for f in summary.files] == [
+        (
+            "deferred",
+            f"{CF_NAME}: still being written (size or modification time changed during the run); left for the next run",
+        )
+    ]
     assert conn.execute("SELECT count(*) FROM raw.load_ledger").fetchone() == (0,)
     assert conn.execute("SELECT kind, file_name FROM raw.landing_notes").fetchall() == [("still_changing", CF_NAME)]
     writer.join()
@@ -234,8 +266,9 @@ def test_a_file_that_grows_while_it_is_read_is_not_committed(landing, monkeypatc
 
     def read_then_writer_appends(cursor, landed, key):
         result = real_reader(cursor, landed, key)
-        writer = threading.Thread(target=lambda: landed.path.open("ab").write(
-            (cf_row("CF-2026-000950") + "\r\n").encode("utf-8")))
+        writer = threading.Thread(
+            target=lambda: landed.path.open("ab").write((cf_row("CF-2026-000950") + "\r\n").encode("utf-8"))
+        )
         writer.start()
         writer.join()
         return result
@@ -248,6 +281,7 @@ def test_a_file_that_grows_while_it_is_read_is_not_committed(landing, monkeypatc
 
 
 # --- an export that is mostly quarantined -----------------------------------------------------------
+
 
 def test_an_export_mostly_quarantined_blocks_publication_and_keeps_the_last_one(tmp_path: Path) -> None:
     folder = tmp_path / "landing"
@@ -264,7 +298,8 @@ def test_an_export_mostly_quarantined_blocks_publication_and_keeps_the_last_one(
     assert outcome.reason.startswith("step raw_childfocus_cases failed: ") and "\n" not in outcome.reason
     assert outcome.reason.endswith(
         "input unusable: childfocus_cases_20260401.csv: 5 of 5 rows would be quarantined (100%, more than 50%); "
-        "most often Datum opening: unreadable date (expected dd/mm/yyyy HH:MM)")
+        "most often Datum opening: unreadable date (expected dd/mm/yyyy HH:MM)"
+    )
     assert settings.published_db.read_bytes() == before
     conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
     try:
@@ -286,6 +321,7 @@ def test_half_quarantined_is_still_loaded(landing) -> None:
 
 # --- key and non-key defects -----------------------------------------------------------------------
 
+
 def test_a_bad_non_key_field_keeps_the_case_with_that_field_unknown(landing) -> None:
     folder, settings, conn = landing
     rows = [
@@ -299,16 +335,27 @@ def test_a_bad_non_key_field_keeps_the_case_with_that_field_unknown(landing) -> 
     write_cf(folder / CF_NAME, fixture_text() + "\r\n".join(rows) + "\r\n")
     [outcome] = ingest_source(conn, settings, "childfocus").files
     assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (11, 9, 2)
-    assert conn.execute("SELECT row_number, field, level FROM raw.quarantine WHERE row_number > 5 "
-                        "ORDER BY row_number, field").fetchall() == [
-        (6, "Datum afsluiting", "field"), (7, "Datum afsluiting", "field"), (8, "Kanaal", "field"),
-        (9, "Leeftijd slachtoffer", "field"), (9, "Taal", "field"),
-        (10, "Dossiernummer", "row"), (11, "Datum opening", "row"),
+    assert conn.execute(
+        "SELECT row_number, field, level FROM raw.quarantine WHERE row_number > 5 ORDER BY row_number, field"
+    ).fetchall() == [
+        (6, "Datum afsluiting", "field"),
+        (7, "Datum afsluiting", "field"),
+        (8, "Kanaal", "field"),
+        (9, "Leeftijd slachtoffer", "field"),
+        (9, "Taal", "field"),
+        (10, "Dossiernummer", "row"),
+        (11, "Datum opening", "row"),
     ]
-    kept = conn.execute("SELECT row_number, datum_afsluiting, kanaal, leeftijd_slachtoffer, taal, geslacht_slachtoffer "
-                        "FROM raw.childfocus_cases WHERE row_number > 5 ORDER BY row_number").fetchall()
-    assert kept == [(6, None, "Chat", 15, "NL", "V"), (7, None, "Chat", 15, "NL", "V"),
-                    (8, None, None, 15, "NL", "V"), (9, None, "Chat", None, None, "V")]
+    kept = conn.execute(
+        "SELECT row_number, datum_afsluiting, kanaal, leeftijd_slachtoffer, taal, geslacht_slachtoffer "
+        "FROM raw.childfocus_cases WHERE row_number > 5 ORDER BY row_number"
+    ).fetchall()
+    assert kept == [
+        (6, None, "Chat", 15, "NL", "V"),
+        (7, None, "Chat", 15, "NL", "V"),
+        (8, None, None, 15, "NL", "V"),
+        (9, None, "Chat", None, None, "V"),
+    ]
 
 
 def test_igvm_and_takedown_non_key_defects_keep_the_record(landing) -> None:
@@ -327,18 +374,28 @@ def test_igvm_and_takedown_non_key_defects_keep_the_record(landing) -> None:
     assert (report.rows_loaded, report.rows_quarantined) == (1, 1)
     assert (requests.rows_loaded, requests.rows_quarantined) == (4, 0)
     assert conn.execute("SELECT victim_gender, status, victim_age, channel FROM raw.igvm_reports").fetchall() == [
-        (None, None, None, "web_form")]
-    assert conn.execute("SELECT request_id, content_type, outcome, resolved_at FROM raw.takedown_requests "
-                        "WHERE request_id IN ('TD-0000001', 'TD-0000002') ORDER BY 1").fetchall() == [
+        (None, None, None, "web_form")
+    ]
+    assert conn.execute(
+        "SELECT request_id, content_type, outcome, resolved_at FROM raw.takedown_requests "
+        "WHERE request_id IN ('TD-0000001', 'TD-0000002') ORDER BY 1"
+    ).fetchall() == [
         ("TD-0000001", None, None, pd.Timestamp("2026-01-07T10:00:00+01:00").to_pydatetime()),
-        ("TD-0000002", "image", "removed", None)]
+        ("TD-0000002", "image", "removed", None),
+    ]
     assert conn.execute("SELECT source, field, level FROM raw.quarantine ORDER BY ALL").fetchall() == [
-        ("igvm", "report_id", "row"), ("igvm", "status", "field"), ("igvm", "victim.age", "field"),
-        ("igvm", "victim.gender", "field"), ("takedown", "content_type", "field"), ("takedown", "outcome", "field"),
-        ("takedown", "resolved_at", "field")]
+        ("igvm", "report_id", "row"),
+        ("igvm", "status", "field"),
+        ("igvm", "victim.age", "field"),
+        ("igvm", "victim.gender", "field"),
+        ("takedown", "content_type", "field"),
+        ("takedown", "outcome", "field"),
+        ("takedown", "resolved_at", "field"),
+    ]
 
 
 # --- line endings --------------------------------------------------------------------------------------
+
 
 def test_mixed_crlf_and_lf_line_endings_read_like_either(landing, tmp_path: Path) -> None:
     folder, settings, conn = landing
@@ -372,6 +429,7 @@ def test_mixed_crlf_and_lf_line_endings_read_like_either(landing, tmp_path: Path
 
 # --- survey ----------------------------------------------------------------------------------------------
 
+
 def test_non_finite_and_absurd_survey_weights_are_quarantined(landing) -> None:
     folder, settings, conn = landing
     frame = make_wave("2024", seed=5).head(40).copy()
@@ -382,11 +440,21 @@ def test_non_finite_and_absurd_survey_weights_are_quarantined(landing) -> None:
     write_qualtrics_csv(frame, folder / "survey_2024_qualtrics.csv")
     ingest_source(conn, settings, "survey")
     assert conn.execute("SELECT row_number, reason FROM raw.quarantine ORDER BY row_number").fetchall() == [
-        (frame.index.get_loc(i) + 1, reason) for i, reason in zip(finished, [
-            "weight not a finite number", "weight over 100 (not a post-stratification weight)",
-            "weight missing, zero or negative", "weight not a finite number", "weight not a finite number"])]
-    assert conn.execute("SELECT count(*) FROM raw.survey_responses WHERE NOT isfinite(weight) OR weight > 100"
-                        ).fetchone() == (0,)
+        (frame.index.get_loc(i) + 1, reason)
+        for i, reason in zip(
+            finished,
+            [
+                "weight not a finite number",
+                "weight over 100 (not a post-stratification weight)",
+                "weight missing, zero or negative",
+                "weight not a finite number",
+                "weight not a finite number",
+            ],
+        )
+    ]
+    assert conn.execute(
+        "SELECT count(*) FROM raw.survey_responses WHERE NOT isfinite(weight) OR weight > 100"
+    ).fetchone() == (0,)
 
 
 def test_a_sav_whose_value_labels_are_swapped_is_rejected(landing) -> None:
@@ -394,12 +462,14 @@ def test_a_sav_whose_value_labels_are_swapped_is_rejected(landing) -> None:
     frame, meta = pyreadstat.read_sav(str(FIXTURES / "survey" / "survey_2025.sav"))
     labels = dict(meta.variable_value_labels)
     labels["Q2"] = {1.0: "vrouw", 2.0: "man", 3.0: "non-binair/anders", 4.0: "zeg ik liever niet"}
-    pyreadstat.write_sav(frame, str(folder / "survey_2025.sav"), column_labels=meta.column_labels,
-                         variable_value_labels=labels)
+    pyreadstat.write_sav(
+        frame, str(folder / "survey_2025.sav"), column_labels=meta.column_labels, variable_value_labels=labels
+    )
     [outcome] = ingest_source(conn, settings, "survey").files
     assert (outcome.status, outcome.message) == (
-        "rejected", "survey_2025.sav: value labels of Q2 differ from the codebook: code 1 is labelled as code 2 "
-                    "(codes swapped?)")
+        "rejected",
+        "survey_2025.sav: value labels of Q2 differ from the codebook: code 1 is labelled as code 2 (codes swapped?)",
+    )
 
     write_sav(make_wave("2026", seed=7).head(30), folder / "survey_2026.sav")  # the generator's labels are fine
     assert {f.file_name: f.status for f in ingest_source(conn, settings, "survey").files}["survey_2026.sav"] == "loaded"
@@ -411,8 +481,10 @@ def test_a_qualtrics_csv_with_one_header_row_is_rejected(landing) -> None:
     frame.to_csv(folder / "survey_2024_qualtrics.csv", index=False, encoding="utf-8-sig")  # names only
     [outcome] = ingest_source(conn, settings, "survey").files
     assert (outcome.status, outcome.message) == (
-        "rejected", "survey_2024_qualtrics.csv: expected a Qualtrics export with three header rows (names, question "
-                    "text, ImportId); the third row is not the ImportId row")
+        "rejected",
+        "survey_2024_qualtrics.csv: expected a Qualtrics export with three header rows (names, question "
+        "text, ImportId); the third row is not the ImportId row",
+    )
     assert conn.execute("SELECT count(*) FROM raw.survey_responses").fetchone() == (0,)
 
 
@@ -424,7 +496,9 @@ def test_the_scan_sees_names_without_reading_files(tmp_path: Path) -> None:
     result = scan(tmp_path)
     assert result.files == []
     assert [(n.kind, n.file_name) for n in result.notes] == [
-        ("still_changing", "childfocus_cases_20260401.csv.part"), ("other_file", "notes.txt")]
+        ("still_changing", "childfocus_cases_20260401.csv.part"),
+        ("other_file", "notes.txt"),
+    ]
 
 
 def test_a_file_modified_in_the_future_waits_and_says_why(landing) -> None:

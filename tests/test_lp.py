@@ -16,8 +16,9 @@ def test_one_model_answers_many_objectives_like_a_fresh_solve_each_time() -> Non
     """A total of 10 split over three cells, the first at most 4, the second at least 2: each cell's minimum
     and maximum, asked one after another of the same model, equal scipy's fresh solves."""
     a = csr_matrix(np.array([[1.0, 1.0, 1.0]]))
-    program = LinearProgram(a, np.array([10.0]), np.array([10.0]), np.array([0.0, 2.0, 0.0]),
-                            np.array([4.0, math.inf, math.inf]))
+    program = LinearProgram(
+        a, np.array([10.0]), np.array([10.0]), np.array([0.0, 2.0, 0.0]), np.array([4.0, math.inf, math.inf])
+    )
     for cell in range(3):
         for sign in (1.0, -1.0):
             c = np.zeros(3)
@@ -29,10 +30,20 @@ def test_one_model_answers_many_objectives_like_a_fresh_solve_each_time() -> Non
 
 
 def test_infeasible_and_unbounded_are_told_apart() -> None:
-    contradiction = LinearProgram(csr_matrix(np.array([[1.0, 1.0]])), np.array([5.0]), np.array([5.0]),
-                                  np.array([3.0, 3.0]), np.array([math.inf, math.inf]))
+    contradiction = LinearProgram(
+        csr_matrix(np.array([[1.0, 1.0]])),
+        np.array([5.0]),
+        np.array([5.0]),
+        np.array([3.0, 3.0]),
+        np.array([math.inf, math.inf]),
+    )
     assert contradiction.minimise(np.array([1.0, 0.0])).status == INFEASIBLE
-    open_ended = LinearProgram(csr_matrix(np.array([[1.0, -1.0]])), np.array([0.0]), np.array([0.0]),
-                               np.zeros(2), np.array([math.inf, math.inf]))
+    open_ended = LinearProgram(
+        csr_matrix(np.array([[1.0, -1.0]])),
+        np.array([0.0]),
+        np.array([0.0]),
+        np.zeros(2),
+        np.array([math.inf, math.inf]),
+    )
     assert open_ended.minimise(np.array([-1.0, 0.0])).status == UNBOUNDED
     assert open_ended.minimise(np.array([1.0, 0.0])).fun == pytest.approx(0.0)  # the same model answers again

@@ -30,8 +30,10 @@ def test_a_baseline_month_under_k_is_not_given_back_by_the_median() -> None:
 
 
 def test_a_shift_names_categories_but_no_share() -> None:
-    verdict = drift.distribution_shift({"female": 600, "male": 300, "non_binary": 10, "unknown": 90},
-                                       {"female": 20, "male": 80, "non_binary": 3, "unknown": 7})
+    verdict = drift.distribution_shift(
+        {"female": 600, "male": 300, "non_binary": 10, "unknown": 90},
+        {"female": 20, "male": 80, "non_binary": 3, "unknown": 7},
+    )
     assert verdict.status == drift.ERROR
     assert "%" not in verdict.detail and re.search(r"(female|male) (up|down)", verdict.detail)
     assert verdict.statistic == round(verdict.statistic, 2)
@@ -51,8 +53,10 @@ def test_unknown_codes_in_fewer_than_k_rows_are_not_counted(tmp_path) -> None:
     export = month(months[-1], 1)
     descriptor = describe("Instagram DM", b"monitoring-disclosure-test-key-0123456789")  # reasons never hold a value
     with duckdb.connect(str(db)) as conn:
-        conn.executemany("INSERT INTO raw.quarantine VALUES (?, 'Kanaal', ?)",
-                         [[f"childfocus-{export:%Y%m%d}", f"unknown code {descriptor}"]] * 2)
+        conn.executemany(
+            "INSERT INTO raw.quarantine VALUES (?, 'Kanaal', ?)",
+            [[f"childfocus-{export:%Y%m%d}", f"unknown code {descriptor}"]] * 2,
+        )
     results = checks_for(db, months[-1])
     code = next(r for r in results if r.subject == f"code Kanaal {descriptor}")
     assert code.statistic is None and code.detail.startswith("fewer than 5 rows")

@@ -34,10 +34,44 @@ PLANTED_ROWS = K + 2  # rows holding each planted value: enough that a count of 
 NCII = Path(sys.executable).with_name("ncii")
 EXPORT = date(2026, 11, 1)
 MONTHS = [date(2026, m, 1) for m in range(5, 11)]  # cases opened May..October; October is the checked period
-FIRST = ["Sofie", "Jozefien", "Wout", "Anouk", "Thibault", "Margaux", "Lowie", "Fien", "Rayan", "Elodie", "Bavo",
-         "Ines", "Kobe", "Lotte", "Senne", "Amélie", "Jelle", "Noor", "Arnaud", "Yasmine", "Brent", "Zita"]
-LAST = ["Vermeulen", "Claeys", "Goossens", "Dierickx", "Lambrechts", "Desmet", "Verhaegen", "Bogaerts",
-        "Vandamme", "Pauwels", "Hendrickx", "Coppens"]
+FIRST = [
+    "Sofie",
+    "Jozefien",
+    "Wout",
+    "Anouk",
+    "Thibault",
+    "Margaux",
+    "Lowie",
+    "Fien",
+    "Rayan",
+    "Elodie",
+    "Bavo",
+    "Ines",
+    "Kobe",
+    "Lotte",
+    "Senne",
+    "Amélie",
+    "Jelle",
+    "Noor",
+    "Arnaud",
+    "Yasmine",
+    "Brent",
+    "Zita",
+]
+LAST = [
+    "Vermeulen",
+    "Claeys",
+    "Goossens",
+    "Dierickx",
+    "Lambrechts",
+    "Desmet",
+    "Verhaegen",
+    "Bogaerts",
+    "Vandamme",
+    "Pauwels",
+    "Hendrickx",
+    "Coppens",
+]
 
 
 class Planter:
@@ -49,8 +83,11 @@ class Planter:
     def __call__(self) -> str:
         i = len(self.values)
         first, last = FIRST[i % len(FIRST)], LAST[(i * 5) % len(LAST)]
-        value = [f"{first} {last}", f"+32 47{i % 10} {i // 100:02d} {i % 100:02d} {i * 7 % 100:02d}",
-                 f"{first.lower()}.{last.lower()}{i}@{MAIL_DOMAIN}"][i % 3]
+        value = [
+            f"{first} {last}",
+            f"+32 47{i % 10} {i // 100:02d} {i % 100:02d} {i * 7 % 100:02d}",
+            f"{first.lower()}.{last.lower()}{i}@{MAIL_DOMAIN}",
+        ][i % 3]
         self.values.append(value)
         return value
 
@@ -62,15 +99,45 @@ class Landing:
     unknown: dict[tuple[str, str], str]  # (source, field as `ncii unmapped` names it) -> the planted value
 
 
-CF_HEADER = ["Dossiernummer", "Datum opening", "Datum afsluiting", "Kanaal", "Melder", "Leeftijd slachtoffer",
-             "Geslacht slachtoffer", "Provincie", "Taal", "Type feiten", "AI-gegenereerd", "Platformen",
-             "Relatie dader", "Naam melder", "Telefoon melder", "E-mail melder", "Samenvatting"]
-CF_GOOD = {"Kanaal": "Chat", "Melder": "Slachtoffer", "Leeftijd slachtoffer": "15", "Geslacht slachtoffer": "V",
-           "Provincie": "Antwerpen", "Taal": "NL", "Type feiten": "Deepnude", "AI-gegenereerd": "Ja",
-           "Platformen": "Instagram, Snapchat", "Relatie dader": "Kennis"}
-IGVM_CODES = {"channel": ("channel",), "victim.gender": ("victim", "gender"), "victim.region": ("victim", "region"),
-              "incident.type": ("incident", "type"), "incident.offender": ("incident", "offender"),
-              "status": ("status",)}
+CF_HEADER = [
+    "Dossiernummer",
+    "Datum opening",
+    "Datum afsluiting",
+    "Kanaal",
+    "Melder",
+    "Leeftijd slachtoffer",
+    "Geslacht slachtoffer",
+    "Provincie",
+    "Taal",
+    "Type feiten",
+    "AI-gegenereerd",
+    "Platformen",
+    "Relatie dader",
+    "Naam melder",
+    "Telefoon melder",
+    "E-mail melder",
+    "Samenvatting",
+]
+CF_GOOD = {
+    "Kanaal": "Chat",
+    "Melder": "Slachtoffer",
+    "Leeftijd slachtoffer": "15",
+    "Geslacht slachtoffer": "V",
+    "Provincie": "Antwerpen",
+    "Taal": "NL",
+    "Type feiten": "Deepnude",
+    "AI-gegenereerd": "Ja",
+    "Platformen": "Instagram, Snapchat",
+    "Relatie dader": "Kennis",
+}
+IGVM_CODES = {
+    "channel": ("channel",),
+    "victim.gender": ("victim", "gender"),
+    "victim.region": ("victim", "region"),
+    "incident.type": ("incident", "type"),
+    "incident.offender": ("incident", "offender"),
+    "status": ("status",),
+}
 
 
 def _opened(i: int) -> datetime:
@@ -90,23 +157,46 @@ def write_landing(path: Path) -> Landing:
     rows = []
     for i in range(150):
         who = contact()
-        rows.append({**CF_GOOD, "Dossiernummer": f"CF-2026-{i:06d}", "Datum opening": f"{_opened(i):%d/%m/%Y %H:%M}",
-                     "Datum afsluiting": "", "Naam melder": who["name"], "Telefoon melder": who["phone"],
-                     "E-mail melder": who["email"], "Samenvatting": f"Gesprek met {plant()}, bel terug op {plant()}."})
+        rows.append(
+            {
+                **CF_GOOD,
+                "Dossiernummer": f"CF-2026-{i:06d}",
+                "Datum opening": f"{_opened(i):%d/%m/%Y %H:%M}",
+                "Datum afsluiting": "",
+                "Naam melder": who["name"],
+                "Telefoon melder": who["phone"],
+                "E-mail melder": who["email"],
+                "Samenvatting": f"Gesprek met {plant()}, bel terug op {plant()}.",
+            }
+        )
     october = [r for r in rows if r["Datum opening"][3:5] == "10"]
     for kind in ("name", "phone"):
         name = plant()
         unknown[("childfocus", "Platformen")] = name  # the last one is checked in `ncii unmapped`
-        for r in october[:PLANTED_ROWS] if kind == "name" else october[PLANTED_ROWS:2 * PLANTED_ROWS]:
+        for r in october[:PLANTED_ROWS] if kind == "name" else october[PLANTED_ROWS : 2 * PLANTED_ROWS]:
             r["Platformen"] = f"Snapchat, {name}"
-    for header in ("Kanaal", "Melder", "Geslacht slachtoffer", "Provincie", "Taal", "Type feiten", "AI-gegenereerd",
-                   "Relatie dader"):
+    for header in (
+        "Kanaal",
+        "Melder",
+        "Geslacht slachtoffer",
+        "Provincie",
+        "Taal",
+        "Type feiten",
+        "AI-gegenereerd",
+        "Relatie dader",
+    ):
         value = plant()
         unknown[("childfocus", header)] = value
         for j in range(PLANTED_ROWS):
             i = len(rows)
-            rows.append({**rows[j], "Dossiernummer": f"CF-2026-{i:06d}",
-                         "Datum opening": f"{_opened(i):%d/%m/%Y %H:%M}", header: value})
+            rows.append(
+                {
+                    **rows[j],
+                    "Dossiernummer": f"CF-2026-{i:06d}",
+                    "Datum opening": f"{_opened(i):%d/%m/%Y %H:%M}",
+                    header: value,
+                }
+            )
     with (path / f"childfocus_cases_{EXPORT:%Y%m%d}.csv").open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, CF_HEADER, delimiter=";", lineterminator="\r\n")
         writer.writeheader()
@@ -115,13 +205,23 @@ def write_landing(path: Path) -> Landing:
     # IGVM: contact and description always personal; platforms; a code field holding a nested object
     reports = []
     for i in range(120):
-        reports.append({
-            "report_id": f"IGVM-2026-{i:06d}", "submitted_at": f"{_opened(i):%Y-%m-%dT%H:%M:00}+02:00",
-            "channel": "web_form", "victim": {"age": 27, "gender": "female", "region": "flanders"},
-            "incident": {"type": "deepfake_nude", "ai_generated": True, "platforms": ["Instagram"],
-                         "offender": "acquaintance"},
-            "status": "open", "contact": contact(), "description": f"{plant()} meldt: beelden gedeeld door {plant()}.",
-        })
+        reports.append(
+            {
+                "report_id": f"IGVM-2026-{i:06d}",
+                "submitted_at": f"{_opened(i):%Y-%m-%dT%H:%M:00}+02:00",
+                "channel": "web_form",
+                "victim": {"age": 27, "gender": "female", "region": "flanders"},
+                "incident": {
+                    "type": "deepfake_nude",
+                    "ai_generated": True,
+                    "platforms": ["Instagram"],
+                    "offender": "acquaintance",
+                },
+                "status": "open",
+                "contact": contact(),
+                "description": f"{plant()} meldt: beelden gedeeld door {plant()}.",
+            }
+        )
     recent = [r for r in reports if r["submitted_at"][5:7] == "10"]
     name = plant()
     unknown[("igvm", "incident.platforms")] = name
@@ -143,17 +243,25 @@ def write_landing(path: Path) -> Landing:
         if isinstance(value, str):
             unknown[("igvm", label)] = value
     (path / f"igvm_reports_{EXPORT:%Y%m%d}.jsonl").write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in reports) + "\n", encoding="utf-8")
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in reports) + "\n", encoding="utf-8"
+    )
 
     # Takedown requests: a person as the platform, personal data in both coded fields
     requests = []
     for i in range(100):
         submitted = _opened(i) + timedelta(hours=3)
-        requests.append({"request_id": f"TD-{i:07d}", "case_ref": f"CF-2026-{i:06d}", "platform": "Instagram",
-                         "content_type": "image", "submitted_at": f"{submitted:%Y-%m-%dT%H:%M:00}+02:00",
-                         "acknowledged_at": "",
-                         "resolved_at": f"{submitted + timedelta(days=1):%Y-%m-%dT%H:%M:00}+02:00",
-                         "outcome": "removed"})
+        requests.append(
+            {
+                "request_id": f"TD-{i:07d}",
+                "case_ref": f"CF-2026-{i:06d}",
+                "platform": "Instagram",
+                "content_type": "image",
+                "submitted_at": f"{submitted:%Y-%m-%dT%H:%M:00}+02:00",
+                "acknowledged_at": "",
+                "resolved_at": f"{submitted + timedelta(days=1):%Y-%m-%dT%H:%M:00}+02:00",
+                "outcome": "removed",
+            }
+        )
     name = plant()
     unknown[("takedown", "platform")] = name
     for r in [r for r in requests if r["submitted_at"][5:7] == "10"][:PLANTED_ROWS]:
@@ -202,7 +310,7 @@ class Scanner:
         text = text.lower()
         found = [m.group() for m in re.finditer(r"\+32 47\d \d\d \d\d \d\d", text) if m.group() in self.spaced]
         found += [m.group(1) for m in re.finditer(r"(?=(3247\d{7}))", text) if m.group(1) in self.digits]
-        found += [text[max(0, m.start() - 30):m.end()] for m in re.finditer(re.escape(MAIL_DOMAIN), text)]
+        found += [text[max(0, m.start() - 30) : m.end()] for m in re.finditer(re.escape(MAIL_DOMAIN), text)]
         found += [m.group() for m in self.names.finditer(text)]
         return found
 
@@ -210,8 +318,9 @@ class Scanner:
 def _duckdb_texts(path: Path) -> list[tuple[str, str]]:
     conn = duckdb.connect(str(path), read_only=True)
     try:
-        tables = conn.execute("SELECT database_name, schema_name, table_name FROM duckdb_tables() "
-                              "WHERE NOT temporary").fetchall()
+        tables = conn.execute(
+            "SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT temporary"
+        ).fetchall()
         assert tables, path
         texts = []
         for catalog, schema, table in tables:
@@ -226,8 +335,10 @@ def _sqlite_texts(path: Path) -> list[tuple[str, str]]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return [(f"{path}:{t}", "\n".join("|".join(map(str, row)) for row in conn.execute(f'SELECT * FROM "{t}"')))
-                for t in tables]
+        return [
+            (f"{path}:{t}", "\n".join("|".join(map(str, row)) for row in conn.execute(f'SELECT * FROM "{t}"')))
+            for t in tables
+        ]
     finally:
         conn.close()
 
@@ -260,9 +371,15 @@ def scanned_run(tmp_path_factory: pytest.TempPathFactory):
     landing = write_landing(root / "landing")
     (root / "dagster_home").mkdir()
     hook = Webhook()
-    env = {**os.environ, "NCII_LANDING_DIR": str(landing.path), "NCII_WAREHOUSE_DIR": str(root / "warehouse"),
-           "NCII_PSEUDONYM_KEY": TEST_KEY, "NCII_SUPPRESSION_K": str(K), "NCII_ALERT_WEBHOOK_URL": hook.url,
-           "DAGSTER_HOME": str(root / "dagster_home")}
+    env = {
+        **os.environ,
+        "NCII_LANDING_DIR": str(landing.path),
+        "NCII_WAREHOUSE_DIR": str(root / "warehouse"),
+        "NCII_PSEUDONYM_KEY": TEST_KEY,
+        "NCII_SUPPRESSION_K": str(K),
+        "NCII_ALERT_WEBHOOK_URL": hook.url,
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
     try:
         run = subprocess.run([str(NCII), "run"], env=env, capture_output=True, text=True, timeout=900)
     finally:
@@ -275,10 +392,18 @@ def test_the_run_publishes_and_alerts_about_the_planted_values(scanned_run) -> N
     assert run.returncode == 0, run.stderr[-2000:]
     conn = duckdb.connect(str(root / "warehouse" / "warehouse.duckdb"), read_only=True)
     try:
-        reasons = [r for (r,) in conn.execute(
-            "SELECT DISTINCT reason FROM raw.quarantine WHERE reason LIKE 'unknown%'").fetchall()]
-        subjects = [s for (s,) in conn.execute(
-            "SELECT subject FROM monitoring.checks WHERE check_name = 'unmapped_value'").fetchall()]
+        reasons = [
+            r
+            for (r,) in conn.execute(
+                "SELECT DISTINCT reason FROM raw.quarantine WHERE reason LIKE 'unknown%'"
+            ).fetchall()
+        ]
+        subjects = [
+            s
+            for (s,) in conn.execute(
+                "SELECT subject FROM monitoring.checks WHERE check_name = 'unmapped_value'"
+            ).fetchall()
+        ]
     finally:
         conn.close()
     # the planted codes were seen and named, each by a descriptor only
@@ -303,8 +428,12 @@ def test_the_scan_would_see_a_leak(scanned_run) -> None:
     landing, root, _, run, _ = scanned_run
     phone = next(v for v in landing.planted if v.startswith("+32"))
     email = next(v for v in landing.planted if "@" in v)
-    texts = [("table", "x|" + phone.replace(" ", "") + "|y"), ("log", "unknown code " + landing.planted[0].upper()),
-             ("payload", f'"text": "{phone}"'), ("event", email.upper())]
+    texts = [
+        ("table", "x|" + phone.replace(" ", "") + "|y"),
+        ("log", "unknown code " + landing.planted[0].upper()),
+        ("payload", f'"text": "{phone}"'),
+        ("event", email.upper()),
+    ]
     assert len(leaks(texts, landing.planted)) == 4
 
 
@@ -316,18 +445,23 @@ def test_ncii_unmapped_shows_the_operator_each_value_with_its_descriptor_and_wri
     assert {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*")} == before
     conn = duckdb.connect(str(root / "warehouse" / "warehouse.duckdb"), read_only=True)
     try:
-        held = " ".join(r[0] for r in conn.execute(
-            "SELECT reason FROM raw.quarantine UNION ALL SELECT subject FROM monitoring.checks").fetchall())
+        held = " ".join(
+            r[0]
+            for r in conn.execute(
+                "SELECT reason FROM raw.quarantine UNION ALL SELECT subject FROM monitoring.checks"
+            ).fetchall()
+        )
     finally:
         conn.close()
     lines = result.stdout.splitlines()
     for (source, field), value in landing.unknown.items():
         shown = " ".join(value.split()).lower() if field in ("Platformen", "incident.platforms", "platform") else value
-        line = next((l for l in lines if l.startswith(source) and f" {field} " in l and l.endswith(shown)), None)
+        line = next((ln for ln in lines if ln.startswith(source) and f" {field} " in ln and ln.endswith(shown)), None)
         assert line is not None, (source, field, shown)
         descriptor = describe(shown, TEST_KEY.encode())
-        rows, first, last = line[len(source):].split(descriptor)[1].split()[:3]
-        assert int(rows) >= PLANTED_ROWS and (first, last) == (("2024", "2024") if source == "survey" else
-                                                                 ("2026-11-01", "2026-11-01")), line
+        rows, first, last = line[len(source) :].split(descriptor)[1].split()[:3]
+        assert int(rows) >= PLANTED_ROWS and (first, last) == (
+            ("2024", "2024") if source == "survey" else ("2026-11-01", "2026-11-01")
+        ), line
         if field not in ("Platformen",):  # a Child Focus case mentioning two unknown names shows one of them
             assert descriptor in held, (source, field)

@@ -43,16 +43,21 @@ def test_typed_names_are_stored_as_hashes_that_meet_the_seed(tmp_path) -> None:
         names = conn.execute(
             "SELECT n.name_hash, n.name_shape, k.platform FROM (SELECT unnest(platform_names) AS n "
             "FROM raw.childfocus_cases WHERE row_number = (SELECT max(row_number) FROM raw.childfocus_cases)) "
-            "LEFT JOIN raw.platform_alias_keys k ON k.name_hash = n.name_hash").fetchall()
+            "LEFT JOIN raw.platform_alias_keys k ON k.name_hash = n.name_hash"
+        ).fetchall()
         cells = " ".join(str(r) for r in conn.execute("SELECT * FROM raw.childfocus_cases").fetchall()).lower()
-    assert names == [(value_hash("snapchat", KEY), "8 characters: letters", "snapchat"),
-                     (value_hash("insta", KEY), "5 characters: letters", "instagram"),
-                     (value_hash("sofie vermeulen", KEY), "15 characters: letters, spaces", None)]
+    assert names == [
+        (value_hash("snapchat", KEY), "8 characters: letters", "snapchat"),
+        (value_hash("insta", KEY), "5 characters: letters", "instagram"),
+        (value_hash("sofie vermeulen", KEY), "15 characters: letters, spaces", None),
+    ]
     assert "sofie" not in cells and "vermeulen" not in cells and "snapchat" not in cells
 
 
-@pytest.mark.parametrize(("table", "column"), [("childfocus_cases", "platformen"),
-                                               ("igvm_reports", "incident_platforms"), ("takedown_requests", "platform")])
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("childfocus_cases", "platformen"), ("igvm_reports", "incident_platforms"), ("takedown_requests", "platform")],
+)
 def test_a_warehouse_holding_names_as_typed_is_refused(tmp_path, table: str, column: str) -> None:
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as conn:
         conn.execute("CREATE SCHEMA raw")

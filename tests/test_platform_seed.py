@@ -17,8 +17,10 @@ from orchestration.settings import SEEDS_DIR
 from tests.conftest import FIXTURE_LANDING, fixture_landing, make_settings
 
 CF_NAME = "childfocus_cases_20260301.csv"
-BLUESKY_ROW = ("CF-2026-000200;04/02/2026 09:00;;Chat;Slachtoffer;15;V;Antwerpen;NL;Deepnude;Ja;Bluesky;Kennis;"
-               "Lotte Maes;+32 474 55 66 77;lotte.maes@example.be;Nepfoto gedeeld.")
+BLUESKY_ROW = (
+    "CF-2026-000200;04/02/2026 09:00;;Chat;Slachtoffer;15;V;Antwerpen;NL;Deepnude;Ja;Bluesky;Kennis;"
+    "Lotte Maes;+32 474 55 66 77;lotte.maes@example.be;Nepfoto gedeeld."
+)
 
 
 @pytest.fixture
@@ -45,8 +47,9 @@ def landing_with_bluesky(tmp_path: Path) -> Path:
     return landing
 
 
-def test_a_platform_added_to_the_alias_seed_is_published(alias_seed: Path, landing_with_bluesky: Path,
-                                                         tmp_path: Path) -> None:
+def test_a_platform_added_to_the_alias_seed_is_published(
+    alias_seed: Path, landing_with_bluesky: Path, tmp_path: Path
+) -> None:
     add_aliases(alias_seed, "bluesky,bluesky", "bsky,bluesky")
     settings = make_settings(landing_with_bluesky, tmp_path / "warehouse")
     outcome = run_main_job(settings)
@@ -56,8 +59,9 @@ def test_a_platform_added_to_the_alias_seed_is_published(alias_seed: Path, landi
     assert "bluesky" in platforms
 
 
-def test_a_failing_dbt_test_is_named_in_the_one_line_reason(alias_seed: Path, landing_with_bluesky: Path,
-                                                            tmp_path: Path) -> None:
+def test_a_failing_dbt_test_is_named_in_the_one_line_reason(
+    alias_seed: Path, landing_with_bluesky: Path, tmp_path: Path
+) -> None:
     add_aliases(alias_seed, "bluesky,Other")  # not a vocabulary member: `other` is what unknown names count as
     settings = make_settings(landing_with_bluesky, tmp_path / "warehouse")
     outcome = run_main_job(settings)

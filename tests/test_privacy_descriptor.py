@@ -13,10 +13,31 @@ from tests.conftest import TEST_KEY
 
 KEY = TEST_KEY.encode()
 VALUES = [
-    "", " ", "a", "M", "0470 12 34 56", "+32 470 12 34 56", "lisa.peeters@example.com", "Jan Janssens",
-    '{"name": "Jan", "phone": "0470123456"}', "tab\there", "line\nbreak", "crlf\r\n", "form\ffeed",
-    "héllo wörld", "Ελληνικά", "日本語", "emoji 👍🏽", "ǅ title-case", "٣ arabic digit", "nbsp\u00a0space",
-    "zero\u200bwidth", "x" * 300, "@@@", "semi;colon,comma/slash", "'; DROP TABLE raw.quarantine; --",
+    "",
+    " ",
+    "a",
+    "M",
+    "0470 12 34 56",
+    "+32 470 12 34 56",
+    "lisa.peeters@example.com",
+    "Jan Janssens",
+    '{"name": "Jan", "phone": "0470123456"}',
+    "tab\there",
+    "line\nbreak",
+    "crlf\r\n",
+    "form\ffeed",
+    "héllo wörld",
+    "Ελληνικά",
+    "日本語",
+    "emoji 👍🏽",
+    "ǅ title-case",
+    "٣ arabic digit",
+    "nbsp\u00a0space",
+    "zero\u200bwidth",
+    "x" * 300,
+    "@@@",
+    "semi;colon,comma/slash",
+    "'; DROP TABLE raw.quarantine; --",
 ]
 
 

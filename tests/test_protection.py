@@ -38,22 +38,35 @@ def _intermediate(shares: np.ndarray, seed: int = 1) -> dict[str, pd.DataFrame]:
     cases, platforms, requests = [], [], []
     for n in range(420):
         month = MONTHS[rng.integers(3)]
-        case = dict(case_key=f"c{n}", source=rng.choice(["childfocus", "igvm"], p=[0.65, 0.35]),
-                    opened_month=month, opened_quarter=MONTHS[0],
-                    incident_type=rng.choice(INCIDENTS, p=[0.5, 0.3, 0.2]), ai_generated=bool(rng.random() < 0.4),
-                    victim_gender=rng.choice(["female", "male", "non_binary"], p=[0.7, 0.27, 0.03]),
-                    victim_age_band=rng.choice(["12_14", "15_17", "18_21"], p=[0.3, 0.45, 0.25]))
+        case = dict(
+            case_key=f"c{n}",
+            source=rng.choice(["childfocus", "igvm"], p=[0.65, 0.35]),
+            opened_month=month,
+            opened_quarter=MONTHS[0],
+            incident_type=rng.choice(INCIDENTS, p=[0.5, 0.3, 0.2]),
+            ai_generated=bool(rng.random() < 0.4),
+            victim_gender=rng.choice(["female", "male", "non_binary"], p=[0.7, 0.27, 0.03]),
+            victim_age_band=rng.choice(["12_14", "15_17", "18_21"], p=[0.3, 0.45, 0.25]),
+        )
         cases.append(case)
         named = rng.choice(PLATFORMS, size=1 + int(rng.random() < 0.4), replace=False, p=shares)
         for platform in named:
-            platforms.append({key: case[key] for key in ("case_key", "source", "opened_month", "incident_type",
-                                                          "ai_generated")} | {"platform": platform})
+            platforms.append(
+                {key: case[key] for key in ("case_key", "source", "opened_month", "incident_type", "ai_generated")}
+                | {"platform": platform}
+            )
             if rng.random() < 0.5:
-                requests.append(dict(request_id=f"r{len(requests)}", submitted_month=month,
-                                     case_source=case["source"], platform=platform,
-                                     case_incident_type=case["incident_type"], outcome=rng.choice(FINAL)))
-    return {"cases": pd.DataFrame(cases), "case_platforms": pd.DataFrame(platforms),
-            "requests": pd.DataFrame(requests)}
+                requests.append(
+                    dict(
+                        request_id=f"r{len(requests)}",
+                        submitted_month=month,
+                        case_source=case["source"],
+                        platform=platform,
+                        case_incident_type=case["incident_type"],
+                        outcome=rng.choice(FINAL),
+                    )
+                )
+    return {"cases": pd.DataFrame(cases), "case_platforms": pd.DataFrame(platforms), "requests": pd.DataFrame(requests)}
 
 
 def _publish(path: Path, method, shares: np.ndarray = PLATFORM_SHARES) -> Path:
@@ -77,12 +90,14 @@ def _publish(path: Path, method, shares: np.ndarray = PLATFORM_SHARES) -> Path:
         out[measure] = out[measure].astype("Int64").mask(out[f"{measure}_hidden"])
     pm_out = out[[*keys, "cases", "ai_generated_cases", "takedown_requests", "takedowns_removed", "removal_rate"]]
     vdq_keys = ["quarter", "source", "incident_type", "victim_gender", "victim_age_band"]
-    vdq_hidden = hidden[hidden["mart"] == "victim_demographics_quarterly"][["source", "incident_type",
-                                                                            "victim_gender", "victim_age_band"]]
+    vdq_hidden = hidden[hidden["mart"] == "victim_demographics_quarterly"][
+        ["source", "incident_type", "victim_gender", "victim_age_band"]
+    ]
     v = vdq.merge(vdq_hidden.assign(hide=True), on=vdq_keys[1:], how="left")
     v["hide"] = v["hide"].fillna(False).astype(bool)
     totals = v[(v["victim_gender"] == "all") & (v["victim_age_band"] == "all")][
-        ["source", "incident_type", "cases", "hide"]].rename(columns={"cases": "total", "hide": "total_hidden"})
+        ["source", "incident_type", "cases", "hide"]
+    ].rename(columns={"cases": "total", "hide": "total_hidden"})
     v = v.merge(totals, on=["source", "incident_type"])
     v["share_pct"] = np.where(v["hide"] | v["total_hidden"], np.nan, 100.0 * v["cases"] / v["total"])
     v["cases"] = v["cases"].astype("Int64").mask(v["hide"])
@@ -91,13 +106,24 @@ def _publish(path: Path, method, shares: np.ndarray = PLATFORM_SHARES) -> Path:
         year = hidden[(hidden["mart"] == "platform_exposure_vs_reports") & (hidden["platform"] == platform)]
         months = pm[(pm["source"] == "all") & (pm["platform"] == platform) & (pm["incident_type"] == "all")]
         cases, requests = int(months["cases"].sum()), int(months["takedown_requests"].sum())
-        pevr.append(dict(year=2025, platform=platform,
-                         helpline_cases=None if (year["measure"] == "helpline_cases").any() else cases,
-                         takedown_requests=None if (year["measure"] == "takedown_requests").any() else requests))
-    return write_publication(path, {"platform_monthly": pm_out, "victim_demographics_quarterly":
-                                    v[[*vdq_keys, "cases", "share_pct"]],
-                                    "platform_exposure_vs_reports": pd.DataFrame(pevr).astype(
-                                        {"helpline_cases": "Int64", "takedown_requests": "Int64"})})
+        pevr.append(
+            dict(
+                year=2025,
+                platform=platform,
+                helpline_cases=None if (year["measure"] == "helpline_cases").any() else cases,
+                takedown_requests=None if (year["measure"] == "takedown_requests").any() else requests,
+            )
+        )
+    return write_publication(
+        path,
+        {
+            "platform_monthly": pm_out,
+            "victim_demographics_quarterly": v[[*vdq_keys, "cases", "share_pct"]],
+            "platform_exposure_vs_reports": pd.DataFrame(pevr).astype(
+                {"helpline_cases": "Int64", "takedown_requests": "Int64"}
+            ),
+        },
+    )
 
 
 @pytest.mark.parametrize("shares", [PLATFORM_SHARES, DOMINANT_SHARES], ids=["spread", "one-dominant-platform"])

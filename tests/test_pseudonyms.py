@@ -41,19 +41,29 @@ def test_hexadecimal_pseudonyms_of_an_older_warehouse_are_migrated() -> None:
         conn.execute("CREATE TABLE raw.childfocus_cases (load_id VARCHAR NOT NULL, dossier_key VARCHAR NOT NULL)")
         conn.execute("CREATE TABLE raw.igvm_reports (load_id VARCHAR NOT NULL, report_key VARCHAR NOT NULL)")
         conn.execute("CREATE TABLE raw.takedown_requests (request_id VARCHAR NOT NULL, case_key VARCHAR)")
-        conn.execute("INSERT INTO raw.childfocus_cases VALUES ('l1', ?), ('l2', ?)", [full_hex["CF-1"], full_hex["CF-2"]])
+        conn.execute(
+            "INSERT INTO raw.childfocus_cases VALUES ('l1', ?), ('l2', ?)", [full_hex["CF-1"], full_hex["CF-2"]]
+        )
         conn.execute("INSERT INTO raw.igvm_reports VALUES ('l3', ?)", [full_hex["IGVM-1"]])
         conn.execute("INSERT INTO raw.takedown_requests VALUES ('TD-1', ?), ('TD-2', NULL)", [full_hex["CF-2"]])
 
         ensure_raw_schema(conn)
         ensure_raw_schema(conn)  # a second time changes nothing
 
-        types = dict(((t, c), d) for t, c, d in conn.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw'").fetchall())
+        types = dict(
+            ((t, c), d)
+            for t, c, d in conn.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw'"
+            ).fetchall()
+        )
         assert {types[pair] for pair in PSEUDONYM_COLUMNS.items()} == {"UHUGEINT"}
         assert conn.execute("SELECT dossier_key FROM raw.childfocus_cases ORDER BY load_id").fetchall() == [
-            (pseudonym(key, "CF-1"),), (pseudonym(key, "CF-2"),)]
+            (pseudonym(key, "CF-1"),),
+            (pseudonym(key, "CF-2"),),
+        ]
         assert conn.execute("SELECT report_key FROM raw.igvm_reports").fetchall() == [(pseudonym(key, "IGVM-1"),)]
         # a request keeps joining its case, and a request without a case stays without one
         assert conn.execute("SELECT request_id, case_key FROM raw.takedown_requests ORDER BY 1").fetchall() == [
-            ("TD-1", pseudonym(key, "CF-2")), ("TD-2", None)]
+            ("TD-1", pseudonym(key, "CF-2")),
+            ("TD-2", None),
+        ]

@@ -29,8 +29,10 @@ def write_version(warehouse_db: Path, version: int) -> None:
     conn = duckdb.connect(str(warehouse_db))
     conn.execute("CREATE SCHEMA IF NOT EXISTS marts")
     for table in TABLES:
-        conn.execute(f"CREATE OR REPLACE TABLE marts.{table} AS SELECT ? AS version, range AS n FROM range(?)",
-                     [version, 500 + version])
+        conn.execute(
+            f"CREATE OR REPLACE TABLE marts.{table} AS SELECT ? AS version, range AS n FROM range(?)",
+            [version, 500 + version],
+        )
     conn.close()
 
 
@@ -155,8 +157,10 @@ def test_a_warehouse_of_the_symlink_layout_moves_to_the_new_one(tmp_path: Path) 
 DUCKDB_11 = Path(__file__).resolve().parent.parent / ".venv-duckdb11"
 
 
-@pytest.mark.skipif(not DUCKDB_11.is_dir(), reason="DuckDB 1.1 reader not installed: `make test` installs it "
-                                                   "into .venv-duckdb11 (target duckdb11)")
+@pytest.mark.skipif(
+    not DUCKDB_11.is_dir(),
+    reason="DuckDB 1.1 reader not installed: `make test` installs it into .venv-duckdb11 (target duckdb11)",
+)
 def test_published_duckdb_opens_in_duckdb_1_1(tmp_path: Path) -> None:
     from tests.published_standin import publish_standin
 
@@ -172,8 +176,13 @@ def test_published_duckdb_opens_in_duckdb_1_1(tmp_path: Path) -> None:
                            "AND column_name = 'month'").fetchone()[0])
         """
     )
-    result = subprocess.run([sys.executable, "-c", script, str(settings.published_db)], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(DUCKDB_11), "PATH": "/usr/bin:/bin"}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(settings.published_db)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(DUCKDB_11), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     version, rows, comment = result.stdout.splitlines()
     assert version.startswith("1.1.")
@@ -181,8 +190,10 @@ def test_published_duckdb_opens_in_duckdb_1_1(tmp_path: Path) -> None:
     assert comment.startswith("First day of the month")
 
 
-@pytest.mark.skipif(not DUCKDB_11.is_dir(), reason="DuckDB 1.1 reader not installed: `make test` installs it "
-                                                   "into .venv-duckdb11 (target duckdb11)")
+@pytest.mark.skipif(
+    not DUCKDB_11.is_dir(),
+    reason="DuckDB 1.1 reader not installed: `make test` installs it into .venv-duckdb11 (target duckdb11)",
+)
 def test_the_readme_python_examples_run_on_duckdb_1_1(tmp_path: Path) -> None:
     """The analyst guide's Python examples, as written, against a publication in ./data/warehouse."""
     import re
@@ -191,13 +202,18 @@ def test_the_readme_python_examples_run_on_duckdb_1_1(tmp_path: Path) -> None:
 
     publish_standin(tmp_path / "data" / "warehouse", tmp_path / "data" / "landing")
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    guide = readme[readme.index("## Analyst guide"):]
+    guide = readme[readme.index("## Analyst guide") :]
     guide = guide[: guide.index("\n## ", 3)]
     examples = re.findall(r"```python\n(.*?)```", guide, re.S)
     assert len(examples) >= 2
     for example in examples:
-        result = subprocess.run([sys.executable, "-c", "import duckdb; assert duckdb.__version__.startswith('1.1.')\n"
-                                 + example], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                                env={"PYTHONPATH": str(DUCKDB_11), "PATH": "/usr/bin:/bin"})
+        result = subprocess.run(
+            [sys.executable, "-c", "import duckdb; assert duckdb.__version__.startswith('1.1.')\n" + example],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PYTHONPATH": str(DUCKDB_11), "PATH": "/usr/bin:/bin"},
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip()

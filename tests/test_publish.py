@@ -21,7 +21,9 @@ def write_marts(warehouse_db: Path, version: int, marts=PUBLISHED_MARTS) -> None
     conn = duckdb.connect(str(warehouse_db))
     conn.execute("CREATE SCHEMA IF NOT EXISTS marts")
     for mart in marts:
-        conn.execute(f"CREATE OR REPLACE TABLE marts.{mart} AS SELECT {version} AS version, range AS n FROM range(1000)")
+        conn.execute(
+            f"CREATE OR REPLACE TABLE marts.{mart} AS SELECT {version} AS version, range AS n FROM range(1000)"
+        )
     conn.close()
 
 
@@ -104,7 +106,8 @@ def test_a_reader_in_another_process_never_sees_an_error_or_a_mix(settings, tmp_
     script.write_text(READER)
     reader = subprocess.Popen(
         [sys.executable, str(script), str(settings.published_db), ",".join(PUBLISHED_MARTS), "6"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     publications = 0
     while reader.poll() is None:

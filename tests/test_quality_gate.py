@@ -72,7 +72,10 @@ BREAKERS: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], str]] = {
     "raw_survey_responses": (break_raw_survey, "expect_column_values_to_be_between(finished_weight)"),
     "platform_monthly": (break_platform_monthly, "expect_column_values_to_not_be_in_set(cases)"),
     "victim_demographics_quarterly": (break_victim_demographics, "expect_column_values_to_be_between(share_pct)"),
-    "survey_prevalence": (break_survey_prevalence, "expect_column_pair_values_a_to_be_greater_than_b(weighted_pct>=ci_low_pct)"),
+    "survey_prevalence": (
+        break_survey_prevalence,
+        "expect_column_pair_values_a_to_be_greater_than_b(weighted_pct>=ci_low_pct)",
+    ),
     "platform_exposure_vs_reports": (break_exposure, "expect_compound_columns_to_be_unique(year+platform)"),
 }
 
@@ -81,7 +84,9 @@ BREAKERS: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], str]] = {
 def good_frames(pipeline_run: PipelineRun) -> dict[str, pd.DataFrame]:
     conn = duckdb.connect(str(pipeline_run.settings.warehouse_db), read_only=True)
     try:
-        load_ids = [r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()]
+        load_ids = [
+            r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()
+        ]
         out = {suite: frames.raw_batch(conn, suite, load_ids) for suite in frames.RAW_SUITES}
         out.update({m: frames.mart(conn, m) for m in BREAKERS if m not in frames.RAW_SUITES})
         return out
@@ -120,18 +125,28 @@ def test_hashed_references_still_fail_on_a_duplicate(pipeline_run: PipelineRun, 
     shutil.copyfile(pipeline_run.settings.warehouse_db, db)
     conn = duckdb.connect(str(db))
     try:
-        load_ids = [r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()]
+        load_ids = [
+            r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()
+        ]
         # a request without a case reference (the contract allows it): its key must stay missing
-        conn.execute("UPDATE raw.takedown_requests SET case_key = NULL WHERE request_id = (SELECT min(request_id) FROM raw.takedown_requests)")
+        conn.execute(
+            "UPDATE raw.takedown_requests SET case_key = NULL "
+            "WHERE request_id = (SELECT min(request_id) FROM raw.takedown_requests)"
+        )
         frame = frames.raw_batch(conn, "raw_takedown_requests", load_ids)
         assert str(frame["request_id"].dtype) == "UInt64"
-        distinct = conn.execute("SELECT count(DISTINCT (load_id, request_id)), count(DISTINCT case_key) FROM raw.takedown_requests").fetchone()
+        distinct = conn.execute(
+            "SELECT count(DISTINCT (load_id, request_id)), count(DISTINCT case_key) FROM raw.takedown_requests"
+        ).fetchone()
         assert len(frame[["load_id", "request_id"]].drop_duplicates()) == distinct[0] == len(frame)
         assert frame["case_key"].nunique() == distinct[1]
         missing = conn.execute("SELECT count(*) FROM raw.takedown_requests WHERE case_key IS NULL").fetchone()[0]
         assert missing > 0 and frame["case_key"].isna().sum() == missing
 
-        conn.execute("INSERT INTO raw.takedown_requests SELECT * REPLACE (row_number + 100000 AS row_number) FROM raw.takedown_requests LIMIT 1")
+        conn.execute(
+            "INSERT INTO raw.takedown_requests "
+            "SELECT * REPLACE (row_number + 100000 AS row_number) FROM raw.takedown_requests LIMIT 1"
+        )
         result = validate_frame("raw_takedown_requests", frames.raw_batch(conn, "raw_takedown_requests", load_ids), k=5)
     finally:
         conn.close()
@@ -158,7 +173,10 @@ def test_a_failed_check_blocks_publication_and_keeps_the_old_one(generated_landi
     shutil.copytree(generated_landing, landing)
     settings = make_settings(landing, tmp_path / "warehouse")
     assert run_main_job(settings).success
-    published = {p: digest(p) for p in [settings.published_db, *(f for f in settings.published_dir.resolve().rglob("*") if f.is_file())]}
+    published = {
+        p: digest(p)
+        for p in [settings.published_db, *(f for f in settings.published_dir.resolve().rglob("*") if f.is_file())]
+    }
 
     real_mart = frames.mart
 

@@ -26,7 +26,7 @@ from tests.conftest import FIXTURE_LANDING, make_settings
 
 
 def test_landing_and_warehouse_folders_with_quotes(tmp_path: Path, monkeypatch) -> None:
-    root = tmp_path / "it's \"here\""
+    root = tmp_path / 'it\'s "here"'
     landing = root / "d'landing"
     shutil.copytree(FIXTURE_LANDING, landing)
     for survey in (FIXTURE_LANDING.parent / "survey").iterdir():
@@ -46,11 +46,18 @@ def test_landing_and_warehouse_folders_with_quotes(tmp_path: Path, monkeypatch) 
 
     ensure_manifest()
     target = prepare_target_dir(settings)
-    build = subprocess.run([str(dbt_in_warehouse.EXECUTABLE), "build", "--target-path", str(target), "--quiet"],
-                           env={**os.environ, **settings.dbt_env()}, capture_output=True, text=True, timeout=600)
+    build = subprocess.run(
+        [str(dbt_in_warehouse.EXECUTABLE), "build", "--target-path", str(target), "--quiet"],
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM intermediate.int_cases").fetchone()[0] == 8  # the fixtures' cases; one with an age of 250 loads, its age unknown
+        assert (
+            conn.execute("SELECT count(*) FROM intermediate.int_cases").fetchone()[0] == 8
+        )  # the fixtures' cases; one with an age of 250 loads, its age unknown
 
     home = prepare_dagster_home(settings)
     with dg.DagsterInstance.from_config(str(home)) as instance:

@@ -16,7 +16,7 @@ from orchestration.cli import main
 from orchestration.publishing.exports import FORMULA_PREFIXES, export_mart
 from orchestration.reporting.report import build_report
 from orchestration.settings import PUBLISHED_MARTS
-from tests.conftest import PipelineRun, TEST_KEY
+from tests.conftest import TEST_KEY, PipelineRun
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,12 @@ def test_every_run_leaves_a_report_with_every_chart_drawn(report_html: str) -> N
         assert len(rows(spec)) > 20
     # opens from disk: vega-embed is inlined, nothing is fetched
     assert "vegaEmbed" in report_html and not re.search(r"<script[^>]+src=|<link[^>]+href=\"?http", report_html)
-    for caption in ("Source: platform_monthly", "Source: victim_demographics_quarterly", "Source: survey_prevalence",
-                    "Sources: survey_prevalence"):
+    for caption in (
+        "Source: platform_monthly",
+        "Source: victim_demographics_quarterly",
+        "Source: survey_prevalence",
+        "Sources: survey_prevalence",
+    ):
         assert caption in report_html
 
 
@@ -55,13 +59,22 @@ def test_validation_report_exists_and_opens_as_a_page(pipeline_run: PipelineRun)
 
 
 def env_for(run: PipelineRun) -> dict:
-    return {"PATH": "/usr/bin:/bin", "NCII_WAREHOUSE_DIR": str(run.settings.warehouse_dir),
-            "NCII_LANDING_DIR": str(run.settings.landing_dir), "NCII_PSEUDONYM_KEY": TEST_KEY}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "NCII_WAREHOUSE_DIR": str(run.settings.warehouse_dir),
+        "NCII_LANDING_DIR": str(run.settings.landing_dir),
+        "NCII_PSEUDONYM_KEY": TEST_KEY,
+    }
 
 
 def ncii(run: PipelineRun, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("ncii")), *args], env=env_for(run),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("ncii")), *args],
+        env=env_for(run),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_query_reads_and_refuses_writes_in_one_line(pipeline_run: PipelineRun) -> None:
@@ -69,7 +82,10 @@ def test_query_reads_and_refuses_writes_in_one_line(pipeline_run: PipelineRun) -
     assert result.returncode == 0 and int(result.stdout.splitlines()[1]) > 100
     refused = ncii(pipeline_run, "query", "DROP TABLE platform_monthly")
     assert refused.returncode == 2
-    assert refused.stderr.strip() == "ncii: error: the published marts are read-only: only SELECT-style queries are allowed"
+    assert (
+        refused.stderr.strip()
+        == "ncii: error: the published marts are read-only: only SELECT-style queries are allowed"
+    )
 
 
 def test_query_works_while_a_run_publishes(pipeline_run: PipelineRun, tmp_path: Path) -> None:
@@ -78,7 +94,8 @@ def test_query_works_while_a_run_publishes(pipeline_run: PipelineRun, tmp_path: 
     script.write_text(
         "#!/bin/sh\nend=$(( $(date +%s) + 25 ))\nfails=0; n=0\n"
         f"while [ $(date +%s) -lt $end ]; do {Path(sys.executable).with_name('ncii')} query "
-        "'SELECT count(*) FROM victim_demographics_quarterly' --format csv >/dev/null 2>&1 || fails=$((fails+1)); n=$((n+1)); done\n"
+        "'SELECT count(*) FROM victim_demographics_quarterly' --format csv >/dev/null 2>&1 || fails=$((fails+1)); "
+        "n=$((n+1)); done\n"
         "echo $n $fails\n"
     )
     script.chmod(0o755)
@@ -168,18 +185,26 @@ def test_the_report_copes_with_empty_marts(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse"
     warehouse.mkdir()
     conn = duckdb.connect(str(warehouse / "published.duckdb"))
-    conn.execute("CREATE TABLE platform_monthly (month DATE, source VARCHAR, platform VARCHAR, incident_type VARCHAR, "
-                 "cases BIGINT, ai_generated_cases BIGINT, takedown_requests BIGINT, takedowns_removed BIGINT, "
-                 "removal_rate DOUBLE, median_hours_to_removal DOUBLE, suppressed BOOLEAN)")
-    conn.execute("CREATE TABLE victim_demographics_quarterly (quarter DATE, source VARCHAR, incident_type VARCHAR, "
-                 "victim_gender VARCHAR, victim_age_band VARCHAR, cases BIGINT, share_pct DOUBLE, suppressed BOOLEAN)")
-    conn.execute("CREATE TABLE survey_prevalence (wave VARCHAR, indicator VARCHAR, breakdown VARCHAR, group_value VARCHAR, "
-                 "base VARCHAR, n_base BIGINT, weighted_pct DOUBLE, ci_low_pct DOUBLE, ci_high_pct DOUBLE, "
-                 "low_reliability BOOLEAN, suppressed BOOLEAN)")
-    conn.execute("CREATE TABLE platform_exposure_vs_reports (year INTEGER, platform VARCHAR, survey_wave VARCHAR, "
-                 "exposure_pct DOUBLE, exposure_ci_low_pct DOUBLE, exposure_ci_high_pct DOUBLE, helpline_cases BIGINT, "
-                 "case_share_pct DOUBLE, takedown_requests BIGINT, removal_rate DOUBLE, median_hours_to_removal DOUBLE, "
-                 "suppressed BOOLEAN)")
+    conn.execute(
+        "CREATE TABLE platform_monthly (month DATE, source VARCHAR, platform VARCHAR, incident_type VARCHAR, "
+        "cases BIGINT, ai_generated_cases BIGINT, takedown_requests BIGINT, takedowns_removed BIGINT, "
+        "removal_rate DOUBLE, median_hours_to_removal DOUBLE, suppressed BOOLEAN)"
+    )
+    conn.execute(
+        "CREATE TABLE victim_demographics_quarterly (quarter DATE, source VARCHAR, incident_type VARCHAR, "
+        "victim_gender VARCHAR, victim_age_band VARCHAR, cases BIGINT, share_pct DOUBLE, suppressed BOOLEAN)"
+    )
+    conn.execute(
+        "CREATE TABLE survey_prevalence (wave VARCHAR, indicator VARCHAR, breakdown VARCHAR, group_value VARCHAR, "
+        "base VARCHAR, n_base BIGINT, weighted_pct DOUBLE, ci_low_pct DOUBLE, ci_high_pct DOUBLE, "
+        "low_reliability BOOLEAN, suppressed BOOLEAN)"
+    )
+    conn.execute(
+        "CREATE TABLE platform_exposure_vs_reports (year INTEGER, platform VARCHAR, survey_wave VARCHAR, "
+        "exposure_pct DOUBLE, exposure_ci_low_pct DOUBLE, exposure_ci_high_pct DOUBLE, helpline_cases BIGINT, "
+        "case_share_pct DOUBLE, takedown_requests BIGINT, removal_rate DOUBLE, median_hours_to_removal DOUBLE, "
+        "suppressed BOOLEAN)"
+    )
     conn.close()
     page = build_report(Settings.from_env({"NCII_WAREHOUSE_DIR": str(warehouse)})).read_text()
     assert page.count("Nothing published in") == 6  # the dsa section too

@@ -14,9 +14,20 @@ import pytest
 from tests.chromium import Browser, chromium_path
 from tests.conftest import PipelineRun
 
-FIGURES = ["cases-by-source", "cases-by-platform", "ai-share-by-platform", "takedown-trends",
-           "takedown-removal_pct-by-platform", "takedown-median_hours_to_removal-by-platform", "victims", "survey",
-           "survey-vs-reports", "dsa-statements-by-harm-group", "dsa-trusted-flagger-share", "dsa-automated-share"]
+FIGURES = [
+    "cases-by-source",
+    "cases-by-platform",
+    "ai-share-by-platform",
+    "takedown-trends",
+    "takedown-removal_pct-by-platform",
+    "takedown-median_hours_to_removal-by-platform",
+    "victims",
+    "survey",
+    "survey-vs-reports",
+    "dsa-statements-by-harm-group",
+    "dsa-trusted-flagger-share",
+    "dsa-automated-share",
+]
 
 # Every scenegraph item that carries a report row, with the mark that drew it (walks nested groups).
 DRAWN = """Promise.all(window.nciiCharts).then(charts => charts.map(chart => {
@@ -63,9 +74,11 @@ def rendered(chromium: str, pipeline_run: PipelineRun, tmp_path_factory: pytest.
     try:
         for width in (1400, 800):
             browser.open(page, width)
-            seen[width] = {"charts": browser.evaluate(DRAWN),
-                           "page_width": browser.evaluate("document.documentElement.scrollWidth"),
-                           "screenshot": browser.screenshot(folder / f"report-{width}px.png")}
+            seen[width] = {
+                "charts": browser.evaluate(DRAWN),
+                "page_width": browser.evaluate("document.documentElement.scrollWidth"),
+                "screenshot": browser.screenshot(folder / f"report-{width}px.png"),
+            }
         seen["pdf"] = browser.pdf(folder / "report.pdf")
         seen["tooltips"] = {}
         for state in ("published", "suppressed"):
@@ -73,7 +86,8 @@ def rendered(chromium: str, pipeline_run: PipelineRun, tmp_path_factory: pytest.
             browser.hover(point["x"], point["y"])
             seen["tooltips"][state] = browser.evaluate(
                 "new Promise(done => setTimeout(() => { const t = document.getElementById('vg-tooltip-element');"
-                " done(t && t.classList.contains('visible') ? t.innerText : null); }, 300))")
+                " done(t && t.classList.contains('visible') ? t.innerText : null); }, 300))"
+            )
         seen["errors"] = browser.console_errors()
     finally:
         browser.close()
@@ -107,9 +121,15 @@ def test_tooltips_give_the_exact_value_and_its_state(rendered: dict) -> None:
 def _published(pipeline_run: PipelineRun) -> dict[str, pd.DataFrame]:
     conn = duckdb.connect(str(pipeline_run.settings.published_db), read_only=True)
     try:
-        return {mart: conn.execute(f"SELECT * FROM {mart}").df() for mart in
-                ("platform_monthly", "victim_demographics_quarterly", "survey_prevalence",
-                 "platform_statements_monthly")}
+        return {
+            mart: conn.execute(f"SELECT * FROM {mart}").df()
+            for mart in (
+                "platform_monthly",
+                "victim_demographics_quarterly",
+                "survey_prevalence",
+                "platform_statements_monthly",
+            )
+        }
     finally:
         conn.close()
 
@@ -118,8 +138,12 @@ def _expected(row: dict, marts: dict[str, pd.DataFrame]) -> float | None:
     """The value the publication holds for a drawn row, worked out here independently of the report."""
     if row["mart"] == "platform_monthly":
         frame = marts["platform_monthly"]
-        hit = frame[(frame["month"].astype(str) == row["month"][:10]) & (frame["source"] == row["source"])
-                    & (frame["platform"] == row["platform"]) & (frame["incident_type"] == row["incident_type"])]
+        hit = frame[
+            (frame["month"].astype(str) == row["month"][:10])
+            & (frame["source"] == row["source"])
+            & (frame["platform"] == row["platform"])
+            & (frame["incident_type"] == row["incident_type"])
+        ]
         if hit.empty:  # no row: nothing happened that month
             return 0.0 if row["measure"] in ("cases", "takedown_requests") else None
         cell = hit.iloc[0]
@@ -140,20 +164,30 @@ def _expected(row: dict, marts: dict[str, pd.DataFrame]) -> float | None:
         every = month[month["harm_group"] == "all"].set_index("source_type")
         if "all" not in every.index:
             return None  # no statement that month
-        part = (every["statements"].get("trusted_flagger", 0) if row["measure"] == "trusted_flagger_pct"
-                else every.loc["all", "automated_detections"])
+        part = (
+            every["statements"].get("trusted_flagger", 0)
+            if row["measure"] == "trusted_flagger_pct"
+            else every.loc["all", "automated_detections"]
+        )
         return 100 * float(part) / float(every.loc["all", "statements"])
     if row["mart"] == "victim_demographics_quarterly":
         frame = marts["victim_demographics_quarterly"]
-        hit = frame[(frame["quarter"].astype(str) == row["quarter"][:10]) & (frame["source"] == row["source"])
-                    & (frame["incident_type"] == row["incident_type"])
-                    & (frame["victim_gender"] == row["victim_gender"])
-                    & (frame["victim_age_band"] == row["victim_age_band"])]
+        hit = frame[
+            (frame["quarter"].astype(str) == row["quarter"][:10])
+            & (frame["source"] == row["source"])
+            & (frame["incident_type"] == row["incident_type"])
+            & (frame["victim_gender"] == row["victim_gender"])
+            & (frame["victim_age_band"] == row["victim_age_band"])
+        ]
         value = hit.iloc[0]["cases"]
     else:
         frame = marts["survey_prevalence"]
-        hit = frame[(frame["wave"] == row["wave"]) & (frame["indicator"] == row["indicator"])
-                    & (frame["breakdown"] == row["breakdown"]) & (frame["group_value"] == row["group_value"])]
+        hit = frame[
+            (frame["wave"] == row["wave"])
+            & (frame["indicator"] == row["indicator"])
+            & (frame["breakdown"] == row["breakdown"])
+            & (frame["group_value"] == row["group_value"])
+        ]
         value = hit.iloc[0]["weighted_pct"]
     return None if pd.isna(value) else float(value)
 
@@ -179,7 +213,10 @@ def test_the_drawn_data_is_the_publication_and_no_suppressed_value_is_drawn(
                 checked["suppressed"] += row["state"] == "suppressed"
             else:
                 assert row["state"] == "published" and math.isclose(row["value"], expected, rel_tol=1e-9), (
-                    chart["id"], row, expected)
+                    chart["id"],
+                    row,
+                    expected,
+                )
                 checked["published"] += 1
     # the rules fired on this publication: gaps of both kinds were drawn, not just published values
     assert checked["published"] > 1000 and checked["suppressed"] > 10 and checked["gap"] > checked["suppressed"]
@@ -208,7 +245,9 @@ def test_the_dbt_docs_open_on_the_project_overview(chromium: str, pipeline_run: 
         shown = browser.evaluate(
             "new Promise(done => { let waited = 0; const look = () => { const text = document.body.innerText;"
             " if (text.includes('Where to start') || waited > 30000) done({hash: location.hash, text: text});"
-            " else { waited += 250; setTimeout(look, 250); } }; look(); })", timeout=60)
+            " else { waited += 250; setTimeout(look, 250); } }; look(); })",
+            timeout=60,
+        )
     finally:
         browser.close()
     assert shown["hash"] == "#!/overview"

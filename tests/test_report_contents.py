@@ -34,16 +34,33 @@ def _publication(warehouse: Path) -> None:
             both = 5 * scale  # cases naming both platforms: the `all` row counts them once
             for platform, cases in (("snapchat", snap), ("instagram", insta), ("all", snap + insta - both)):
                 for incident in ("deepnude", "all"):
-                    rows.append([month, source, platform, incident, cases, cases // 3, 2 * cases, cases, 0.5, 30.0 + i,
-                                 False])
+                    rows.append(
+                        [month, source, platform, incident, cases, cases // 3, 2 * cases, cases, 0.5, 30.0 + i, False]
+                    )
     rows += [[month, "all", "bluesky", "all", 7, 1, 0, 0, None, None, False] for month in MONTHS[-3:]]  # added later
-    frame = pd.DataFrame(rows, columns=["month", "source", "platform", "incident_type", "cases", "ai_generated_cases",
-                                        "takedown_requests", "takedowns_removed", "removal_rate",
-                                        "median_hours_to_removal", "suppressed"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "month",
+            "source",
+            "platform",
+            "incident_type",
+            "cases",
+            "ai_generated_cases",
+            "takedown_requests",
+            "takedowns_removed",
+            "removal_rate",
+            "median_hours_to_removal",
+            "suppressed",
+        ],
+    )
     key = ["month", "source", "platform", "incident_type"]
     cell = frame.set_index(key).sort_index()
     cell.loc[(date(2025, 3, 1), "all", "instagram", "all"), ["cases", "ai_generated_cases", "suppressed"]] = [
-        None, None, True]
+        None,
+        None,
+        True,
+    ]
     cell.loc[(date(2025, 5, 1), "all", "all", "all"), ["ai_generated_cases", "suppressed"]] = [None, True]
     minors = (date(2025, 3, 1), "childfocus", "instagram", "deepnude")
     cell.loc[minors, ["cases", "ai_generated_cases", "suppressed"]] = [None, None, True]
@@ -54,39 +71,51 @@ def _publication(warehouse: Path) -> None:
     frame["ai_generated_cases"] = frame["ai_generated_cases"].astype("Int64")
     conn = duckdb.connect(str(warehouse / "published.duckdb"))
     conn.register("frame", frame)
-    conn.execute("CREATE TABLE platform_monthly AS SELECT month::DATE AS month, source, platform, incident_type, "
-                 "cases::BIGINT AS cases, ai_generated_cases::BIGINT AS ai_generated_cases, takedown_requests::BIGINT "
-                 "AS takedown_requests, takedowns_removed::BIGINT AS takedowns_removed, removal_rate, "
-                 "median_hours_to_removal, suppressed::BOOLEAN AS suppressed FROM frame")
-    conn.execute("CREATE TABLE victim_demographics_quarterly (quarter DATE, source VARCHAR, incident_type VARCHAR, "
-                 "victim_gender VARCHAR, victim_age_band VARCHAR, cases BIGINT, share_pct DOUBLE, suppressed BOOLEAN)")
+    conn.execute(
+        "CREATE TABLE platform_monthly AS SELECT month::DATE AS month, source, platform, incident_type, "
+        "cases::BIGINT AS cases, ai_generated_cases::BIGINT AS ai_generated_cases, takedown_requests::BIGINT "
+        "AS takedown_requests, takedowns_removed::BIGINT AS takedowns_removed, removal_rate, "
+        "median_hours_to_removal, suppressed::BOOLEAN AS suppressed FROM frame"
+    )
+    conn.execute(
+        "CREATE TABLE victim_demographics_quarterly (quarter DATE, source VARCHAR, incident_type VARCHAR, "
+        "victim_gender VARCHAR, victim_age_band VARCHAR, cases BIGINT, share_pct DOUBLE, suppressed BOOLEAN)"
+    )
     conn.execute("""INSERT INTO victim_demographics_quarterly VALUES
         ('2025-10-01', 'childfocus', 'all', 'female', '15_17', 40, 80, false),
         ('2025-10-01', 'childfocus', 'all', 'male', '15_17', NULL, NULL, true),
         ('2025-10-01', 'childfocus', 'all', 'all', '15_17', 50, 100, false),
         ('2026-01-01', 'childfocus', 'all', 'female', '15_17', 42, 84, false)""")
-    conn.execute("CREATE TABLE survey_prevalence (wave VARCHAR, indicator VARCHAR, breakdown VARCHAR, "
-                 "group_value VARCHAR, base VARCHAR, n_base BIGINT, weighted_pct DOUBLE, ci_low_pct DOUBLE, "
-                 "ci_high_pct DOUBLE, low_reliability BOOLEAN, suppressed BOOLEAN)")
+    conn.execute(
+        "CREATE TABLE survey_prevalence (wave VARCHAR, indicator VARCHAR, breakdown VARCHAR, "
+        "group_value VARCHAR, base VARCHAR, n_base BIGINT, weighted_pct DOUBLE, ci_low_pct DOUBLE, "
+        "ci_high_pct DOUBLE, low_reliability BOOLEAN, suppressed BOOLEAN)"
+    )
     conn.execute("""INSERT INTO survey_prevalence VALUES
         ('2025', 'came_across_via_snapchat', 'age_band', '15_17', 'heard', 300, 40.0, 35, 45, false, false),
         ('2025', 'came_across_via_instagram', 'age_band', '15_17', 'heard', 300, 20.0, 16, 24, false, false),
         ('2025', 'came_across_via_snapchat', 'age_band', '18_21', 'heard', 300, 10.0, 7, 13, false, false)""")
     _platform_statements(conn)
-    conn.execute("CREATE TABLE monitoring_checks (run_id VARCHAR, checked_at TIMESTAMPTZ, source VARCHAR, "
-                 "check_name VARCHAR, subject VARCHAR, period DATE, baseline_months INTEGER, statistic DOUBLE, "
-                 "threshold DOUBLE, status VARCHAR, detail VARCHAR)")
-    conn.execute("INSERT INTO monitoring_checks VALUES ('r1', now(), 'childfocus', 'volume', 'cases', '2026-01-01', "
-                 "6, 0.1, 3, 'ok', '40 in the period')")
+    conn.execute(
+        "CREATE TABLE monitoring_checks (run_id VARCHAR, checked_at TIMESTAMPTZ, source VARCHAR, "
+        "check_name VARCHAR, subject VARCHAR, period DATE, baseline_months INTEGER, statistic DOUBLE, "
+        "threshold DOUBLE, status VARCHAR, detail VARCHAR)"
+    )
+    conn.execute(
+        "INSERT INTO monitoring_checks VALUES ('r1', now(), 'childfocus', 'volume', 'cases', '2026-01-01', "
+        "6, 0.1, 3, 'ok', '40 in the period')"
+    )
     conn.close()
 
 
 def _platform_statements(conn: duckdb.DuckDBPyConnection) -> None:
     """The dsa marts for June and July 2025: Instagram filed nothing for Belgium in July, and the helplines' July
     requests to Instagram are suppressed."""
-    conn.execute("CREATE TABLE platform_statements_monthly (month DATE, platform VARCHAR, harm_group VARCHAR, "
-                 "source_type VARCHAR, statements BIGINT, automated_detections BIGINT, fully_automated_decisions "
-                 "BIGINT, content_removed BIGINT, median_days_to_decision DOUBLE, median_days_to_database DOUBLE)")
+    conn.execute(
+        "CREATE TABLE platform_statements_monthly (month DATE, platform VARCHAR, harm_group VARCHAR, "
+        "source_type VARCHAR, statements BIGINT, automated_detections BIGINT, fully_automated_decisions "
+        "BIGINT, content_removed BIGINT, median_days_to_decision DOUBLE, median_days_to_database DOUBLE)"
+    )
     conn.execute("""INSERT INTO platform_statements_monthly VALUES
         ('2025-06-01', 'snapchat', 'all', 'all', 200, 50, 40, 120, 1.0, 2.0),
         ('2025-06-01', 'snapchat', 'all', 'trusted_flagger', 20, 5, 4, 15, 1.0, 2.0),
@@ -98,9 +127,11 @@ def _platform_statements(conn: duckdb.DuckDBPyConnection) -> None:
         ('2025-07-01', 'snapchat', 'all', 'all', 150, 30, 20, 90, 1.0, 2.0),
         ('2025-07-01', 'snapchat', 'all', 'trusted_flagger', 15, 3, 2, 10, 1.0, 2.0),
         ('2025-07-01', 'snapchat', 'csam', 'all', 12, 6, 3, 12, 0.5, 1.5)""")
-    conn.execute("CREATE TABLE platform_responsiveness (month DATE, platform VARCHAR, takedown_requests BIGINT, "
-                 "removal_rate DOUBLE, median_hours_to_removal DOUBLE, tf_statements BIGINT, tf_automated_share_pct "
-                 "DOUBLE, median_days_to_database DOUBLE, statements_per_request DOUBLE, suppressed BOOLEAN)")
+    conn.execute(
+        "CREATE TABLE platform_responsiveness (month DATE, platform VARCHAR, takedown_requests BIGINT, "
+        "removal_rate DOUBLE, median_hours_to_removal DOUBLE, tf_statements BIGINT, tf_automated_share_pct "
+        "DOUBLE, median_days_to_database DOUBLE, statements_per_request DOUBLE, suppressed BOOLEAN)"
+    )
     conn.execute("""INSERT INTO platform_responsiveness VALUES
         ('2025-05-01', 'snapchat', 40, 0.5, 30.0, NULL, NULL, NULL, NULL, false),
         ('2025-06-01', 'snapchat', 40, 0.5, 30.0, 25, 40.0, 1.5, 0.625, false),
@@ -123,8 +154,12 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def specs(page: str) -> dict[str, dict]:
     """Each chart's Vega-Lite specification, by figure id, as embedded in the page."""
-    found = re.findall(r'<figure class="chart" id="([^"]+)"><div class="vega" data-spec="(spec-\d+)"></div>'
-                       r'<script type="application/json" id="\2">(.*?)</script>', page, re.S)
+    found = re.findall(
+        r'<figure class="chart" id="([^"]+)"><div class="vega" data-spec="(spec-\d+)"></div>'
+        r'<script type="application/json" id="\2">(.*?)</script>',
+        page,
+        re.S,
+    )
     return {key: json.loads(text.replace("<\\/", "</")) for key, _, text in found}
 
 
@@ -178,8 +213,9 @@ def test_a_share_needs_both_numbers_published(page: str) -> None:
 def test_partial_periods_are_shaded_and_labelled(page: str) -> None:
     spec = specs(page)["cases-by-source"]
     partial = [row for name, values in spec["datasets"].items() if name.endswith("partial") for row in values]
-    assert partial == [{"start": "2026-02-01", "end": "2026-03-01",
-                        "label": "Feb 2026: partial month (export mid-month)"}]
+    assert partial == [
+        {"start": "2026-02-01", "end": "2026-03-01", "label": "Feb 2026: partial month (export mid-month)"}
+    ]
     assert "Shaded: partial month." in page
     assert "Headline figures, January 2026" in page  # the latest complete month, not the partial one
 
@@ -197,7 +233,8 @@ def test_one_fixed_colour_per_platform_and_years_on_time_axes(page: str) -> None
     panels = specs(page)["cases-by-platform"]["concat"]
     assert [p["title"] for p in panels] == [*PLATFORM_COLOURS, "bluesky"]  # a platform the taxonomy added later
     assert {layer["mark"]["color"] for layer in panels[-1]["layer"] if layer["mark"]["type"] == "line"} == {
-        SPARE_COLOURS[0]}
+        SPARE_COLOURS[0]
+    }
 
 
 def test_each_chart_offers_its_data_and_the_page_needs_no_network(page: str) -> None:
@@ -254,10 +291,12 @@ def test_platform_shares_are_read_within_a_month_and_a_missing_month_is_a_gap(pa
 
 
 def test_the_scorecard_sets_helpline_requests_beside_platform_statements(page: str) -> None:
-    section = page[page.index("id='scorecard'"):]
-    table = section[:section.index("</table>")]
-    cells = {re.search(r"<td>(\w+)</td>", row).group(1): re.findall(r"<td[^>]*>(.*?)</td>", row)
-             for row in table.split("<tr>")[2:]}
+    section = page[page.index("id='scorecard'") :]
+    table = section[: section.index("</table>")]
+    cells = {
+        re.search(r"<td>(\w+)</td>", row).group(1): re.findall(r"<td[^>]*>(.*?)</td>", row)
+        for row in table.split("<tr>")[2:]
+    }
     assert "Scorecard, July 2025" in section  # the latest month with platform statements
     assert cells["snapchat"] == ["snapchat", "12", "50.0", "30.0", "9", "33.3", "1.5", "0.75"]
     assert cells["instagram"][:2] == ["instagram", "suppressed (&lt; 5)"]  # a suppressed helpline count, never 0

@@ -40,8 +40,14 @@ def timed_run(tmp_path_factory: pytest.TempPathFactory) -> TimedRun:
     settings = make_settings(landing, root / "warehouse")
     (root / "elsewhere").mkdir()
     started = time.monotonic()
-    process = subprocess.Popen([str(NCII), "run"], cwd=root / "elsewhere", text=True, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env={**os.environ, **settings.environment()})
+    process = subprocess.Popen(
+        [str(NCII), "run"],
+        cwd=root / "elsewhere",
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **settings.environment()},
+    )
     lines = [(time.monotonic() - started, line.rstrip("\n")) for line in process.stdout]
     assert process.wait(timeout=600) == 0, "\n".join(line for _, line in lines)
     return TimedRun(settings, lines)
@@ -66,8 +72,9 @@ def publication_bytes(settings: Settings) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, settings: Settings,
-            *argv: str, **env: str) -> tuple[int, list[str]]:
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, settings: Settings, *argv: str, **env: str
+) -> tuple[int, list[str]]:
     monkeypatch.setenv("NCII_LANDING_DIR", str(settings.landing_dir))
     monkeypatch.setenv("NCII_WAREHOUSE_DIR", str(settings.warehouse_dir))
     for name, value in env.items():
@@ -100,19 +107,23 @@ def test_a_short_key_is_refused(
     assert publication_bytes(small_publication) == before
 
 
-@pytest.mark.parametrize(("name", "value", "words"), [
-    ("NCII_SUPPRESSION_K", "1000000000000000000000000", "from 2 to 100"),
-    ("NCII_SUPPRESSION_K", "101", "from 2 to 100"),
-    ("NCII_SUPPRESSION_K", "5.5", "whole number"),
-    ("NCII_DRIFT_BASELINE_MONTHS", "100000", "from 3 to 60"),
-    ("NCII_FRESHNESS_DAYS", "999999999", "from 1 to 366"),
-    ("NCII_FRESHNESS_DAYS", "soon", "whole number"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("NCII_SUPPRESSION_K", "1000000000000000000000000", "from 2 to 100"),
+        ("NCII_SUPPRESSION_K", "101", "from 2 to 100"),
+        ("NCII_SUPPRESSION_K", "5.5", "whole number"),
+        ("NCII_DRIFT_BASELINE_MONTHS", "100000", "from 3 to 60"),
+        ("NCII_FRESHNESS_DAYS", "999999999", "from 1 to 366"),
+        ("NCII_FRESHNESS_DAYS", "soon", "whole number"),
+    ],
+)
 def test_settings_out_of_range_are_refused_before_any_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, name: str, value: str, words: str
 ) -> None:
-    settings = make_settings(fixture_landing(tmp_path / "landing", ["igvm_reports_20260301.jsonl"]),
-                             tmp_path / "warehouse")
+    settings = make_settings(
+        fixture_landing(tmp_path / "landing", ["igvm_reports_20260301.jsonl"]), tmp_path / "warehouse"
+    )
     code, err = run_cli(monkeypatch, capsys, settings, "run", NCII_PSEUDONYM_KEY=TEST_KEY, **{name: value})
     assert code == 2
     assert len(err) == 1 and name in err[0] and words in err[0], err
@@ -138,19 +149,32 @@ def test_ncii_works_from_any_folder_and_names_the_folder_it_looked_in(
     elsewhere = tmp_path / "somewhere-else"
     elsewhere.mkdir()
     env = {"PATH": f"{ncii.parent}:/usr/bin:/bin", "NCII_WAREHOUSE_DIR": str(small_publication.warehouse_dir)}
-    done = subprocess.run(["ncii", "query", "SELECT count(*) AS n FROM platform_monthly", "--format", "csv"],
-                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["ncii", "query", "SELECT count(*) AS n FROM platform_monthly", "--format", "csv"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.splitlines()[1]) > 0
     wrong = tmp_path / "no-warehouse-here"
-    done = subprocess.run(["ncii", "query", "SELECT 1"], cwd=elsewhere, env={**env, "NCII_WAREHOUSE_DIR": str(wrong)},
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["ncii", "query", "SELECT 1"],
+        cwd=elsewhere,
+        env={**env, "NCII_WAREHOUSE_DIR": str(wrong)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0
     assert str(wrong) in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
-def test_the_default_folders_are_the_repositorys_wherever_ncii_starts(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_folders_are_the_repositorys_wherever_ncii_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     settings = Settings.from_env({})
     repository = Path(cli.__file__).resolve().parent.parent

@@ -23,12 +23,33 @@ MONTHS = 6
 
 # The contract's column lists, written out here on purpose (not imported from the generator).
 CHILDFOCUS_HEADER = [
-    "Dossiernummer", "Datum opening", "Datum afsluiting", "Kanaal", "Melder", "Leeftijd slachtoffer",
-    "Geslacht slachtoffer", "Provincie", "Taal", "Type feiten", "AI-gegenereerd", "Platformen",
-    "Relatie dader", "Naam melder", "Telefoon melder", "E-mail melder", "Samenvatting",
+    "Dossiernummer",
+    "Datum opening",
+    "Datum afsluiting",
+    "Kanaal",
+    "Melder",
+    "Leeftijd slachtoffer",
+    "Geslacht slachtoffer",
+    "Provincie",
+    "Taal",
+    "Type feiten",
+    "AI-gegenereerd",
+    "Platformen",
+    "Relatie dader",
+    "Naam melder",
+    "Telefoon melder",
+    "E-mail melder",
+    "Samenvatting",
 ]
 TAKEDOWN_HEADER = [
-    "request_id", "case_ref", "platform", "content_type", "submitted_at", "acknowledged_at", "resolved_at", "outcome",
+    "request_id",
+    "case_ref",
+    "platform",
+    "content_type",
+    "submitted_at",
+    "acknowledged_at",
+    "resolved_at",
+    "outcome",
 ]
 IGVM_KEYS = ["report_id", "submitted_at", "channel", "victim", "incident", "status", "contact", "description"]
 IGVM_NESTED = {
@@ -37,8 +58,14 @@ IGVM_NESTED = {
     "contact": ["name", "email", "phone"],
 }
 CODED_CHILDFOCUS = {
-    "Kanaal": "kanaal", "Melder": "melder", "Geslacht slachtoffer": "geslacht_slachtoffer", "Provincie": "provincie",
-    "Taal": "taal", "Type feiten": "type_feiten", "AI-gegenereerd": "ai_gegenereerd", "Relatie dader": "relatie_dader",
+    "Kanaal": "kanaal",
+    "Melder": "melder",
+    "Geslacht slachtoffer": "geslacht_slachtoffer",
+    "Provincie": "provincie",
+    "Taal": "taal",
+    "Type feiten": "type_feiten",
+    "AI-gegenereerd": "ai_gegenereerd",
+    "Relatie dader": "relatie_dader",
 }
 PHONE = re.compile(r"^\+32 4\d\d \d\d \d\d \d\d$")
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+0[12]:00$")
@@ -284,7 +311,7 @@ def test_takedown_is_comma_csv_utf8_with_iso_offsets(landing: Path) -> None:
 def test_both_utc_offsets_occur_around_the_dst_switch(tmp_path: Path) -> None:
     generate_helpline_landing(tmp_path, seed=2, end_month=date(2026, 5, 1), months=2, cases_per_month=300)
     stamps = [r["submitted_at"] for r in read_igvm(tmp_path / "igvm_reports_20260501.jsonl")]
-    march = [s for s in stamps if s.startswith("2026-03-2") or s.startswith("2026-03-3")]
+    march = [s for s in stamps if s.startswith(("2026-03-2", "2026-03-3"))]
     assert {s[-6:] for s in march} == {"+01:00", "+02:00"}
     for stamp in march:
         assert_brussels_offset(stamp)
@@ -406,7 +433,7 @@ def test_volumes_and_distributions_are_plausible_for_belgium(big: Path) -> None:
     final = td[td["outcome"] != "pending"]
     assert 0.62 < (final["outcome"] == "removed").mean() < 0.78
     removed = final[final["outcome"] == "removed"]
-    hours = (pd.to_datetime(removed["resolved_at"], utc=True) - pd.to_datetime(removed["submitted_at"], utc=True))
+    hours = pd.to_datetime(removed["resolved_at"], utc=True) - pd.to_datetime(removed["submitted_at"], utc=True)
     hours = hours.dt.total_seconds() / 3600
     assert 24 <= hours.median() <= 48 and hours.quantile(0.95) > 4 * hours.median()
     deepnude_ai = cf.loc[cf["Type feiten"] == "Deepnude", "AI-gegenereerd"].eq("Ja").mean()

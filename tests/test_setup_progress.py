@@ -20,8 +20,18 @@ print("Installed 139 packages in 9s", flush=True)
 
 def test_a_silent_installer_gets_progress_lines_and_its_package_list_is_left_out() -> None:
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, str(REPO / "tools" / "with_progress.py"), "Installing",
-                                sys.executable, "-c", SILENT_INSTALLER], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "tools" / "with_progress.py"),
+            "Installing",
+            sys.executable,
+            "-c",
+            SILENT_INSTALLER,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines = [(time.monotonic() - started, line.rstrip("\n")) for line in process.stdout]
     assert process.wait() == 0
     times = [0.0, *(t for t, _ in lines)]
@@ -36,5 +46,5 @@ def test_a_silent_installer_gets_progress_lines_and_its_package_list_is_left_out
 def test_make_env_runs_uv_through_it() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert "tools/with_progress.py" in makefile and "$(UV) sync" in makefile
-    uv_rule = makefile[makefile.index("$(UV):"):].split("\n\n")[0]  # pip installing uv is silent too
+    uv_rule = makefile[makefile.index("$(UV):") :].split("\n\n")[0]  # pip installing uv is silent too
     assert "tools/with_progress.py" in uv_rule and "pip install" in uv_rule

@@ -17,9 +17,15 @@ from tests.conftest import PipelineRun, make_settings
 FIXTURES = Path(__file__).parent / "fixtures" / "survey"
 Z = 1.96
 PUBLISHED_2024 = {
-    "heard_of_deepnudes": 41.9, "received_deepnude": 13.8, "knows_deepnude_apps": 12.8,
-    "tried_making_among_app_aware": 60.5, "came_across_via_snapchat": 32.9, "came_across_via_x": 25.7,
-    "came_across_via_instagram": 25.5, "came_across_via_tiktok": 20.2, "came_across_via_telegram": 18.9,
+    "heard_of_deepnudes": 41.9,
+    "received_deepnude": 13.8,
+    "knows_deepnude_apps": 12.8,
+    "tried_making_among_app_aware": 60.5,
+    "came_across_via_snapchat": 32.9,
+    "came_across_via_x": 25.7,
+    "came_across_via_instagram": 25.5,
+    "came_across_via_tiktok": 20.2,
+    "came_across_via_telegram": 18.9,
 }
 
 
@@ -42,7 +48,8 @@ def survey_run(tmp_path_factory: pytest.TempPathFactory):
 
 def answers(conn, wave: str) -> dict[tuple[str, str], tuple[bool, bool]]:
     rows = conn.execute(
-        "SELECT response_id, indicator, in_base, is_yes FROM intermediate.int_survey_indicator_answers WHERE wave = ?", [wave]
+        "SELECT response_id, indicator, in_base, is_yes FROM intermediate.int_survey_indicator_answers WHERE wave = ?",
+        [wave],
     ).fetchall()
     return {(r, i): (b, y) for r, i, b, y in rows}
 
@@ -86,10 +93,16 @@ def test_sav_and_qualtrics_csv_give_identical_results(survey_run) -> None:
     _, conn = survey_run
     assert answers(conn, "2025") == answers(conn, "2025s")
     # floats rounded to 9 decimals: parallel sums may differ in the last bits between two scans
-    columns = ("indicator, breakdown, group_value, base, n_base, round(weighted_pct, 9), round(ci_low_pct, 9), "
-               "round(ci_high_pct, 9), low_reliability, suppressed")
-    csv_rows = conn.execute(f"SELECT {columns} FROM marts.survey_prevalence WHERE wave = '2024' ORDER BY ALL").fetchall()
-    sav_rows = conn.execute(f"SELECT {columns} FROM marts.survey_prevalence WHERE wave = '2024s' ORDER BY ALL").fetchall()
+    columns = (
+        "indicator, breakdown, group_value, base, n_base, round(weighted_pct, 9), round(ci_low_pct, 9), "
+        "round(ci_high_pct, 9), low_reliability, suppressed"
+    )
+    csv_rows = conn.execute(
+        f"SELECT {columns} FROM marts.survey_prevalence WHERE wave = '2024' ORDER BY ALL"
+    ).fetchall()
+    sav_rows = conn.execute(
+        f"SELECT {columns} FROM marts.survey_prevalence WHERE wave = '2024s' ORDER BY ALL"
+    ).fetchall()
     assert len(csv_rows) > 100 and csv_rows == sav_rows
 
 
@@ -97,7 +110,11 @@ def reference_estimates(path: Path) -> pd.DataFrame:
     """Every estimate of a wave, from the Qualtrics file, written from the contract's rules in numpy."""
     raw = pd.read_csv(path, skiprows=[1, 2], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw = raw[raw["Finished"] == "1"]
-    q = {c: pd.to_numeric(raw[c].replace("", np.nan)).to_numpy() for c in raw.columns if c.startswith("Q") or c == "weight"}
+    q = {
+        c: pd.to_numeric(raw[c].replace("", np.nan)).to_numpy()
+        for c in raw.columns
+        if c.startswith("Q") or c == "weight"
+    }
     answered = {c: ~np.isnan(v) for c, v in q.items()}
     indicators = {
         "heard_of_deepnudes": (answered["Q10"], q["Q10"] == 1),
@@ -107,7 +124,9 @@ def reference_estimates(path: Path) -> pd.DataFrame:
         "tried_making_all": (answered["Q12"] & ((q["Q12"] != 1) | answered["Q13"]), q["Q13"] == 1),
         "knows_it_is_a_crime": (answered["Q17"], q["Q17"] == 1),
     }
-    for i, platform in enumerate(["snapchat", "x", "instagram", "tiktok", "telegram", "whatsapp", "facebook", "discord", "other"], 1):
+    for i, platform in enumerate(
+        ["snapchat", "x", "instagram", "tiktok", "telegram", "whatsapp", "facebook", "discord", "other"], 1
+    ):
         indicators[f"came_across_via_{platform}"] = (q["Q10"] == 1, q[f"Q15_{i}"] == 1)
     for i, reason in enumerate(["humiliate", "revenge", "curiosity", "popularity", "other"], 1):
         indicators[f"reason_{reason}"] = (q["Q13"] == 1, q[f"Q16_{i}"] == 1)
@@ -115,7 +134,9 @@ def reference_estimates(path: Path) -> pd.DataFrame:
         "total": np.full(len(raw), "total"),
         "gender": np.select([q["Q2"] == 1, q["Q2"] == 2, q["Q2"] == 3], ["male", "female", "non_binary"], "unknown"),
         "age_band": np.select([q["Q1"] <= 17, q["Q1"] <= 21, q["Q1"] <= 25], ["15_17", "18_21", "22_25"], "unknown"),
-        "region": np.select([q["Q3"] <= 5, q["Q3"] == 6, q["Q3"] <= 11], ["flanders", "brussels", "wallonia"], "unknown"),
+        "region": np.select(
+            [q["Q3"] <= 5, q["Q3"] == 6, q["Q3"] <= 11], ["flanders", "brussels", "wallonia"], "unknown"
+        ),
     }
     rows = []
     for indicator, (base, yes) in indicators.items():
@@ -128,13 +149,19 @@ def reference_estimates(path: Path) -> pd.DataFrame:
                 centre = (p + Z**2 / (2 * n_eff)) / (1 + Z**2 / n_eff)
                 half = Z * np.sqrt(p * (1 - p) / n_eff + Z**2 / (4 * n_eff**2)) / (1 + Z**2 / n_eff)
                 shown = n >= 30
-                rows.append({
-                    "indicator": indicator, "breakdown": breakdown, "group_value": group, "n": n,
-                    "weighted_pct": 100 * p if shown else np.nan,
-                    "ci_low_pct": 100 * (centre - half) if shown else np.nan,
-                    "ci_high_pct": 100 * (centre + half) if shown else np.nan,
-                    "low_reliability": n < 50, "suppressed": n < 30,
-                })
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "breakdown": breakdown,
+                        "group_value": group,
+                        "n": n,
+                        "weighted_pct": 100 * p if shown else np.nan,
+                        "ci_low_pct": 100 * (centre - half) if shown else np.nan,
+                        "ci_high_pct": 100 * (centre + half) if shown else np.nan,
+                        "low_reliability": n < 50,
+                        "suppressed": n < 30,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -142,7 +169,9 @@ def test_every_estimate_matches_an_independent_numpy_implementation(survey_run) 
     landing, conn = survey_run
     want = reference_estimates(landing / "survey_2024_qualtrics.csv")
     got = conn.execute("SELECT * FROM marts.survey_prevalence WHERE wave = '2024'").df()
-    merged = got.merge(want, on=["indicator", "breakdown", "group_value"], how="outer", indicator=True, suffixes=("", "_ref"))
+    merged = got.merge(
+        want, on=["indicator", "breakdown", "group_value"], how="outer", indicator=True, suffixes=("", "_ref")
+    )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
     assert len(merged) == len(want) > 150
     for column in ("weighted_pct", "ci_low_pct", "ci_high_pct"):
@@ -161,7 +190,8 @@ def test_demo_2024_figures_are_within_their_intervals_of_the_published_ones(pipe
            WHERE wave = '2024' AND breakdown = 'total'"""
     ).fetchall()
     by_gender = dict(
-        ((indicator, group), pct) for indicator, group, pct in conn.execute(
+        ((indicator, group), pct)
+        for indicator, group, pct in conn.execute(
             """SELECT indicator, group_value, weighted_pct FROM survey_prevalence
                WHERE wave = '2024' AND breakdown = 'gender'"""
         ).fetchall()
@@ -183,7 +213,9 @@ def test_exposure_vs_reports_has_both_sides_for_every_year(pipeline_run: Pipelin
     main = frame[frame["platform"].isin(["snapchat", "x", "instagram", "tiktok", "telegram"])]
     assert set(main["year"]) >= {2024, 2025, 2026}
     for _, row in main.iterrows():
-        assert row["exposure_pct"] > 0 and row["exposure_ci_low_pct"] < row["exposure_pct"] < row["exposure_ci_high_pct"]
+        assert (
+            row["exposure_pct"] > 0 and row["exposure_ci_low_pct"] < row["exposure_pct"] < row["exposure_ci_high_pct"]
+        )
         if pd.isna(row["helpline_cases"]):  # withheld to protect small monthly cells, and said so
             assert row["suppressed"] and pd.isna(row["case_share_pct"])
         else:

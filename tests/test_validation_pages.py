@@ -33,9 +33,18 @@ def test_a_raw_check_shows_its_parameters_and_counts_never_the_landing_value(tmp
 
 def test_run_time_parameters_are_shown_resolved(tmp_path: Path) -> None:
     """The small counts 1..k-1 come from the settings at run time: the page shows the set that was used."""
-    frame = pd.DataFrame({"quarter": ["2025-01-01"] * 2, "source": ["igvm"] * 2, "incident_type": ["all"] * 2,
-                          "victim_gender": ["female", "male"], "victim_age_band": ["15_17"] * 2,
-                          "cases": [12, 3], "share_pct": [80.0, 20.0], "group_share_total": [100.0, 100.0]})
+    frame = pd.DataFrame(
+        {
+            "quarter": ["2025-01-01"] * 2,
+            "source": ["igvm"] * 2,
+            "incident_type": ["all"] * 2,
+            "victim_gender": ["female", "male"],
+            "victim_age_band": ["15_17"] * 2,
+            "cases": [12, 3],
+            "share_pct": [80.0, 20.0],
+            "group_share_total": [100.0, 100.0],
+        }
+    )
     result = validate_frame("victim_demographics_quarterly", frame, k=7)
     page = record_result(Settings.from_env({"NCII_WAREHOUSE_DIR": str(tmp_path)}), "run-2", result).read_text()
     small = re.search(r"<tr><td>expect_column_values_to_not_be_in_set\(cases\)</td>(.*?)</tr>", page).group(1)

@@ -76,8 +76,7 @@ def test_trickling_webhook_is_abandoned_at_the_deadline_and_the_lock_released(
     tmp_path: Path, trickling_webhook: TricklingWebhook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(alerts, "DELIVERY_DEADLINE_SECONDS", 2)
-    settings = make_settings(tmp_path / "landing", tmp_path / "warehouse",
-                             NCII_ALERT_WEBHOOK_URL=trickling_webhook.url)
+    settings = make_settings(tmp_path / "landing", tmp_path / "warehouse", NCII_ALERT_WEBHOOK_URL=trickling_webhook.url)
     finished = threading.Event()
 
     def failed_run() -> None:  # what `ncii run` does after a failed run: alert while holding the lock

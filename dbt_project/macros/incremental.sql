@@ -81,7 +81,8 @@
         {%- if package == project_name -%}
             {%- set definition = namespace[name].macro -%}
             {%- if definition.macro_sql is not string -%}
-                {{ exceptions.raise_compiler_error("incremental_fingerprint: cannot read the text of macro " ~ unique_id) }}
+                {{ exceptions.raise_compiler_error(
+                    "incremental_fingerprint: cannot read the text of macro " ~ unique_id) }}
             {%- endif -%}
             {%- do parts.append(unique_id ~ '=' ~ local_md5(definition.macro_sql)) -%}
             {%- for inner in definition.depends_on.macros if inner not in macros -%}

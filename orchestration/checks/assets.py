@@ -14,21 +14,31 @@ from orchestration.resources import WarehouseResource
 from orchestration.settings import PUBLISHED_MARTS
 
 
-def _result(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, result: SuiteResult) -> dg.AssetCheckResult:
+def _result(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, result: SuiteResult
+) -> dg.AssetCheckResult:
     page = record_result(warehouse.settings(), context.run.run_id, result)
     warned = any(not o.success for o in result.outcomes)
     return dg.AssetCheckResult(
         passed=not warned,
         severity=dg.AssetCheckSeverity.ERROR if result.failed_errors else dg.AssetCheckSeverity.WARN,
         description=result.summary(),
-        metadata={"rows": result.rows, "failed": [o.expectation for o in result.failed], "report": dg.MetadataValue.path(str(page))},
+        metadata={
+            "rows": result.rows,
+            "failed": [o.expectation for o in result.failed],
+            "report": dg.MetadataValue.path(str(page)),
+        },
     )
 
 
 def _raw_check(suite: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(suite), name=f"gx_{suite}", blocking=True,
-                    description=f"Great Expectations suite expectations/{suite}.json on every load not yet published "
-                    "(a batch that failed keeps blocking until it passes).")
+    @dg.asset_check(
+        asset=dg.AssetKey(suite),
+        name=f"gx_{suite}",
+        blocking=True,
+        description=f"Great Expectations suite expectations/{suite}.json on every load not yet published "
+        "(a batch that failed keeps blocking until it passes).",
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as conn:
             frame = frames.raw_batch(conn, suite, unpublished_loads(conn, frames.RAW_SUITES[suite][0]))
@@ -43,8 +53,12 @@ def _raw_check(suite: str) -> dg.AssetChecksDefinition:
 
 
 def _mart_check(mart: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(mart), name=f"gx_{mart}", blocking=True,
-                    description=f"Great Expectations suite expectations/{mart}.json on the whole mart before it is published.")
+    @dg.asset_check(
+        asset=dg.AssetKey(mart),
+        name=f"gx_{mart}",
+        blocking=True,
+        description=f"Great Expectations suite expectations/{mart}.json on the whole mart before it is published.",
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as conn:
             frame = frames.mart(conn, mart)

@@ -75,8 +75,9 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     them, never the code: GX keeps unexpected values in its results; the raw layer keeps source codes)."""
     source, table = RAW_SUITES[suite]
     coded = CODED.get(source, [])
-    replaced = [f"array_to_string(list_transform({c}, lambda n: n.name_hash), '|') AS {c}"
-                for c in LIST_COLUMNS.get(source, [])]
+    replaced = [
+        f"array_to_string(list_transform({c}, lambda n: n.name_hash), '|') AS {c}" for c in LIST_COLUMNS.get(source, [])
+    ]
     replaced += [f"r.{c}.name_hash AS {c}" for c in STRUCT_COLUMNS.get(source, [])]
     replaced += [f"CASE WHEN r.{c} IS NOT NULL THEN hash(r.{c}) END AS {c}" for c in KEY_COLUMNS.get(source, [])]
     replaced += [

@@ -55,7 +55,9 @@ class SuiteResult:
         """One line naming what failed (for `ncii run`'s reason and alerts)."""
         if not self.failed:
             return f"{self.suite}: {len(self.outcomes)} checks passed on {self.rows:,} rows"
-        names = ", ".join(f"{o.expectation} ({o.unexpected} rows)" if o.unexpected else o.expectation for o in self.failed)
+        names = ", ".join(
+            f"{o.expectation} ({o.unexpected} rows)" if o.unexpected else o.expectation for o in self.failed
+        )
         return f"{self.suite}: failed {names}"
 
 
@@ -135,8 +137,11 @@ def _plain(value):
 
 def _label(spec: dict) -> str:
     kwargs = spec["kwargs"]
-    target = kwargs.get("column") or "+".join(kwargs.get("column_list", [])) or (
-        f"{kwargs['column_A']}>={kwargs['column_B']}" if "column_A" in kwargs else "table")
+    target = (
+        kwargs.get("column")
+        or "+".join(kwargs.get("column_list", []))
+        or (f"{kwargs['column_A']}>={kwargs['column_B']}" if "column_A" in kwargs else "table")
+    )
     return f"{spec['type']}({target})"
 
 
@@ -183,10 +188,12 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
     context, batch_definition = _context()
     by_label = {}
     for columns, expectations in _by_columns(spec["expectations"]).items():
-        suite = context.suites.add_or_update(gx.ExpectationSuite(
-            name=suite_name,
-            expectations=[get_expectation_impl(e["type"])(**e["kwargs"], meta=e.get("meta")) for e in expectations],
-        ))
+        suite = context.suites.add_or_update(
+            gx.ExpectationSuite(
+                name=suite_name,
+                expectations=[get_expectation_impl(e["type"])(**e["kwargs"], meta=e.get("meta")) for e in expectations],
+            )
+        )
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"validate_{suite_name}", data=batch_definition, suite=suite)
         )
@@ -201,8 +208,11 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
             config = item.expectation_config
             label = _label({"type": config.type, "kwargs": dict(config.kwargs)})
             by_label[label] = ExpectationOutcome(
-                label, (config.meta or {}).get("severity", "error"), bool(item.success),
-                (item.result or {}).get("unexpected_count"), parameters(dict(config.kwargs)),
+                label,
+                (config.meta or {}).get("severity", "error"),
+                bool(item.success),
+                (item.result or {}).get("unexpected_count"),
+                parameters(dict(config.kwargs)),
                 observed(config.type, item.result or {}),
             )
     outcomes = [by_label[_label(e)] for e in spec["expectations"]]

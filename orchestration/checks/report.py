@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.checks.gx_suites import SuiteResult
@@ -32,9 +32,14 @@ def record_result(settings: Settings, run_id: str, result: SuiteResult) -> Path:
     """Append one suite's result to the history and rewrite this run's page and the index."""
     directory = validation_dir(settings)
     directory.mkdir(parents=True, exist_ok=True)
-    entry = {"run_id": run_id, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             "suite": result.suite, "rows": result.rows, "success": result.success,
-             "outcomes": [asdict(o) for o in result.outcomes]}
+    entry = {
+        "run_id": run_id,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "suite": result.suite,
+        "rows": result.rows,
+        "success": result.success,
+        "outcomes": [asdict(o) for o in result.outcomes],
+    }
     with (directory / "history.jsonl").open("a") as handle:
         handle.write(json.dumps(entry) + "\n")
     history = [json.loads(line) for line in (directory / "history.jsonl").read_text().splitlines() if line]
@@ -70,8 +75,10 @@ def _observed(observed: dict | None, unexpected: int | None) -> str:
     if "row_count" in observed:
         parts.append(f"{observed['row_count']:,} rows")
     if "columns_found" in observed:
-        parts.append(f"{observed['columns_found']} columns, {observed['columns_unexpected']} unexpected, "
-                     f"{observed['columns_missing']} missing")
+        parts.append(
+            f"{observed['columns_found']} columns, {observed['columns_unexpected']} unexpected, "
+            f"{observed['columns_missing']} missing"
+        )
     if "element_count" in observed:
         parts.append(f"{observed['element_count']:,} rows checked")
     if "unexpected_count" in observed:
@@ -85,17 +92,21 @@ def _observed(observed: dict | None, unexpected: int | None) -> str:
 def _run_page(run_id: str, entries: list[dict]) -> str:
     parts = [f"<h1>Validation of run {html.escape(run_id[:8])}</h1>", '<p><a href="index.html">All runs</a></p>']
     for entry in entries:
-        parts.append(f"<h2 id='{html.escape(entry['suite'])}'>{html.escape(entry['suite'])}: "
-                     f"{_status(entry['success'])}</h2><p>{entry['rows']:,} rows checked at {html.escape(entry['at'])}"
-                     f" against expectations/{html.escape(entry['suite'])}.json</p>")
+        parts.append(
+            f"<h2 id='{html.escape(entry['suite'])}'>{html.escape(entry['suite'])}: "
+            f"{_status(entry['success'])}</h2><p>{entry['rows']:,} rows checked at {html.escape(entry['at'])}"
+            f" against expectations/{html.escape(entry['suite'])}.json</p>"
+        )
         rows = "".join(
             f"<tr><td>{html.escape(o['expectation'])}</td><td>{_parameters(o.get('parameters'))}</td>"
             f"<td>{_observed(o.get('observed'), o['unexpected'])}</td><td>{o['severity']}</td>"
             f"<td>{_status(o['success'], o['severity'])}</td></tr>"
             for o in entry["outcomes"]
         )
-        parts.append("<table><tr><th>check</th><th>parameters</th><th>observed</th><th>severity</th><th>result</th>"
-                     f"</tr>{rows}</table>")
+        parts.append(
+            "<table><tr><th>check</th><th>parameters</th><th>observed</th><th>severity</th><th>result</th>"
+            f"</tr>{rows}</table>"
+        )
     return _page(f"Validation {run_id[:8]}", "".join(parts))
 
 
@@ -112,11 +123,16 @@ def _index_page(history: list[dict]) -> str:
             f"<td>{checks}</td><td>{failed}</td><td>{sum(e['rows'] for e in entries):,}</td>"
             f"<td>{_status(all(e['success'] for e in entries))}</td></tr>"
         )
-    table = ("<table><tr><th>run (UTC)</th><th>suites</th><th>checks</th><th>failed</th><th>rows</th><th>gate</th></tr>"
-             + "".join(rows) + "</table>")
+    table = (
+        "<table><tr><th>run (UTC)</th><th>suites</th><th>checks</th><th>failed</th><th>rows</th><th>gate</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
     return _page("Validation history", "<h1>Validation history</h1><p>Newest run first.</p>" + table)
 
 
 def _page(title: str, body: str) -> str:
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{STYLE}</style></head><body>{body}</body></html>"
+    )

@@ -51,10 +51,18 @@ class AuditResult:
         return out
 
     def summary(self) -> str:
-        verdict = "no suppressed count is recoverable" if self.passed else (
-            f"{len(self.exposed)} counts exposed" + (f", {len(self.problems)} contradictions" if self.problems else ""))
-        return (f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
-                f"{self.relations} relations: {verdict}")
+        verdict = (
+            "no suppressed count is recoverable"
+            if self.passed
+            else (
+                f"{len(self.exposed)} counts exposed"
+                + (f", {len(self.problems)} contradictions" if self.problems else "")
+            )
+        )
+        return (
+            f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
+            f"{self.relations} relations: {verdict}"
+        )
 
 
 def _range(interval: Interval) -> str:
@@ -99,5 +107,7 @@ def require_safe(candidate_db: Path, k: int) -> AuditResult:
     result = audit_publication(candidate_db, k)
     if not result.passed:
         counts = f"{len(result.exposed)} counts exposed, {len(result.problems)} contradictions"
-        raise DisclosureError(f"disclosure audit failed ({counts}; the run log lists them): {result.lines()[0]}", result)
+        raise DisclosureError(
+            f"disclosure audit failed ({counts}; the run log lists them): {result.lines()[0]}", result
+        )
     return result

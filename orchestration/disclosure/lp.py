@@ -74,8 +74,15 @@ class LinearProgram:
         self.highs.addVars(self.columns, _finite(lower), _finite(upper))
         a = csr_matrix(a)
         if a.shape[0]:
-            self.highs.addRows(a.shape[0], _finite(low), _finite(high), a.nnz, a.indptr[:-1].astype(np.int32),
-                               a.indices.astype(np.int32), a.data.astype(float))
+            self.highs.addRows(
+                a.shape[0],
+                _finite(low),
+                _finite(high),
+                a.nnz,
+                a.indptr[:-1].astype(np.int32),
+                a.indices.astype(np.int32),
+                a.data.astype(float),
+            )
         self._all = np.arange(self.columns, dtype=np.int32)
 
     def _run(self, c: np.ndarray) -> highspy.HighsModelStatus:
@@ -86,10 +93,14 @@ class LinearProgram:
     def minimise(self, c: np.ndarray) -> Solution:
         status = self._run(np.asarray(c, dtype=float))
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:  # presolve may not tell which: ask feasibility
-            status = (highspy.HighsModelStatus.kUnbounded if self._run(np.zeros(self.columns))
-                      == highspy.HighsModelStatus.kOptimal else highspy.HighsModelStatus.kInfeasible)
+            status = (
+                highspy.HighsModelStatus.kUnbounded
+                if self._run(np.zeros(self.columns)) == highspy.HighsModelStatus.kOptimal
+                else highspy.HighsModelStatus.kInfeasible
+            )
         status = _STATUS.get(status, OTHER)
         if status != OPTIMAL:
             return Solution(status)
-        return Solution(OPTIMAL, self.highs.getInfo().objective_function_value,
-                        np.asarray(self.highs.getSolution().col_value))
+        return Solution(
+            OPTIMAL, self.highs.getInfo().objective_function_value, np.asarray(self.highs.getSolution().col_value)
+        )

@@ -49,8 +49,10 @@ def protect(grid: Grid) -> Grid:
         for cell in exposed:
             if not model._protected_enough(cell) and model._find_pattern(cell) is None:
                 model.unprotected.append(grid.keys[cell])
-    raise ProtectionError(f"{len(model.exposed())} hidden counts still narrower than k values after {MAX_ROUNDS} "
-                          "rounds of complementary suppression")
+    raise ProtectionError(
+        f"{len(model.exposed())} hidden counts still narrower than k values after {MAX_ROUNDS} "
+        "rounds of complementary suppression"
+    )
 
 
 MAX_ROUNDS = 5  # rounds of check and cover (the demo needs one, then a check that finds nothing)
@@ -173,8 +175,9 @@ class _Protection:
         if kind == "quarter":
             levels.append(list(self.by_quarter[quarter]))
         if kind != "year":
-            levels.append([c for m in quarter_months for c in self.by_month[m]] + self.by_quarter[quarter]
-                          + self.by_year[year])
+            levels.append(
+                [c for m in quarter_months for c in self.by_month[m]] + self.by_quarter[quarter] + self.by_year[year]
+            )
         levels.append(year_cells)
         levels.append(list(self.all_cells))
         return [np.array(sorted(set(level))) for level in levels]
@@ -210,8 +213,12 @@ class _Protection:
                 system.variable(str(cell), float(self.x0[cell]), float(self.x0[cell]))
         for row in range(self.a.shape[0]):
             span = slice(self.a.indptr[row], self.a.indptr[row + 1])
-            system.relate(dict(zip(self.a.indices[span].tolist(), self.a.data[span].tolist())),
-                          float(self.room_low[row] + at_x0[row]), float(self.room_high[row] + at_x0[row]), str(row))
+            system.relate(
+                dict(zip(self.a.indices[span].tolist(), self.a.data[span].tolist())),
+                float(self.room_low[row] + at_x0[row]),
+                float(self.room_high[row] + at_x0[row]),
+                str(row),
+            )
         targets = [cell for cell in range(len(grid.keys)) if self._is_target(cell)]
         for cell in targets:
             system.target(str(cell), self._expression(cell), "derived" if self.is_derived[cell] else "cell")
@@ -232,15 +239,16 @@ class _Protection:
         number and every relation holds; the published cells it moves are hidden. None when there is none."""
         levels = self._levels(cell if cell not in self.grid.derived else self.grid.derived[cell][0])
         for allow_protected in (False, True):
-            for level in (levels if not allow_protected else levels[-1:]):
+            for level in levels if not allow_protected else levels[-1:]:
                 for sign in (1.0, -1.0):
                     found = self._solve(cell, level, sign, allow_protected)
                     if found is not None:
                         return self._apply(*found)
         return None
 
-    def _solve(self, cell: int, columns: np.ndarray, sign: float,
-               allow_protected: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    def _solve(
+        self, cell: int, columns: np.ndarray, sign: float, allow_protected: bool
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """One linear program over `columns` (the other cells stay): move the count by k-1 in the direction `sign`
         at the least cost (moving a published cell costs its value; a hidden one almost nothing)."""
         grid = self.grid
@@ -278,9 +286,12 @@ class _Protection:
         cost = np.where(protected, PROTECTED_COST, cost)
         down = np.maximum(self.x0[columns] - self.floor[columns], 0.0)
         result = linprog(
-            np.concatenate([cost, cost]), A_ub=vstack(blocks_ub).tocsr(), b_ub=np.concatenate(bounds_ub),
+            np.concatenate([cost, cost]),
+            A_ub=vstack(blocks_ub).tocsr(),
+            b_ub=np.concatenate(bounds_ub),
             A_eq=hstack([sub[equal], -sub[equal]]).tocsr() if equal.any() else None,
-            b_eq=low[equal] if equal.any() else None, bounds=[(0.0, None)] * n + [(0.0, d) for d in down],
+            b_eq=low[equal] if equal.any() else None,
+            bounds=[(0.0, None)] * n + [(0.0, d) for d in down],
             method="highs",
         )
         if result.status != 0:

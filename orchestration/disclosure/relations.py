@@ -72,8 +72,16 @@ class Cube:
     cell absent from a mart that has rows around it is zero: marts list every non-empty cell.
     """
 
-    def __init__(self, audit: "Relations", mart: str, dims: tuple[str, ...], frame: pd.DataFrame,
-                 measures: tuple[str, ...], hidden: tuple[str, ...] = (), mention_dim: str | None = None) -> None:
+    def __init__(
+        self,
+        audit: Relations,
+        mart: str,
+        dims: tuple[str, ...],
+        frame: pd.DataFrame,
+        measures: tuple[str, ...],
+        hidden: tuple[str, ...] = (),
+        mention_dim: str | None = None,
+    ) -> None:
         self.audit, self.mart, self.dims, self.measures = audit, mart, dims, measures
         self.hidden = hidden
         self.mention_dim = mention_dim
@@ -104,14 +112,15 @@ class Cube:
                 for dims in itertools.combinations(grouped, size):
                     total = tuple(ALL if i in dims else v for i, v in enumerate(key))
                     if total not in self.cells:
-                        self.cells[total] = {m: self.audit.hidden(self.label(total, m) + " (no row)")
-                                             for m in self.measures}
+                        self.cells[total] = {
+                            m: self.audit.hidden(self.label(total, m) + " (no row)") for m in self.measures
+                        }
                         self.cells[total] |= {m: self.audit.system.variable(self.label(total, m)) for m in self.hidden}
         members: dict[tuple[int, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
         for key in self.cells:
             for i in grouped:
                 if key[i] != ALL:
-                    members[(i, key[:i] + (ALL,) + key[i + 1:])].append(key)
+                    members[(i, key[:i] + (ALL,) + key[i + 1 :])].append(key)
         system = self.audit.system
         for (i, total), parts in members.items():
             for m in (*self.measures, *self.hidden):
@@ -160,10 +169,12 @@ class Relations:
 
     # --- marts ----------------------------------------------------------------------
     def platform_monthly(self, frame: pd.DataFrame) -> None:
-        measures = tuple(m for m in ("cases", "ai_generated_cases", "takedown_requests", "takedowns_removed")
-                         if m in frame.columns)
-        self.pm = cube = Cube(self, "platform_monthly", PM_DIMS, frame, measures, hidden=("final_outcomes",),
-                              mention_dim="platform")
+        measures = tuple(
+            m for m in ("cases", "ai_generated_cases", "takedown_requests", "takedowns_removed") if m in frame.columns
+        )
+        self.pm = cube = Cube(
+            self, "platform_monthly", PM_DIMS, frame, measures, hidden=("final_outcomes",), mention_dim="platform"
+        )
         system = self.system
         for key, cell in cube.cells.items():
             name = cube.label(key, "").rstrip(": ")
@@ -181,8 +192,12 @@ class Relations:
             for row in frame.itertuples(index=False):
                 if pd.notna(row.removal_rate):
                     cell = cube.cells[tuple(_text(getattr(row, d)) for d in PM_DIMS)]
-                    self._rate({cell["takedowns_removed"]: 1}, {cell["final_outcomes"]: 1}, float(row.removal_rate),
-                               f"platform_monthly removal_rate of {row.month} {row.source} {row.platform}")
+                    self._rate(
+                        {cell["takedowns_removed"]: 1},
+                        {cell["final_outcomes"]: 1},
+                        float(row.removal_rate),
+                        f"platform_monthly removal_rate of {row.month} {row.source} {row.platform}",
+                    )
 
     def _rate(self, removed: dict[int, float], final: dict[int, float], rate: float, why: str) -> None:
         """removed = rate * final (the rate is published unrounded, so only a float's error is allowed)."""
@@ -191,8 +206,16 @@ class Relations:
             coeffs[index] = coeffs.get(index, 0.0) - rate * value
         self.system.relate(coeffs, -RATE_TOLERANCE, RATE_TOLERANCE, why)
 
-    def _share(self, part: dict[int, float], whole: dict[int, float], pct: float, half: float, why: str,
-               part_offset: float = 0.0, whole_offset: tuple[float, float] = (0.0, 0.0)) -> None:
+    def _share(
+        self,
+        part: dict[int, float],
+        whole: dict[int, float],
+        pct: float,
+        half: float,
+        why: str,
+        part_offset: float = 0.0,
+        whole_offset: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
         """pct - half <= 100 * (part + part_offset) / (whole + offset) <= pct + half, as two linear rows."""
         for bound, offset, is_upper in ((pct + half, whole_offset[1], True), (pct - half, whole_offset[0], False)):
             coeffs = {i: 100.0 * v for i, v in part.items()}
@@ -218,7 +241,13 @@ class Relations:
                 if pd.notna(row.share_pct):
                     key = tuple(_text(getattr(row, d)) for d in VDQ_DIMS)
                     whole = cube.get((key[0], key[1], key[2], ALL, ALL), "cases")
-                    self._share(cube.get(key, "cases"), whole, float(row.share_pct), half, f"share_pct of {cube.label(key, 'cases')}")
+                    self._share(
+                        cube.get(key, "cases"),
+                        whole,
+                        float(row.share_pct),
+                        half,
+                        f"share_pct of {cube.label(key, 'cases')}",
+                    )
         if self.pm is None:
             return
         # quarters are sums of months (cases by opening date in both marts)
@@ -229,8 +258,11 @@ class Relations:
             for month in _months_of_quarter(quarter):
                 for index, value in self.pm_cell(month, source, ALL, incident, "cases").items():
                     months[index] = months.get(index, 0.0) + value
-            self.system.equal(cube.get((quarter, source, incident, ALL, ALL), "cases"), months,
-                              f"quarter {quarter} {source} {incident}: victim_demographics_quarterly vs platform_monthly")
+            self.system.equal(
+                cube.get((quarter, source, incident, ALL, ALL), "cases"),
+                months,
+                f"quarter {quarter} {source} {incident}: victim_demographics_quarterly vs platform_monthly",
+            )
 
     def platform_exposure_vs_reports(self, frame: pd.DataFrame) -> None:
         if self.pm is None:
@@ -244,7 +276,7 @@ class Relations:
             year, platform = str(int(record["year"])), str(record["platform"])
             label = f"platform_exposure_vs_reports year={year} platform={platform}"
 
-            def year_sum(measure: str, plat: str = platform) -> dict[int, float]:
+            def year_sum(measure: str, plat: str = platform, year: str = year) -> dict[int, float]:
                 total: dict[int, float] = {}
                 for month in months_of_year.get(year, []):
                     for index, value in self.pm_cell(month, ALL, plat, ALL, measure).items():
@@ -255,11 +287,18 @@ class Relations:
                 cases = self.count(f"{label}: helpline_cases", record["helpline_cases"])
                 self.system.equal({cases: 1}, year_sum("cases"), f"{label}: helpline_cases is the sum of its months")
                 if pd.notna(record.get("case_share_pct")):
-                    self._share({cases: 1}, year_sum("cases", ALL), float(record["case_share_pct"]), share_half,
-                                f"{label}: case_share_pct")
+                    self._share(
+                        {cases: 1},
+                        year_sum("cases", ALL),
+                        float(record["case_share_pct"]),
+                        share_half,
+                        f"{label}: case_share_pct",
+                    )
             if "takedown_requests" in record:
                 requests = self.count(f"{label}: takedown_requests", record["takedown_requests"])
-                self.system.equal({requests: 1}, year_sum("takedown_requests"), f"{label}: requests are the sum of months")
+                self.system.equal(
+                    {requests: 1}, year_sum("takedown_requests"), f"{label}: requests are the sum of months"
+                )
             removed, final = year_sum("takedowns_removed"), year_sum("final_outcomes")
             if pd.notna(record.get("removal_rate")):
                 self._rate(removed, final, float(record["removal_rate"]), f"{label}: removal_rate")
@@ -285,18 +324,28 @@ class Relations:
             if "takedown_requests" not in record:
                 continue
             requests = self.count(f"{label}: takedown_requests", record["takedown_requests"])
-            self.system.equal({requests: 1}, self.pm_cell(month, ALL, platform, ALL, "takedown_requests"),
-                              f"{label}: requests as in platform_monthly")
+            self.system.equal(
+                {requests: 1},
+                self.pm_cell(month, ALL, platform, ALL, "takedown_requests"),
+                f"{label}: requests as in platform_monthly",
+            )
             if pd.notna(record.get("removal_rate")):
-                self._rate(self.pm_cell(month, ALL, platform, ALL, "takedowns_removed"),
-                           self.pm_cell(month, ALL, platform, ALL, "final_outcomes"), float(record["removal_rate"]),
-                           f"{label}: removal_rate")
+                self._rate(
+                    self.pm_cell(month, ALL, platform, ALL, "takedowns_removed"),
+                    self.pm_cell(month, ALL, platform, ALL, "final_outcomes"),
+                    float(record["removal_rate"]),
+                    f"{label}: removal_rate",
+                )
             ratio, statements = record.get("statements_per_request"), record.get("tf_statements")
             if pd.notna(ratio) and pd.notna(statements) and float(ratio) > 0:
                 # statements = ratio * requests, the ratio rounded: requests in [statements/(r+h), statements/(r-h)]
                 s, r = float(statements), float(ratio)
-                self.system.relate({requests: 1.0}, s / (r + spr_half), s / (r - spr_half) if r > spr_half else math.inf,
-                                   f"{label}: statements_per_request")
+                self.system.relate(
+                    {requests: 1.0},
+                    s / (r + spr_half),
+                    s / (r - spr_half) if r > spr_half else math.inf,
+                    f"{label}: statements_per_request",
+                )
 
     def survey_prevalence(self, frame: pd.DataFrame) -> None:
         cells: dict[tuple[str, str, str, str], int] = {}
@@ -313,8 +362,11 @@ class Relations:
                 by_indicator[(wave, indicator, breakdown)].append(index)
         for (wave, indicator, breakdown), parts in by_indicator.items():
             total = cells.get((wave, indicator, "total", "total"))
-            self.system.equal({total: 1} if total is not None else {}, {i: 1.0 for i in parts},
-                              f"survey {wave} {indicator}: {breakdown} groups add up to the total base")
+            self.system.equal(
+                {total: 1} if total is not None else {},
+                {i: 1.0 for i in parts},
+                f"survey {wave} {indicator}: {breakdown} groups add up to the total base",
+            )
         # indicators over the same base (same wave and description) have the same respondents
         same_base: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
         for (wave, indicator, breakdown, group), index in cells.items():
@@ -339,8 +391,9 @@ class Relations:
                 for subject in str(alert.subject).split(" | "):
                     for line in str(alert.message).splitlines():
                         if line.startswith(f"- {subject}: "):
-                            seen.add((alert.source, alert.check_name, subject, _text(alert.period),
-                                      line[len(subject) + 4:]))
+                            seen.add(
+                                (alert.source, alert.check_name, subject, _text(alert.period), line[len(subject) + 4 :])
+                            )
         for source, check, subject, period, detail in sorted(seen, key=str):
             if period in ("None", "NaT"):
                 continue
@@ -358,7 +411,11 @@ class Relations:
         if check == "volume" and (found := re.match(r"(\d+) in the period", detail)):
             n = self.count(f"{label}: {subject} in the period", float(found.group(1)))
             self.system.equal({n: 1}, total, f"{label}: volume is the period's count")
-        elif check == "distribution_shift" and subject in CATEGORIES and (found := re.search(r"largest moves: (.*)$", detail)):
+        elif (
+            check == "distribution_shift"
+            and subject in CATEGORIES
+            and (found := re.search(r"largest moves: (.*)$", detail))
+        ):
             moves = re.findall(r"(\S+) [\d.]+% -> ([\d.]+)%", found.group(1))
             if subject == "platform_mix":
                 whole = {}
@@ -374,8 +431,15 @@ class Relations:
                     part = self._split(source, month, subject, category)
                 else:
                     continue
-                self._share(part, whole, float(pct), 0.05, f"{label}: share of {category}", part_offset=0.5,
-                            whole_offset=(0.5 * len(moves), 0.5 * CATEGORIES[subject]))
+                self._share(
+                    part,
+                    whole,
+                    float(pct),
+                    0.05,
+                    f"{label}: share of {category}",
+                    part_offset=0.5,
+                    whole_offset=(0.5 * len(moves), 0.5 * CATEGORIES[subject]),
+                )
         elif check == "missing_rate" and (found := re.match(r"empty in ([\d.]+)% of rows", detail)):
             part: dict[int, float] | None = None
             if source in CASE_SOURCES and subject == "victim_gender":
@@ -397,17 +461,23 @@ class Relations:
             return self.hidden(label, float(text.split()[0]))
         return self.count(label, float(text))
 
-    def _unmapped(self, source: str, subject: str, month: str, detail: str, label: str, pm_source: str, measure: str) -> None:
+    def _unmapped(
+        self, source: str, subject: str, month: str, detail: str, label: str, pm_source: str, measure: str
+    ) -> None:
         count = r"(\d+ or more|\d+|fewer than \d+)"
-        named = re.search(rf"typed in {count} \w+ of the period and {count} since the baseline began \({count} in all\)",
-                          detail)
+        named = re.search(
+            rf"typed in {count} \w+ of the period and {count} since the baseline began \({count} in all\)", detail
+        )
         if named:
             in_period = self._reported(f"{label}: in the period", named.group(1))
             self._reported(f"{label}: since the baseline began", named.group(2))
             self._reported(f"{label}: in all", named.group(3))
             # an unknown name counts as `other`: the period's `other` count is at least the name's
-            self.system.at_most({in_period: 1}, self.pm_cell(month, pm_source, "other", ALL, measure),
-                                f"{label}: a name's cases are among `other`")
+            self.system.at_most(
+                {in_period: 1},
+                self.pm_cell(month, pm_source, "other", ALL, measure),
+                f"{label}: a name's cases are among `other`",
+            )
         for count, _ in re.findall(r"(\d+) rows of the (\S+) export have", detail):
             self.count(f"{label}: quarantined rows", float(count))
 
@@ -421,8 +491,11 @@ class Relations:
             categories = {category}
             if self.vdq:
                 position = VDQ_DIMS.index(dimension)
-                categories |= {k[position] for k in self.vdq.cells
-                               if k[0] == quarter and k[1] == source and k[2] == ALL and k[position] != ALL}
+                categories |= {
+                    k[position]
+                    for k in self.vdq.cells
+                    if k[0] == quarter and k[1] == source and k[2] == ALL and k[position] != ALL
+                }
             for m in _months_of_quarter(quarter):
                 for c in categories:
                     split[(m, c)] = self.hidden(f"monthly cases {source} {m} {dimension}={c} (not published)")
@@ -430,14 +503,20 @@ class Relations:
                 # `rest` keeps the relation true when the quarterly mart is missing
                 rest = self.system.variable(f"monthly cases {source} {m} other {dimension} groups")
                 parts = {split[(m, c)]: 1.0 for c in categories} | {rest: 1.0}
-                self.system.equal(parts, self.pm_cell(m, source, ALL, ALL, "cases"),
-                                  f"{source} {m}: {dimension} groups add up to the month")
+                self.system.equal(
+                    parts,
+                    self.pm_cell(m, source, ALL, ALL, "cases"),
+                    f"{source} {m}: {dimension} groups add up to the month",
+                )
             for c in categories if self.vdq else ():
                 vdq_key = [quarter, source, ALL, ALL, ALL]
                 vdq_key[VDQ_DIMS.index(dimension)] = c
                 quarter_total = self.vdq.get(tuple(vdq_key), "cases")
-                self.system.equal({split[(m, c)]: 1.0 for m in _months_of_quarter(quarter)}, quarter_total,
-                                  f"{source} {quarter} {dimension}={c}: months add up to the quarter")
+                self.system.equal(
+                    {split[(m, c)]: 1.0 for m in _months_of_quarter(quarter)},
+                    quarter_total,
+                    f"{source} {quarter} {dimension}={c}: months add up to the quarter",
+                )
         split = self._splits[key]
         if (month, category) not in split:
             return {}
@@ -465,6 +544,12 @@ def read_publication(conn: duckdb.DuckDBPyConnection, k: int) -> Relations:
         relations.platform_responsiveness(pr)
     if (survey := frame("survey_prevalence", ("wave", "indicator", "breakdown", "group_value", "n_base"))) is not None:
         relations.survey_prevalence(survey)
-    if (checks := frame("monitoring_checks", ("run_id", "checked_at", "source", "check_name", "subject", "period", "detail"))) is not None:
-        relations.monitoring(checks, frame("alerts", ("raised_run_id", "source", "check_name", "subject", "period", "message")))
+    if (
+        checks := frame(
+            "monitoring_checks", ("run_id", "checked_at", "source", "check_name", "subject", "period", "detail")
+        )
+    ) is not None:
+        relations.monitoring(
+            checks, frame("alerts", ("raised_run_id", "source", "check_name", "subject", "period", "message"))
+        )
     return relations

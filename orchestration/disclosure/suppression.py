@@ -23,7 +23,8 @@ Method (iterative complementary suppression, as in tau-argus' "singleton" heuris
 2. Secondary, repeated until nothing changes: a relation is unsafe when its published cells pin a hidden count
    (or a small complement, or a small final-outcome count), i.e. when its total is published and it has one
    hidden member, or hidden members that add up to less than k-1 above what a reader knows they are at least
-   (a row exists only for a case or a request; each would be known to within fewer than k values); or when its total is hidden and no member is. An unsafe relation
+   (a row exists only for a case or a request; each would be known to within fewer than k values); or when its
+   total is hidden and no member is. An unsafe relation
    hides the cheapest published member (the smallest count that becomes NULL) that makes it safe (else the
    largest, and again); a zero only when no count will do, and never a protected cell (the monthly totals per
    source, and the quarters and years they add up to) while another cell will do. Hiding D hides F too (the rate
@@ -119,11 +120,19 @@ def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
             if _structural_zero(source, big):
                 continue
             cell = grid.add(("pm", name, *dims), values[big] - values[small])
-            grid.derived[cell] = (grid.index[("pm", big, *dims)], grid.index[("pm", small, *dims)],
-                                  grid.index[("pm", hide, *dims)])
+            grid.derived[cell] = (
+                grid.index[("pm", big, *dims)],
+                grid.index[("pm", small, *dims)],
+                grid.index[("pm", hide, *dims)],
+            )
             grid.relate(("pm", big, *dims), [("pm", small, *dims), ("pm", name, *dims)])
-    _sum_relations(grid, "pm", [m for m in [*CASE_MEASURES, *REQUEST_MEASURES, *COMPLEMENTS]],
-                   [tuple(r[:4]) for r in rows], additive={1: None, 3: None})
+    _sum_relations(
+        grid,
+        "pm",
+        [m for m in [*CASE_MEASURES, *REQUEST_MEASURES, *COMPLEMENTS]],
+        [tuple(r[:4]) for r in rows],
+        additive={1: None, 3: None},
+    )
     request_side = [*REQUEST_MEASURES, "NR", "P", "FN"]
     _sum_relations(grid, "pm", request_side, [tuple(r[:4]) for r in rows], additive={2: None})
 
@@ -138,8 +147,10 @@ def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
     for quarter in sorted({r[0] for r in vdq_rows}):
         in_quarter = [m for m in months if _quarter(m) == quarter]
         for source, incident in {(r[1], r[2]) for r in vdq_rows if r[0] == quarter}:
-            grid.relate(("vdq", "C", quarter, source, incident, ALL, ALL),
-                        [("pm", "C", m, source, ALL, incident) for m in in_quarter])
+            grid.relate(
+                ("vdq", "C", quarter, source, incident, ALL, ALL),
+                [("pm", "C", m, source, ALL, incident) for m in in_quarter],
+            )
 
     # platform_exposure_vs_reports: a year's cases (requests) of a platform are its months'; the year's case
     # total (`all`, the denominator of case_share_pct) is its months' totals. Its removal rate is published only
@@ -171,7 +182,7 @@ def _sum_relations(grid: Grid, table: str, measures: Sequence[str], dims: list[t
         groups: dict[tuple, list[tuple]] = {}
         for key in dims:
             if key[position] != ALL:
-                groups.setdefault(key[:position] + (ALL,) + key[position + 1:], []).append(key)
+                groups.setdefault(key[:position] + (ALL,) + key[position + 1 :], []).append(key)
         for total, members in groups.items():
             for measure in measures:
                 grid.relate((table, measure, *total), [(table, measure, *m) for m in members])
@@ -216,8 +227,6 @@ def link_rates(grid: Grid) -> bool:
     return changed
 
 
-
-
 def _needs_protection(grid: Grid, cell: int) -> bool:
     """A hidden count the marts publish as NULL, or a small complement (a reader must not narrow either)."""
     if cell in grid.derived or grid.keys[cell][1] == "F":
@@ -257,9 +266,11 @@ def _hide_complement(grid: Grid, total: int, members: list[int]) -> bool:
     """Hide the cheapest published member that makes the relation safe; the total only when no member is left."""
     published = [m for m in members if not grid.is_hidden(m)]
     # counts first, then zeros (a NULL zero needs protecting too, and adds nothing), protected cells last
-    tiers = ([m for m in published if not grid.protected[m] and grid.values[m] > 0],
-             [m for m in published if not grid.protected[m] and grid.values[m] == 0],
-             [m for m in published if grid.protected[m]])
+    tiers = (
+        [m for m in published if not grid.protected[m] and grid.values[m] > 0],
+        [m for m in published if not grid.protected[m] and grid.values[m] == 0],
+        [m for m in published if grid.protected[m]],
+    )
     for tier in tiers:
         candidates = sorted(tier, key=lambda m: (_cost(grid, m), grid.values[m], grid.keys[m]))
         if not candidates:
@@ -284,13 +295,23 @@ def _unhide(grid: Grid, cell: int) -> None:
         grid.hidden[target] = False
 
 
-PATTERN_COLUMNS = ["mart", "period", "source", "platform", "incident_type", "victim_gender", "victim_age_band",
-                   "measure", "is_primary"]
+PATTERN_COLUMNS = [
+    "mart",
+    "period",
+    "source",
+    "platform",
+    "incident_type",
+    "victim_gender",
+    "victim_age_band",
+    "measure",
+    "is_primary",
+]
 PM_NAMES = {**CASE_MEASURES, **REQUEST_MEASURES}
 
 
-def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int,
-                     method: Callable[[Grid], Grid] = suppress) -> pd.DataFrame:
+def suppressed_cells(
+    pm: pd.DataFrame, vdq: pd.DataFrame, k: int, method: Callable[[Grid], Grid] = suppress
+) -> pd.DataFrame:
     """One row per value the marts publish as NULL to protect a count (`is_primary`: the count or a complement of
     it is small itself; otherwise it protects another). Periods are ISO dates (a year: its first day). `method`
     decides the pattern (protection.protect is the linear-programming one, not yet the default)."""
@@ -302,17 +323,50 @@ def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int,
         table, measure, *dims = key
         if table == "pm":
             month, source, platform, incident = dims
-            rows.append(("platform_monthly", str(month), source, platform, incident, None, None, PM_NAMES[measure],
-                         grid.primary[cell]))
+            rows.append(
+                (
+                    "platform_monthly",
+                    str(month),
+                    source,
+                    platform,
+                    incident,
+                    None,
+                    None,
+                    PM_NAMES[measure],
+                    grid.primary[cell],
+                )
+            )
         elif table == "vdq":
             quarter, source, incident, gender, age = dims
-            rows.append(("victim_demographics_quarterly", str(quarter), source, None, incident, gender, age, "cases",
-                         grid.primary[cell]))
+            rows.append(
+                (
+                    "victim_demographics_quarterly",
+                    str(quarter),
+                    source,
+                    None,
+                    incident,
+                    gender,
+                    age,
+                    "cases",
+                    grid.primary[cell],
+                )
+            )
         else:
             year, platform = dims
             name = {"C": "helpline_cases", "R": "takedown_requests"}[measure]
-            rows.append(("platform_exposure_vs_reports", f"{year}-01-01", None, platform, None, None, None, name,
-                         grid.primary[cell]))
+            rows.append(
+                (
+                    "platform_exposure_vs_reports",
+                    f"{year}-01-01",
+                    None,
+                    platform,
+                    None,
+                    None,
+                    None,
+                    name,
+                    grid.primary[cell],
+                )
+            )
     # a yearly rate is published only when every month's removed and final counts behind it are (a month without
     # requests has nothing behind it)
     for key, cell in grid.index.items():
@@ -321,7 +375,18 @@ def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int,
         _, measure, month, source, platform, incident = key
         requests = grid.values[grid.index[("pm", "R", month, source, platform, incident)]]
         if measure in ("D", "F") and source == ALL and incident == ALL and grid.hidden[cell] and requests > 0:
-            rows.append(("platform_exposure_vs_reports", f"{month.year}-01-01", None, platform, None, None, None,
-                         "removal_rate", False))
+            rows.append(
+                (
+                    "platform_exposure_vs_reports",
+                    f"{month.year}-01-01",
+                    None,
+                    platform,
+                    None,
+                    None,
+                    None,
+                    "removal_rate",
+                    False,
+                )
+            )
     frame = pd.DataFrame(rows, columns=PATTERN_COLUMNS).drop_duplicates(PATTERN_COLUMNS[:-1])
     return frame.astype({c: "string" for c in PATTERN_COLUMNS[:-1]} | {"is_primary": "bool"})

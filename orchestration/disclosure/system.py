@@ -96,7 +96,9 @@ class LinearSystem:
     def relation_count(self) -> int:
         return len(self._rows)
 
-    def intervals(self, targets: list[Target] | None = None, stop_width: float | None = None) -> tuple[list[Interval], list[str]]:
+    def intervals(
+        self, targets: list[Target] | None = None, stop_width: float | None = None
+    ) -> tuple[list[Interval], list[str]]:
         """Feasible interval of every target, and the blocks whose relations contradict each other.
 
         With `stop_width`, a target is solved only until its interval is known to be at least that
@@ -153,8 +155,11 @@ class _Solver:
             columns = np.flatnonzero(block_of == block)
             rows = np.flatnonzero(row_block == block)
             problem = _Block(
-                free_matrix[rows][:, columns], self.row_low[rows] - constant[rows], self.row_high[rows] - constant[rows],
-                self.lower[free[columns]], self.upper[free[columns]],
+                free_matrix[rows][:, columns],
+                self.row_low[rows] - constant[rows],
+                self.row_high[rows] - constant[rows],
+                self.lower[free[columns]],
+                self.upper[free[columns]],
             )
             objective = target_free[members][:, columns]
             kinds = [targets[t].kind for t in members]
@@ -204,8 +209,9 @@ class _Block:
             inside = np.zeros(self.a.shape[1], dtype=bool)
             inside[columns] = True
             rows = np.flatnonzero(np.asarray((self.a[:, ~inside] != 0).sum(axis=1)).ravel() == 0)
-            return LinearProgram(self.a[rows][:, columns], self.low[rows], self.high[rows], self.lower[columns],
-                                 self.upper[columns]).minimise(c)
+            return LinearProgram(
+                self.a[rows][:, columns], self.low[rows], self.high[rows], self.lower[columns], self.upper[columns]
+            ).minimise(c)
         if capped not in self._programs:
             upper = np.minimum(self.upper, SEED_CAP) if capped else self.upper
             self._programs[capped] = LinearProgram(self.a, self.low, self.high, self.lower, upper)
@@ -216,10 +222,23 @@ class _Block:
         seen = set(int(i) for i in start)
         frontier = list(seen)
         for _ in range(LOCAL_DEPTH):
-            rows = np.unique(np.concatenate([self.by_column.indices[self.by_column.indptr[j]:self.by_column.indptr[j + 1]]
-                                             for j in frontier])) if frontier else np.array([], dtype=int)
-            reached = np.unique(np.concatenate([self.a.indices[self.a.indptr[r]:self.a.indptr[r + 1]] for r in rows])) \
-                if rows.size else np.array([], dtype=int)
+            rows = (
+                np.unique(
+                    np.concatenate(
+                        [
+                            self.by_column.indices[self.by_column.indptr[j] : self.by_column.indptr[j + 1]]
+                            for j in frontier
+                        ]
+                    )
+                )
+                if frontier
+                else np.array([], dtype=int)
+            )
+            reached = (
+                np.unique(np.concatenate([self.a.indices[self.a.indptr[r] : self.a.indptr[r + 1]] for r in rows]))
+                if rows.size
+                else np.array([], dtype=int)
+            )
             frontier = [int(j) for j in reached if int(j) not in seen]
             if len(seen) + len(frontier) > LOCAL_SIZE:
                 break
@@ -243,15 +262,23 @@ class _Block:
             if sum(1 for i in open_ if settled(i)) < SPREAD_PROGRESS:
                 return
 
-    def _exact(self, row: np.ndarray, constant: float, kind: str, stop_width: float | None, see,
-               seen: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+    def _exact(
+        self,
+        row: np.ndarray,
+        constant: float,
+        kind: str,
+        stop_width: float | None,
+        see,
+        seen: Callable[[], tuple[float, float]],
+    ) -> tuple[float, float]:
         """The target's minimum over the whole block, then its maximum unless the minimum settled it."""
         result = self._linprog(row)
         low = result.fun + constant if result.status == 0 else -math.inf
         if result.status == 0:
             see(result.x)
-        if stop_width is not None and (_whole_width(*seen()) >= stop_width
-                                       or (kind == "derived" and whole_range(low, math.inf)[0] > stop_width)):
+        if stop_width is not None and (
+            _whole_width(*seen()) >= stop_width or (kind == "derived" and whole_range(low, math.inf)[0] > stop_width)
+        ):
             return min(low, seen()[0]), seen()[1]
         result = self._linprog(-row)
         high = -result.fun + constant if result.status == 0 else math.inf
@@ -260,7 +287,8 @@ class _Block:
         return min(low, seen()[0]), max(high, seen()[1])
 
     def _bounds(self, row: np.ndarray, constant: float, columns: np.ndarray | None = None) -> tuple[float, float, list]:
-        """Minimum and maximum of row . x + constant (over a relaxation when `columns` is given), and the points found."""
+        """Minimum and maximum of row . x + constant (over a relaxation when `columns` is given), and the points
+        found."""
         c = row if columns is None else row[columns]
         points, found = [], []
         for sign in (1.0, -1.0):
@@ -336,7 +364,9 @@ class _Block:
                 low, high, _ = self._bounds(row(i), float(constant[i]), self._neighbourhood(objective[i].indices))
                 if kinds[i] == "cell" and _whole_width(low, high) < stop_width:
                     out[i] = (low, high)  # exposed already on the relaxation: the whole block narrows it further
-                elif kinds[i] == "derived" and (whole_range(low, high)[0] > stop_width or whole_range(low, high)[1] < 1):
+                elif kinds[i] == "derived" and (
+                    whole_range(low, high)[0] > stop_width or whole_range(low, high)[1] < 1
+                ):
                     out[i] = (low, high)  # cannot be a small count even on the relaxation
         for i in range(t):
             if out[i] is not None:
@@ -344,8 +374,14 @@ class _Block:
             if settled(i):
                 out[i] = (float(seen_low[i]), float(seen_high[i]))
                 continue
-            out[i] = self._exact(row(i), float(constant[i]), kinds[i], stop_width, see,
-                                 lambda: (float(seen_low[i]), float(seen_high[i])))
+            out[i] = self._exact(
+                row(i),
+                float(constant[i]),
+                kinds[i],
+                stop_width,
+                see,
+                lambda i=i: (float(seen_low[i]), float(seen_high[i])),
+            )
         return out
 
 
@@ -371,8 +407,14 @@ def whole_width(low: float, high: float) -> float:
     return _whole_width(low, high)
 
 
-def propagate(a: csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-              rounds: int = PROPAGATION_ROUNDS) -> tuple[np.ndarray, np.ndarray]:
+def propagate(
+    a: csr_matrix,
+    low: np.ndarray,
+    high: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    rounds: int = PROPAGATION_ROUNDS,
+) -> tuple[np.ndarray, np.ndarray]:
     """Outer bounds of every unknown by bound propagation (each relation tightens each of its unknowns
     from the others' bounds, repeated): cheap, and never narrower than the true interval."""
     lo, hi = lower.astype(float).copy(), upper.astype(float).copy()
@@ -388,10 +430,16 @@ def propagate(a: csr_matrix, low: np.ndarray, high: np.ndarray, lower: np.ndarra
         n_inf_min = np.bincount(rows, inf_min, minlength=a.shape[0])
         n_inf_max = np.bincount(rows, inf_max, minlength=a.shape[0])
         # the other terms' smallest and largest sum, for each term
-        rest_min = np.where(inf_min, np.where(n_inf_min[rows] == 1, sum_min[rows], -np.inf),
-                            np.where(n_inf_min[rows] == 0, sum_min[rows] - np.where(inf_min, 0, t_min), -np.inf))
-        rest_max = np.where(inf_max, np.where(n_inf_max[rows] == 1, sum_max[rows], np.inf),
-                            np.where(n_inf_max[rows] == 0, sum_max[rows] - np.where(inf_max, 0, t_max), np.inf))
+        rest_min = np.where(
+            inf_min,
+            np.where(n_inf_min[rows] == 1, sum_min[rows], -np.inf),
+            np.where(n_inf_min[rows] == 0, sum_min[rows] - np.where(inf_min, 0, t_min), -np.inf),
+        )
+        rest_max = np.where(
+            inf_max,
+            np.where(n_inf_max[rows] == 1, sum_max[rows], np.inf),
+            np.where(n_inf_max[rows] == 0, sum_max[rows] - np.where(inf_max, 0, t_max), np.inf),
+        )
         with np.errstate(invalid="ignore"):
             term_hi = high[rows] - rest_min  # a_j x_j <= high - (others' smallest)
             term_lo = low[rows] - rest_max  # a_j x_j >= low - (others' largest)

@@ -1,6 +1,5 @@
 """Ingestion as Dagster assets: one raw table per source, loaded from the landing folder."""
 
-
 import dagster as dg
 
 from orchestration.ingestion.ingest import ingest_source

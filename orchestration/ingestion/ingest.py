@@ -71,8 +71,16 @@ def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: s
     states = wait_until_quiet([landed.path for landed in files], quiet)
     if source == "survey":
         outcomes = [
-            load_file(conn, landed, key, _survey_loader(), "survey_responses",
-                      replace_where=("wave = ?", [landed.wave]), state=states[landed.path], quiet_seconds=quiet)
+            load_file(
+                conn,
+                landed,
+                key,
+                _survey_loader(),
+                "survey_responses",
+                replace_where=("wave = ?", [landed.wave]),
+                state=states[landed.path],
+                quiet_seconds=quiet,
+            )
             for landed in files
         ]
     else:
@@ -80,7 +88,9 @@ def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: s
     for outcome, landed in zip(outcomes, files):
         summary.files.append(outcome)
         if outcome.status == "loaded":
-            log.info("%s: %d rows loaded, %d quarantined", outcome.file_name, outcome.rows_loaded, outcome.rows_quarantined)
+            log.info(
+                "%s: %d rows loaded, %d quarantined", outcome.file_name, outcome.rows_loaded, outcome.rows_quarantined
+            )
         elif outcome.status == "rejected":
             log.warning("rejected %s", outcome.message)
         elif outcome.status == "deferred":
@@ -107,8 +117,13 @@ def _record_notes(conn: duckdb.DuckDBPyConnection, scope: str, notes: list[Landi
 
 
 def _load_side_by_side(
-    conn: duckdb.DuckDBPyConnection, files: list[LandedFile], key: bytes, reader: Reader, raw_table: str,
-    states: dict, quiet: float,
+    conn: duckdb.DuckDBPyConnection,
+    files: list[LandedFile],
+    key: bytes,
+    reader: Reader,
+    raw_table: str,
+    states: dict,
+    quiet: float,
 ) -> list[FileOutcome]:
     """Load a source's files INGEST_WORKERS at a time, each in its own transaction on its own cursor.
 
@@ -126,16 +141,25 @@ def _load_side_by_side(
         def load(index: int) -> FileOutcome:
             cursor = conn.cursor()
             try:
-                return load_file(cursor, files[index], key, reader, raw_table, sha=shas[index],
-                                 state=states[files[index].path], quiet_seconds=quiet)
+                return load_file(
+                    cursor,
+                    files[index],
+                    key,
+                    reader,
+                    raw_table,
+                    sha=shas[index],
+                    state=states[files[index].path],
+                    quiet_seconds=quiet,
+                )
             finally:
                 cursor.close()
 
         outcomes = dict(zip(first.values(), pool.map(load, first.values())))
     for index, landed in enumerate(files):
         if index not in outcomes:
-            outcomes[index] = load_file(conn, landed, key, reader, raw_table, sha=shas[index],
-                                        state=states[landed.path], quiet_seconds=quiet)
+            outcomes[index] = load_file(
+                conn, landed, key, reader, raw_table, sha=shas[index], state=states[landed.path], quiet_seconds=quiet
+            )
     return [outcomes[index] for index in range(len(files))]
 
 

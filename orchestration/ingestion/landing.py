@@ -33,8 +33,13 @@ _PATTERNS = {
     "dsa": re.compile(r"^sor-global-(?P<date>\d{4}-\d{2}-\d{2})-full\.zip$"),
 }
 # What each source's names look like to a person: a name starting like this is meant for the source.
-_NAME_STARTS = {"childfocus": "childfocus", "igvm": "igvm", "takedown": "takedown", "survey": "survey",
-                "dsa": "sor-global"}
+_NAME_STARTS = {
+    "childfocus": "childfocus",
+    "igvm": "igvm",
+    "takedown": "takedown",
+    "survey": "survey",
+    "dsa": "sor-global",
+}
 _EXPECTED = {
     "childfocus": "childfocus_cases_YYYYMMDD.csv",
     "igvm": "igvm_reports_YYYYMMDD.jsonl",
@@ -98,8 +103,9 @@ def classify(path: Path, today: date | None = None) -> LandedFile | None:
         except ValueError:
             return LandedFile(path, source, None, None, f"impossible date {digits} in the file name")
         if export_date > (today or today_in_belgium()):
-            return LandedFile(path, source, None, None,
-                              f"date {export_date:%Y-%m-%d} in the file name is after today (a typo?)")
+            return LandedFile(
+                path, source, None, None, f"date {export_date:%Y-%m-%d} in the file name is after today (a typo?)"
+            )
         return LandedFile(path, source, export_date, None)
     return None
 
@@ -147,30 +153,44 @@ def scan(landing_dir: Path, today: date | None = None) -> LandingScan:
             continue
         mode = path.lstat().st_mode
         if stat.S_ISLNK(mode):
-            notes.append(LandingNote("symlink", path.name, None, "symbolic link: not followed, not loaded "
-                                     "(copy the export itself into the landing folder)"))
+            notes.append(
+                LandingNote(
+                    "symlink",
+                    path.name,
+                    None,
+                    "symbolic link: not followed, not loaded (copy the export itself into the landing folder)",
+                )
+            )
         elif stat.S_ISDIR(mode):
-            notes.append(LandingNote("folder", path.name, None, "folder: not searched (exports go directly "
-                                     "in the landing folder)"))
+            notes.append(
+                LandingNote(
+                    "folder", path.name, None, "folder: not searched (exports go directly in the landing folder)"
+                )
+            )
         elif not stat.S_ISREG(mode):
             notes.append(LandingNote("other_file", path.name, None, "not a regular file: not loaded"))
         elif (landed := classify(path, today)) is not None:
             files.append(landed)
         elif _IN_TRANSIT.search(path.name):
-            notes.append(LandingNote("still_changing", path.name, None, "temporary name of a file on its way: "
-                                     "loaded once it is renamed"))
+            notes.append(
+                LandingNote(
+                    "still_changing", path.name, None, "temporary name of a file on its way: loaded once it is renamed"
+                )
+            )
         elif (miss := near_miss(path.name)) is not None:
-            notes.append(LandingNote("near_miss", path.name, miss[0], f"name nearly matches a {miss[0]} export: "
-                                     f"{miss[1]}; not loaded"))
+            notes.append(
+                LandingNote(
+                    "near_miss", path.name, miss[0], f"name nearly matches a {miss[0]} export: {miss[1]}; not loaded"
+                )
+            )
         else:
             notes.append(LandingNote("other_file", path.name, None, "no export name: not loaded"))
     files.sort(key=lambda f: (f.export_date or date.min, f.wave or "", f.name))
     return LandingScan(files, notes)
 
 
-
-
 # --- files still being written ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FileState:

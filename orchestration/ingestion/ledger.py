@@ -20,7 +20,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -60,15 +60,29 @@ def _seen(conn: duckdb.DuckDBPyConnection, landed: LandedFile, sha: str) -> File
     if conn.execute(
         "SELECT 1 FROM raw.load_ledger WHERE file_name = ? AND status = 'loaded'", [landed.name]
     ).fetchone():
-        return FileOutcome(landed.name, "rejected", message=f"{landed.name}: changed after landing (a loaded file was replaced)")
+        return FileOutcome(
+            landed.name, "rejected", message=f"{landed.name}: changed after landing (a loaded file was replaced)"
+        )
     return None
 
 
 def _record(conn, load_id: str, landed: LandedFile, sha: str, outcome: FileOutcome) -> None:
     conn.execute(
         "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-        [load_id, landed.source, landed.name, sha, landed.export_date, landed.wave, outcome.rows_read,
-         outcome.rows_loaded, outcome.rows_quarantined, outcome.status, outcome.message, datetime.now(timezone.utc)],
+        [
+            load_id,
+            landed.source,
+            landed.name,
+            sha,
+            landed.export_date,
+            landed.wave,
+            outcome.rows_read,
+            outcome.rows_loaded,
+            outcome.rows_quarantined,
+            outcome.status,
+            outcome.message,
+            datetime.now(UTC),
+        ],
     )
 
 
@@ -81,13 +95,20 @@ def mark_published(conn: duckdb.DuckDBPyConnection) -> int:
 
 def unpublished_loads(conn: duckdb.DuckDBPyConnection, source: str) -> list[str]:
     """Loads of a source no publication has included yet: what the quality gate must still pass."""
-    return [r[0] for r in conn.execute(
-        "SELECT load_id FROM raw.load_ledger WHERE source = ? AND status = 'loaded' AND published_at IS NULL", [source]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT load_id FROM raw.load_ledger WHERE source = ? AND status = 'loaded' AND published_at IS NULL",
+            [source],
+        ).fetchall()
+    ]
 
 
 def check_before_loading(
-    conn: duckdb.DuckDBPyConnection, landed: LandedFile, state: FileState | None, quiet_seconds: float,
+    conn: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    state: FileState | None,
+    quiet_seconds: float,
     sha: str | None = None,
 ) -> tuple[str, FileOutcome | None]:
     """The file's checksum, and its outcome when it is not to be read now (every source's loader asks first):
@@ -109,9 +130,15 @@ def check_before_loading(
 
 
 def load_file(
-    conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, reader: Reader, raw_table: str,
-    replace_where: tuple[str, list] | None = None, sha: str | None = None,
-    state: FileState | None = None, quiet_seconds: float = 0.0,
+    conn: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    key: bytes,
+    reader: Reader,
+    raw_table: str,
+    replace_where: tuple[str, list] | None = None,
+    sha: str | None = None,
+    state: FileState | None = None,
+    quiet_seconds: float = 0.0,
 ) -> FileOutcome:
     """Read one file with `reader` (which leaves TEMP staged_rows/staged_rejects) and commit it.
 
@@ -132,7 +159,8 @@ def load_file(
         if replace_where is not None:
             conn.execute(f"DELETE FROM raw.{raw_table} WHERE {replace_where[0]}", replace_where[1])
         conn.execute(
-            f"INSERT INTO raw.{raw_table} BY NAME SELECT ? AS load_id, ? AS source_file, ? AS {lineage}, * FROM staged_rows",
+            f"INSERT INTO raw.{raw_table} BY NAME "
+            f"SELECT ? AS load_id, ? AS source_file, ? AS {lineage}, * FROM staged_rows",
             [load_id, landed.name, lineage_value],
         )
         conn.execute(
@@ -144,7 +172,9 @@ def load_file(
         quarantined = conn.execute("SELECT count(*) FROM staged_rejects WHERE level = 'row'").fetchone()[0]
         outcome = FileOutcome(landed.name, "loaded", result.rows_read, loaded, quarantined)
         if outcome.rows_read != loaded + quarantined:
-            raise RuntimeError(f"{landed.name}: {outcome.rows_read} rows read but {loaded} loaded + {quarantined} quarantined")
+            raise RuntimeError(
+                f"{landed.name}: {outcome.rows_read} rows read but {loaded} loaded + {quarantined} quarantined"
+            )
         if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
             conn.execute("ROLLBACK")
             return FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")

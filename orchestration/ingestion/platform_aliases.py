@@ -21,8 +21,10 @@ ALIAS_SEED = SEEDS_DIR / "platform_aliases.csv"
 
 def alias_keys_sql() -> str:
     """(name_hash, platform) for every alias of the seed at $seed."""
-    return (f"SELECT DISTINCT {hash_sql(normalise_platform_sql('alias'))} AS name_hash, trim(platform) AS platform "
-            "FROM read_csv($seed, header = true, all_varchar = true) WHERE trim(coalesce(alias, '')) <> ''")
+    return (
+        f"SELECT DISTINCT {hash_sql(normalise_platform_sql('alias'))} AS name_hash, trim(platform) AS platform "
+        "FROM read_csv($seed, header = true, all_varchar = true) WHERE trim(coalesce(alias, '')) <> ''"
+    )
 
 
 def write_platform_alias_keys(conn: duckdb.DuckDBPyConnection, key: bytes, seed: Path = ALIAS_SEED) -> int:

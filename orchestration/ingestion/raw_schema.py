@@ -166,18 +166,23 @@ def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
     columns changed with them, which changes the fingerprint of every table downstream.
     """
     text_columns = conn.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ? AND data_type = 'VARCHAR'",
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND data_type = 'VARCHAR'",
         [RAW_SCHEMA],
     ).fetchall()
     for table, column in set(text_columns) & set(PSEUDONYM_COLUMNS.items()):
         conn.execute(
-            f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
+            f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} "
+            f"SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
         )
 
 
 # Columns of warehouses built before platform names were stored as descriptors: they hold the names as typed.
-FREE_TEXT_COLUMNS = {("childfocus_cases", "platformen"), ("igvm_reports", "incident_platforms"),
-                     ("takedown_requests", "platform")}
+FREE_TEXT_COLUMNS = {
+    ("childfocus_cases", "platformen"),
+    ("igvm_reports", "incident_platforms"),
+    ("takedown_requests", "platform"),
+}
 
 
 class OutdatedWarehouse(RuntimeError):

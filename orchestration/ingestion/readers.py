@@ -56,12 +56,16 @@ TWO_DIGIT_REASON = "two-digit year (expected dd/mm/yyyy HH:MM)"
 ISO_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 # The IGVM fields the warehouse keeps, as DuckDB's JSON parser reads them in one pass. Values whose JSON
 # type is checked (age, ai_generated, platforms) come as JSON; a field of another type becomes its text.
-IGVM_STRUCTURE = json.dumps({
-    "report_id": "VARCHAR", "submitted_at": "VARCHAR", "channel": "VARCHAR",
-    "victim": {"age": "JSON", "gender": "VARCHAR", "region": "VARCHAR"},
-    "incident": {"type": "VARCHAR", "ai_generated": "JSON", "platforms": "JSON", "offender": "VARCHAR"},
-    "status": "VARCHAR",
-})
+IGVM_STRUCTURE = json.dumps(
+    {
+        "report_id": "VARCHAR",
+        "submitted_at": "VARCHAR",
+        "channel": "VARCHAR",
+        "victim": {"age": "JSON", "gender": "VARCHAR", "region": "VARCHAR"},
+        "incident": {"type": "VARCHAR", "ai_generated": "JSON", "platforms": "JSON", "offender": "VARCHAR"},
+        "status": "VARCHAR",
+    }
+)
 
 CHILDFOCUS_COLUMNS = {  # export header -> scan alias (personal-data columns are left out)
     "Dossiernummer": "ref",
@@ -78,11 +82,28 @@ CHILDFOCUS_COLUMNS = {  # export header -> scan alias (personal-data columns are
     "Platformen": "platformen",
     "Relatie dader": "relatie_dader",
 }
-CHILDFOCUS_CODED = ("kanaal", "melder", "geslacht_slachtoffer", "provincie", "taal", "type_feiten", "ai_gegenereerd",
-                    "relatie_dader")
+CHILDFOCUS_CODED = (
+    "kanaal",
+    "melder",
+    "geslacht_slachtoffer",
+    "provincie",
+    "taal",
+    "type_feiten",
+    "ai_gegenereerd",
+    "relatie_dader",
+)
 TAKEDOWN_COLUMNS = {
     name: name
-    for name in ("request_id", "case_ref", "platform", "content_type", "submitted_at", "acknowledged_at", "resolved_at", "outcome")
+    for name in (
+        "request_id",
+        "case_ref",
+        "platform",
+        "content_type",
+        "submitted_at",
+        "acknowledged_at",
+        "resolved_at",
+        "outcome",
+    )
 }
 
 
@@ -111,8 +132,9 @@ def _unknown_code(expression: str, field: str, label: str) -> str:
     )
 
 
-def _describe_platforms(conn: duckdb.DuckDBPyConnection, names: str, stored: str, key: bytes,
-                        one: bool = False) -> None:
+def _describe_platforms(
+    conn: duckdb.DuckDBPyConnection, names: str, stored: str, key: bytes, one: bool = False
+) -> None:
     """Replace the platform text `typed_platforms` of staged_rows by its descriptors (`platform_list_sql` of the
     names SQL `names` makes of it; `one`: the first name only, as a struct), so the name never reaches the raw
     table. Computed once per distinct text: a hash costs as much as a pseudonym, and exports repeat a few
@@ -136,7 +158,8 @@ def _age_rules(expression: str, label: str) -> str:
     value = f"trim(coalesce({expression}, ''))"
     parsed = f"TRY_CAST(regexp_extract({value}, '{AGE_PATTERN}', 1) AS INTEGER)"
     return (
-        f"WHEN {value} <> '' AND NOT regexp_matches(lower({value}), '{AGE_PATTERN}') THEN ['{label}', 'unreadable age']\n"
+        f"WHEN {value} <> '' AND NOT regexp_matches(lower({value}), '{AGE_PATTERN}') "
+        f"THEN ['{label}', 'unreadable age']\n"
         f"WHEN {value} <> '' AND NOT {parsed} BETWEEN 0 AND 99 THEN ['{label}', 'age outside 0..99']"
     )
 
@@ -157,8 +180,10 @@ def _text(column: str) -> str:
 
 def _local_time(column: str) -> str:
     """A `dd/mm/yyyy HH:MM` text as a local timestamp; NULL for any other shape (`01/02/26` would be year 26)."""
-    return (f"CASE WHEN regexp_matches(trim({column}), '{LOCAL_TIME}') "
-            f"THEN try_strptime(trim({column}), '%d/%m/%Y %H:%M') END")
+    return (
+        f"CASE WHEN regexp_matches(trim({column}), '{LOCAL_TIME}') "
+        f"THEN try_strptime(trim({column}), '%d/%m/%Y %H:%M') END"
+    )
 
 
 def _local_time_rules(column: str, parsed: str, label: str) -> str:
@@ -215,8 +240,16 @@ def _number_records(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("ALTER TABLE renumbered RENAME TO checked")
 
 
-def _stage(conn: duckdb.DuckDBPyConnection, scan_sql: str, checked_sql: str, row_columns: str, params: dict,
-           unreadable: str, csv: bool, field_checks: list[str]) -> int:
+def _stage(
+    conn: duckdb.DuckDBPyConnection,
+    scan_sql: str,
+    checked_sql: str,
+    row_columns: str,
+    params: dict,
+    unreadable: str,
+    csv: bool,
+    field_checks: list[str],
+) -> int:
     """Read the file and check its rows into TEMP `checked`, then split them into staged_rows and staged_rejects
     (duplicates: first valid row kept). Returns the number of records read.
 
@@ -227,8 +260,16 @@ def _stage(conn: duckdb.DuckDBPyConnection, scan_sql: str, checked_sql: str, row
     which sets malformed records aside). The file is read inside the statement that checks it, so its
     rows are copied once less (Child Focus at 10M: 42.3 s with a table of its own, 40.6 s without).
     """
-    for table in ("checked", "renumbered", "duplicates", "staged_rows", "staged_rejects", "scan_rejects",
-                  "scan_reject_errors", "scan_reject_scans"):
+    for table in (
+        "checked",
+        "renumbered",
+        "duplicates",
+        "staged_rows",
+        "staged_rejects",
+        "scan_rejects",
+        "scan_reject_errors",
+        "scan_reject_scans",
+    ):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     statement = f"CREATE TEMP TABLE checked AS WITH scan AS ({scan_sql}) {checked_sql}"
     try:
@@ -267,7 +308,9 @@ def _stage(conn: duckdb.DuckDBPyConnection, scan_sql: str, checked_sql: str, row
                SELECT row_number, unnest({defects}) AS defect FROM checked WHERE problem IS NULL
            ) WHERE defect IS NOT NULL"""
     )
-    rows_read = conn.execute("SELECT (SELECT count(*) FROM checked) + (SELECT count(*) FROM scan_rejects)").fetchone()[0]
+    rows_read = conn.execute("SELECT (SELECT count(*) FROM checked) + (SELECT count(*) FROM scan_rejects)").fetchone()[
+        0
+    ]
     conn.execute("DROP TABLE checked")
     conn.execute("DROP TABLE scan_rejects")
     return rows_read
@@ -294,32 +337,42 @@ def read_childfocus(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: by
         "closed_defect": _field_check(
             "WHEN trim(coalesce(closed, '')) = '' THEN NULL\n"
             f"{_local_time_rules('closed', closed, 'Datum afsluiting')}\n"
-            f"WHEN {closed} < {opened} THEN ['Datum afsluiting', 'closing date before opening date']"),
+            f"WHEN {closed} < {opened} THEN ['Datum afsluiting', 'closing date before opening date']"
+        ),
         "age_defect": _field_check(_age_rules("age", "Leeftijd slachtoffer")),
         **{f"{alias}_defect": _field_check(_unknown_code(alias, alias, header)) for alias, header in coded.items()},
-        "platformen_defect": _field_check(f"WHEN length(platformen) > {MAX_PLATFORM_CHARS} THEN ['Platformen', "
-                                          f"'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
+        "platformen_defect": _field_check(
+            f"WHEN length(platformen) > {MAX_PLATFORM_CHARS} THEN ['Platformen', "
+            f"'platform text longer than {MAX_PLATFORM_CHARS} characters']"
+        ),
     }
     checked = f"""
         SELECT *, trim(ref) AS ref_key, 'Dossiernummer' AS ref_label,
           CASE
             WHEN trim(ref) = '' THEN ['Dossiernummer', 'missing case reference']
-            {_local_time_rules('opened', opened, 'Datum opening')}
+            {_local_time_rules("opened", opened, "Datum opening")}
           END AS problem,
           {", ".join(f"{check} AS {name}" for name, check in fields.items())}
-        FROM (SELECT *, {_local_time('opened')} AS opened_local, {_local_time('closed')} AS closed_local FROM scan)"""
+        FROM (SELECT *, {_local_time("opened")} AS opened_local, {_local_time("closed")} AS closed_local FROM scan)"""
     codes = ", ".join(f"{_unless(f'{alias}_defect', _text(alias))} AS {alias}" for alias in coded)
     row_columns = f"""
-        {pseudonym_sql('ref')} AS dossier_key,
+        {pseudonym_sql("ref")} AS dossier_key,
         timezone('Europe/Brussels', {opened}) AS datum_opening,
-        {_unless('closed_defect', f"timezone('Europe/Brussels', {closed})")} AS datum_afsluiting,
-        {_unless('age_defect', _age_value('age'))} AS leeftijd_slachtoffer,
-        {_unless('platformen_defect', 'platformen')} AS typed_platforms,
+        {_unless("closed_defect", f"timezone('Europe/Brussels', {closed})")} AS datum_afsluiting,
+        {_unless("age_defect", _age_value("age"))} AS leeftijd_slachtoffer,
+        {_unless("platformen_defect", "platformen")} AS typed_platforms,
         {codes}"""
     with utf8_view(landed.path, encoding) as path:
-        rows_read = _stage(conn, _csv_scan(";", CHILDFOCUS_COLUMNS), checked, row_columns,
-                           {**_params(key, landed, "childfocus"), "path": str(path)}, UNREADABLE_CSV.format(";"),
-                           csv=True, field_checks=list(fields))
+        rows_read = _stage(
+            conn,
+            _csv_scan(";", CHILDFOCUS_COLUMNS),
+            checked,
+            row_columns,
+            {**_params(key, landed, "childfocus"), "path": str(path)},
+            UNREADABLE_CSV.format(";"),
+            csv=True,
+            field_checks=list(fields),
+        )
     _describe_platforms(conn, "regexp_split_to_array(typed_platforms, '[,/;]')", "platform_names", key)
     return ReadResult(rows_read)
 
@@ -333,12 +386,15 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
         return f"{column}_ts"
 
     def parse(column: str) -> str:
-        return f"CASE WHEN regexp_matches(trim({column}), '{ISO_OFFSET}') THEN TRY_CAST(trim({column}) AS TIMESTAMPTZ) END"
+        return (
+            f"CASE WHEN regexp_matches(trim({column}), '{ISO_OFFSET}') THEN TRY_CAST(trim({column}) AS TIMESTAMPTZ) END"
+        )
 
     def ts_rules(column: str, required: bool) -> str:
         presence = "" if required else f"trim({column}) <> '' AND "
         return (
-            f"WHEN {presence}{ts(column)} IS NULL THEN ['{column}', 'unreadable timestamp (expected ISO-8601 with offset)']\n"
+            f"WHEN {presence}{ts(column)} IS NULL "
+            f"THEN ['{column}', 'unreadable timestamp (expected ISO-8601 with offset)']\n"
             f"WHEN {ts(column)} >= $export_date::DATE + INTERVAL 1 DAY THEN ['{column}', 'date after the export date']"
         )
 
@@ -347,33 +403,43 @@ def read_takedown(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: byte
         "resolved_defect": _field_check(
             f"{ts_rules('resolved_at', False)}\n"
             f"WHEN {ts('resolved_at')} < {ts('submitted_at')} "
-            "THEN ['resolved_at', 'resolved before it was submitted']"),
+            "THEN ['resolved_at', 'resolved before it was submitted']"
+        ),
         "content_type_defect": _field_check(_unknown_code("content_type", "content_type", "content_type")),
         "outcome_defect": _field_check(_unknown_code("outcome", "outcome", "outcome")),
-        "platform_defect": _field_check(f"WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', "
-                                        f"'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
+        "platform_defect": _field_check(
+            f"WHEN length(platform) > {MAX_PLATFORM_CHARS} THEN ['platform', "
+            f"'platform text longer than {MAX_PLATFORM_CHARS} characters']"
+        ),
     }
     checked = f"""
         SELECT *, trim(request_id) AS ref_key, 'request_id' AS ref_label,
           CASE
             WHEN trim(request_id) = '' THEN ['request_id', 'missing request id']
-            {ts_rules('submitted_at', True)}
+            {ts_rules("submitted_at", True)}
           END AS problem,
           {", ".join(f"{check} AS {name}" for name, check in fields.items())}
         FROM (SELECT *, {", ".join(f"{parse(c)} AS {ts(c)}" for c in stamps)} FROM scan)"""
     row_columns = f"""
         trim(request_id) AS request_id,
-        CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql('case_ref')} END AS case_key,
-        {_unless('platform_defect', 'platform')} AS typed_platforms,
-        {_unless('content_type_defect', "nullif(trim(content_type), '')")} AS content_type,
-        {ts('submitted_at')} AS submitted_at,
-        {_unless('acknowledged_defect', ts('acknowledged_at'))} AS acknowledged_at,
-        {_unless('resolved_defect', ts('resolved_at'))} AS resolved_at,
-        {_unless('outcome_defect', "nullif(trim(outcome), '')")} AS outcome"""
+        CASE WHEN trim(case_ref) <> '' THEN {pseudonym_sql("case_ref")} END AS case_key,
+        {_unless("platform_defect", "platform")} AS typed_platforms,
+        {_unless("content_type_defect", "nullif(trim(content_type), '')")} AS content_type,
+        {ts("submitted_at")} AS submitted_at,
+        {_unless("acknowledged_defect", ts("acknowledged_at"))} AS acknowledged_at,
+        {_unless("resolved_defect", ts("resolved_at"))} AS resolved_at,
+        {_unless("outcome_defect", "nullif(trim(outcome), '')")} AS outcome"""
     with utf8_view(landed.path, encoding) as path:
-        rows_read = _stage(conn, _csv_scan(",", TAKEDOWN_COLUMNS), checked, row_columns,
-                           {**_params(key, landed, "takedown"), "path": str(path)}, UNREADABLE_CSV.format(","),
-                           csv=True, field_checks=list(fields))
+        rows_read = _stage(
+            conn,
+            _csv_scan(",", TAKEDOWN_COLUMNS),
+            checked,
+            row_columns,
+            {**_params(key, landed, "takedown"), "path": str(path)},
+            UNREADABLE_CSV.format(","),
+            csv=True,
+            field_checks=list(fields),
+        )
     _describe_platforms(conn, "[typed_platforms]", "platform_name", key, one=True)
     return ReadResult(rows_read)
 
@@ -411,20 +477,33 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
                json_type(d.incident.platforms) AS platforms_type,
                CASE WHEN platforms_type = 'ARRAY' THEN from_json(d.incident.platforms, '["VARCHAR"]') END AS platforms
         FROM parsed"""
-    submitted = f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
-    coded = {"channel": "channel", "victim_gender": "victim.gender", "victim_region": "victim.region",
-             "incident_type": "incident.type", "incident_offender": "incident.offender", "status": "status"}
+    submitted = (
+        f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') "
+        "THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
+    )
+    coded = {
+        "channel": "channel",
+        "victim_gender": "victim.gender",
+        "victim_region": "victim.region",
+        "incident_type": "incident.type",
+        "incident_offender": "incident.offender",
+        "status": "status",
+    }
     fields = {  # check column -> the field's check (every field but the report id and submission time)
         "age_defect": _field_check(
             f"WHEN age_type NOT IN ('NULL', 'UBIGINT', 'BIGINT', 'VARCHAR') THEN ['victim.age', 'unreadable age']\n"
-            f"{_age_rules('age', 'victim.age')}"),
+            f"{_age_rules('age', 'victim.age')}"
+        ),
         **{f"{alias}_defect": _field_check(_unknown_code(alias, alias, label)) for alias, label in coded.items()},
-        "ai_defect": _field_check("WHEN coalesce(ai_type, 'NULL') NOT IN ('NULL', 'BOOLEAN') "
-                                  "THEN ['incident.ai_generated', 'not true, false or null']"),
+        "ai_defect": _field_check(
+            "WHEN coalesce(ai_type, 'NULL') NOT IN ('NULL', 'BOOLEAN') "
+            "THEN ['incident.ai_generated', 'not true, false or null']"
+        ),
         "platforms_defect": _field_check(
             "WHEN coalesce(platforms_type, 'NULL') NOT IN ('NULL', 'ARRAY') THEN ['incident.platforms', 'not a list']\n"
             f"WHEN length(array_to_string(platforms, ',')) > {MAX_PLATFORM_CHARS} "
-            f"THEN ['incident.platforms', 'platform text longer than {MAX_PLATFORM_CHARS} characters']"),
+            f"THEN ['incident.platforms', 'platform text longer than {MAX_PLATFORM_CHARS} characters']"
+        ),
     }
     checked = f"""
         SELECT *, trim(ref) AS ref_key, 'report_id' AS ref_label,
@@ -439,14 +518,22 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         FROM scan"""
     codes = ", ".join(f"{_unless(f'{alias}_defect', _text(alias))} AS {alias}" for alias in coded)
     row_columns = f"""
-        {pseudonym_sql('ref')} AS report_key, {submitted} AS submitted_at,
-        {_unless('age_defect', _age_value('age'))} AS victim_age,
-        {_unless('ai_defect', 'TRY_CAST(ai_generated AS BOOLEAN)')} AS incident_ai_generated,
-        {_unless('platforms_defect', 'platforms')} AS typed_platforms,
+        {pseudonym_sql("ref")} AS report_key, {submitted} AS submitted_at,
+        {_unless("age_defect", _age_value("age"))} AS victim_age,
+        {_unless("ai_defect", "TRY_CAST(ai_generated AS BOOLEAN)")} AS incident_ai_generated,
+        {_unless("platforms_defect", "platforms")} AS typed_platforms,
         {codes}"""
     with utf8_view(landed.path, encoding) as path:  # a copy only when CRLF and LF are mixed
-        rows_read = _stage(conn, scan, checked, row_columns, {**_params(key, landed, "igvm"), "path": str(path)},
-                           "unreadable JSON Lines file", csv=False, field_checks=list(fields))
+        rows_read = _stage(
+            conn,
+            scan,
+            checked,
+            row_columns,
+            {**_params(key, landed, "igvm"), "path": str(path)},
+            "unreadable JSON Lines file",
+            csv=False,
+            field_checks=list(fields),
+        )
     _describe_platforms(conn, "typed_platforms", "incident_platform_names", key)
     return ReadResult(rows_read)
 

@@ -15,13 +15,13 @@ would silently swap every gender figure).
 
 from __future__ import annotations
 
-import duckdb
-import numpy as np
-import pandas as pd
-
 import csv
 import math
 from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
 
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
@@ -29,13 +29,29 @@ from orchestration.ingestion.readers import ReadResult
 from orchestration.privacy import describe
 from orchestration.settings import SEEDS_DIR
 
-QUESTIONS = ["Q1", "Q2", "Q3", "Q10", "Q11", "Q12", "Q13", *[f"Q15_{i}" for i in range(1, 10)],
-             *[f"Q16_{i}" for i in range(1, 6)], "Q17"]
+QUESTIONS = [
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q10",
+    "Q11",
+    "Q12",
+    "Q13",
+    *[f"Q15_{i}" for i in range(1, 10)],
+    *[f"Q16_{i}" for i in range(1, 6)],
+    "Q17",
+]
 REQUIRED = ["ResponseId", "Finished", *QUESTIONS, "weight"]
 # Valid answer codes; multi-select options are 1 (selected) or empty, some exports write 0 for "not selected".
 VALID_CODES = {
-    "Q1": set(range(15, 26)), "Q2": {1, 2, 3, 4}, "Q3": set(range(1, 13)),
-    "Q10": {1, 2, 3}, "Q11": {1, 2, 3}, "Q12": {1, 2}, "Q13": {1, 2}, "Q17": {1, 2},
+    "Q1": set(range(15, 26)),
+    "Q2": {1, 2, 3, 4},
+    "Q3": set(range(1, 13)),
+    "Q10": {1, 2, 3},
+    "Q11": {1, 2, 3},
+    "Q12": {1, 2},
+    "Q13": {1, 2},
+    "Q17": {1, 2},
     **{q: {0, 1} for q in QUESTIONS if q.startswith(("Q15_", "Q16_"))},
 }
 # Post-stratification weights are scaled to a mean near 1 and usually trimmed to a few units; 100
@@ -68,11 +84,15 @@ def check_value_labels(value_labels: dict[str, dict]) -> None:
             meant = known.get(_normal(label))
             code_text = f"{code:g}" if isinstance(code, float) else str(code)
             if meant is None:
-                raise FileRejected(f"value label of {variable} code {code_text} is not in seeds/survey_value_labels.csv"
-                                   " (new wording: add it there; otherwise check the export)")
+                raise FileRejected(
+                    f"value label of {variable} code {code_text} is not in seeds/survey_value_labels.csv"
+                    " (new wording: add it there; otherwise check the export)"
+                )
             if meant != code:
-                raise FileRejected(f"value labels of {variable} differ from the codebook: code {code_text} is labelled "
-                                   f"as code {meant} (codes swapped?)")
+                raise FileRejected(
+                    f"value labels of {variable} differ from the codebook: code {code_text} is labelled "
+                    f"as code {meant} (codes swapped?)"
+                )
 
 
 def _check_qualtrics_header(path: Path) -> None:
@@ -80,8 +100,10 @@ def _check_qualtrics_header(path: Path) -> None:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = [row for _, row in zip(range(3), csv.reader(handle))]
     if len(rows) < 3 or not rows[2] or not rows[2][0].strip().startswith(QUALTRICS_IMPORT_ID):
-        raise FileRejected("expected a Qualtrics export with three header rows (names, question text, "
-                           "ImportId); the third row is not the ImportId row")
+        raise FileRejected(
+            "expected a Qualtrics export with three header rows (names, question text, "
+            "ImportId); the third row is not the ImportId row"
+        )
 
 
 def read_frame(landed: LandedFile) -> pd.DataFrame:
@@ -141,8 +163,11 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
         values = _codes(frame[question])
         unreadable = frame[question].str.strip().ne("") & values.isna()
         bad = unreadable | (values.notna() & ~values.isin(VALID_CODES[question]))
-        named = frame[question].str.strip()[bad].map(
-            lambda code: f"unknown answer code in {question}: {describe(code, key)}")
+        named = (
+            frame[question]
+            .str.strip()[bad]
+            .map(lambda code, question=question: f"unknown answer code in {question}: {describe(code, key)}")
+        )
         flag(bad, question, named.reindex(frame.index))
         rows[question.lower()] = values.astype("Int16")
     text = frame["weight"].str.strip()
@@ -153,12 +178,15 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
     flag(finished & ~(weight > 0), "weight", "weight missing, zero or negative")
     flag(finished & (weight > MAX_WEIGHT), "weight", f"weight over {MAX_WEIGHT:g} (not a post-stratification weight)")
     rows["weight"] = weight.where(finite & (weight > 0) & (weight <= MAX_WEIGHT))
-    flag(rows["response_id"].duplicated() & rows["response_id"].ne(""), "ResponseId", "duplicate ResponseId in this file")
+    flag(
+        rows["response_id"].duplicated() & rows["response_id"].ne(""), "ResponseId", "duplicate ResponseId in this file"
+    )
     rows["finished"] = rows["finished"].astype("Int16")
 
     good = rows[problems.isna()]
-    rejects = pd.DataFrame({"row_number": rows["row_number"], "field": fields, "reason": problems,
-                            "level": "row"})[problems.notna()]
+    rejects = pd.DataFrame({"row_number": rows["row_number"], "field": fields, "reason": problems, "level": "row"})[
+        problems.notna()
+    ]
     for name, table in (("staged_rows", good), ("staged_rejects", rejects)):
         conn.register("_frame", table)
         conn.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _frame")

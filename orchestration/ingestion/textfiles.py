@@ -79,8 +79,10 @@ def utf8_view(path: Path, encoding: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="ncii-transcode-") as scratch:
         target = Path(scratch) / path.name
         # newline=None reads CRLF, CR and LF as "\n"; newline="" keeps them as they are
-        with path.open(encoding=encoding, newline=None if mixed else "") as src, \
-                target.open("w", encoding="utf-8", newline="") as dst:
+        with (
+            path.open(encoding=encoding, newline=None if mixed else "") as src,
+            target.open("w", encoding="utf-8", newline="") as dst,
+        ):
             shutil.copyfileobj(src, dst, CHUNK)
         yield target
 
@@ -99,7 +101,9 @@ def check_header(header: list[str], required: list[str], delimiter: str) -> None
     if len(header) == 1 and len(required) > 1:
         other = next((d for d in (";", ",", "\t", "|") if d != delimiter and d in header[0]), None)
         hint = f" (it looks {other!r}-separated: wrong delimiter?)" if other else ""
-        raise FileRejected(f"header has 1 column, expected a {delimiter!r}-separated export with {len(required)}+ columns{hint}")
+        raise FileRejected(
+            f"header has 1 column, expected a {delimiter!r}-separated export with {len(required)}+ columns{hint}"
+        )
     missing = [column for column in required if column not in header]
     if missing:
         raise FileRejected(f"missing columns: {', '.join(missing)}")

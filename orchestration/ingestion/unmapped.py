@@ -27,8 +27,12 @@ from orchestration.privacy import describe_sql, hash_sql, normalise_platform_sql
 from orchestration.settings import Settings
 
 IGVM_FIELDS = {  # code map field -> its place in a report (the reader's IGVM_STRUCTURE)
-    "channel": "channel", "victim_gender": "victim.gender", "victim_region": "victim.region",
-    "incident_type": "incident.type", "incident_offender": "incident.offender", "status": "status",
+    "channel": "channel",
+    "victim_gender": "victim.gender",
+    "victim_region": "victim.region",
+    "incident_type": "incident.type",
+    "incident_offender": "incident.offender",
+    "status": "status",
 }
 CSV_SOURCES = {  # source -> (delimiter, header -> field name of the code map, platform header)
     "childfocus": (";", CHILDFOCUS_COLUMNS, "Platformen"),
@@ -125,8 +129,12 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
                 unreadable.append(landed.name)
         if not values:
             return [], unreadable
-        codes = [(source, field, code) for source in ("childfocus", "igvm", "takedown")
-                 for field, listed in _code_lists(source).items() for code in listed]
+        codes = [
+            (source, field, code)
+            for source in ("childfocus", "igvm", "takedown")
+            for field, listed in _code_lists(source).items()
+            for code in listed
+        ]
         columns = ["source", "field", "label", "kind", "value", "export"]
         conn.register("landing_values", pd.DataFrame(values, columns=columns))
         conn.register("known_codes", pd.DataFrame(codes, columns=["source", "field", "code"]))
@@ -140,7 +148,7 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
                     UNION ALL  -- as the survey reader: stripped by Python, already known to be unknown
                     SELECT source, label, export, value FROM landing_values WHERE kind = 'answer'
                 ), names AS (  -- as ingestion: split (Child Focus), normalised, empty dropped
-                    SELECT source, label, export, {normalise_platform_sql('name')} AS value FROM (
+                    SELECT source, label, export, {normalise_platform_sql("name")} AS value FROM (
                         SELECT source, label, export,
                                unnest(CASE WHEN kind = 'platform_text' THEN regexp_split_to_array(value, '[,/;]')
                                            ELSE [value] END) AS name
@@ -148,9 +156,9 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
                 ), unknown AS (
                     SELECT * FROM codes
                     UNION ALL
-                    SELECT * FROM names WHERE value <> '' AND {hash_sql('value')} NOT IN (SELECT name_hash FROM aliases)
+                    SELECT * FROM names WHERE value <> '' AND {hash_sql("value")} NOT IN (SELECT name_hash FROM aliases)
                 )
-                SELECT source, label, value, {describe_sql('value')}, count(*), min(export), max(export)
+                SELECT source, label, value, {describe_sql("value")}, count(*), min(export), max(export)
                 FROM unknown GROUP BY ALL ORDER BY count(*) DESC, source, label, value""",
             {"seed": str(ALIAS_SEED), **sql_params(key)},
         ).fetchall()
@@ -164,13 +172,19 @@ def format_unmapped(found: list[Unmapped], unreadable: list[str], width: int = 6
     notes = [f"Not read (ingestion rejects it too): {name}" for name in unreadable]
     if not found:
         return "\n".join(["Every code and platform name in the landing files is in the taxonomy seeds.", *notes])
-    lines = [f"{'source':<11} {'field':<22} {'descriptor (as alerts show it)':<48} {'rows':>7}  "
-             f"{'first':<10}  {'last':<10}  value"]
+    lines = [
+        f"{'source':<11} {'field':<22} {'descriptor (as alerts show it)':<48} {'rows':>7}  "
+        f"{'first':<10}  {'last':<10}  value"
+    ]
     for u in found:
         shown = u.value.encode("unicode_escape").decode("ascii")
         shown = shown if len(shown) <= width else shown[: width - 1] + "…"
-        lines.append(f"{u.source:<11} {u.field:<22} {u.descriptor:<48} {u.rows:>7}  "
-                     f"{u.first_export:<10}  {u.last_export:<10}  {shown}")
-    lines.append("Add a platform name to seeds/platform_aliases.csv or a code to seeds/code_map.csv and run again; "
-                 "have personal data typed into a field corrected in the source system.")
+        lines.append(
+            f"{u.source:<11} {u.field:<22} {u.descriptor:<48} {u.rows:>7}  "
+            f"{u.first_export:<10}  {u.last_export:<10}  {shown}"
+        )
+    lines.append(
+        "Add a platform name to seeds/platform_aliases.csv or a code to seeds/code_map.csv and run again; "
+        "have personal data typed into a field corrected in the source system."
+    )
     return "\n".join(lines + notes)

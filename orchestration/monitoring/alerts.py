@@ -40,33 +40,35 @@ TIMEOUT_SECONDS = 10  # connect, and each read
 DELIVERY_DEADLINE_SECONDS = 30
 
 WHAT_TO_DO = {
-    "freshness": "Ask {source} for its latest export and drop it in the landing folder; recent months are incomplete until then.",
-    "volume": "Check with {source} that the export is complete (no missing days, no new filter) before quoting this month.",
+    "freshness": "Ask {source} for its latest export and drop it in the landing folder; recent months are "
+    "incomplete until then.",
+    "volume": "Check with {source} that the export is complete (no missing days, no new filter) before quoting "
+    "this month.",
     "distribution_shift": "Check whether the change is real (a new trend, a campaign) or a recording change "
-                          "(a renamed platform, a new form field) before quoting this month's shares.",
+    "(a renamed platform, a new form field) before quoting this month's shares.",
     "missing_rate": "Ask the {source} export owner whether the field was renamed or stopped being filled; "
-                    "figures split by this field undercount until it is fixed.",
+    "figures split by this field undercount until it is fixed.",
     "unmapped_value": "Run `ncii unmapped` to see the values behind these hashes (it reads the landing files and "
-                      "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
-                      "and run again; until then it counts as 'other' (a code: that field counts as unknown). "
-                      "A value that is personal data: have it corrected in the source system.",
+    "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
+    "and run again; until then it counts as 'other' (a code: that field counts as unknown). "
+    "A value that is personal data: have it corrected in the source system.",
     # dsa: the platforms' daily dumps (orchestration/monitoring/dsa_drift.py)
     "missing_day": "Download the missing daily dump from the DSA Transparency Database and drop it in the landing "
-                   "folder; until then that day's statements are missing from the months it covers.",
+    "folder; until then that day's statements are missing from the months it covers.",
     "platform_volume": "Check that the newest dump is complete (all its parts) and whether the platform changed how "
-                       "it files statements before quoting this platform's numbers.",
+    "it files statements before quoting this platform's numbers.",
     "harm_group_gone": "Compare the dump's categories and keywords with seeds/dsa_harm_groups.csv (a category change "
-                       "adds new keys) and add the new keys to the seed.",
+    "adds new keys) and add the new keys to the seed.",
     "disclosure_audit": "The suppression left a count a reader could narrow to fewer than k values, so the gate "
-                        "refused the publication (the run log lists every such count). That is a fault in the "
-                        "suppression, not in the data: report it with the run log. Analysts still see the last "
-                        "good publication.",
+    "refused the publication (the run log lists every such count). That is a fault in the "
+    "suppression, not in the data: report it with the run log. Analysts still see the last "
+    "good publication.",
     "publication_blocked": "Open the validation report, fix or remove the export that failed, and run again. "
-                           "Analysts still see the last good publication.",
+    "Analysts still see the last good publication.",
     "run_failed": "Read the reason and the run log, fix the cause and run `ncii run` again. "
-                  "Analysts still see the last good publication.",
+    "Analysts still see the last good publication.",
     "landing_name": "Rename each file to the pattern shown (or remove it from the landing folder); "
-                    "the next run loads it once its name matches.",
+    "the next run loads it once its name matches.",
 }
 CHECK_TITLES = {
     "freshness": "no recent export",
@@ -118,20 +120,32 @@ def drift_conditions(results: list[CheckResult]) -> list[Condition]:
         month = f"{first.period:%Y-%m}" if first.period else "now"
         baseline = f", against the {first.baseline_months} months before" if first.baseline_months else ""
         details = "\n".join(f"- {r.subject}: {r.detail}" for r in group)
-        message = (f"{details}\nPeriod {month}{baseline}.\n"
-                   f"What to do: {WHAT_TO_DO[check].format(source=source)}")
-        conditions.append(Condition("drift", source, check, " | ".join(r.subject for r in group), status,
-                                    first.period, f"[{status.upper()}] {source}: {what} ({month})", message))
+        message = f"{details}\nPeriod {month}{baseline}.\nWhat to do: {WHAT_TO_DO[check].format(source=source)}"
+        conditions.append(
+            Condition(
+                "drift",
+                source,
+                check,
+                " | ".join(r.subject for r in group),
+                status,
+                first.period,
+                f"[{status.upper()}] {source}: {what} ({month})",
+                message,
+            )
+        )
     return conditions
 
 
 def pipeline_condition(kind: str, subject: str, reason: str) -> Condition:
     """A blocked publication or a failed run; the subject (the failing step) tells conditions apart."""
-    words = {"publication_blocked": "publication blocked by the quality gate",
-             "disclosure_audit": "publication blocked by the disclosure audit"}.get(kind, "pipeline run failed")
+    words = {
+        "publication_blocked": "publication blocked by the quality gate",
+        "disclosure_audit": "publication blocked by the disclosure audit",
+    }.get(kind, "pipeline run failed")
     title = f"[ERROR] pipeline: {words}"
-    return Condition(kind, "pipeline", kind, subject, drift.ERROR, None, title,
-                     f"{reason}. What to do: {WHAT_TO_DO[kind]}")
+    return Condition(
+        kind, "pipeline", kind, subject, drift.ERROR, None, title, f"{reason}. What to do: {WHAT_TO_DO[kind]}"
+    )
 
 
 def landing_condition(notes: Iterable) -> Condition | None:
@@ -145,8 +159,16 @@ def landing_condition(notes: Iterable) -> Condition | None:
         return None
     title = f"[WARN] landing: {len(misses)} file name{'s' if len(misses) > 1 else ''} nearly match an export pattern"
     details = "\n".join(f"- {n.file_name!r}: {n.note}" for n in misses)
-    return Condition("landing", "landing", "landing_name", " | ".join(n.file_name for n in misses), drift.WARN, None,
-                     title, f"{details}\nWhat to do: {WHAT_TO_DO['landing_name']}")
+    return Condition(
+        "landing",
+        "landing",
+        "landing_name",
+        " | ".join(n.file_name for n in misses),
+        drift.WARN,
+        None,
+        title,
+        f"{details}\nWhat to do: {WHAT_TO_DO['landing_name']}",
+    )
 
 
 def raise_landing_alerts(conn: duckdb.DuckDBPyConnection, run_id: str, notes: Iterable) -> int:
@@ -154,9 +176,11 @@ def raise_landing_alerts(conn: duckdb.DuckDBPyConnection, run_id: str, notes: It
     ensure_schema(conn)
     condition = landing_condition(notes)
     current = [condition] if condition else []
-    conn.execute("UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "
-                 "WHERE kind = 'landing' AND state = 'open' AND fingerprint NOT IN (SELECT unnest(?))",
-                 [[c.fingerprint for c in current]])
+    conn.execute(
+        "UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "
+        "WHERE kind = 'landing' AND state = 'open' AND fingerprint NOT IN (SELECT unnest(?))",
+        [[c.fingerprint for c in current]],
+    )
     return _open(conn, run_id, current, None)
 
 
@@ -172,10 +196,13 @@ def raise_drift_alerts(conn: duckdb.DuckDBPyConnection, run_id: str, results: li
     evaluated = {(r.source, r.check_name) for r in results if r.status != drift.SKIPPED}
     current = {c.fingerprint for c in conditions}
     for alert_id, fingerprint, source, check_name in conn.execute(
-        "SELECT alert_id, fingerprint, source, check_name FROM monitoring.alerts WHERE kind = 'drift' AND state = 'open'"
+        "SELECT alert_id, fingerprint, source, check_name FROM monitoring.alerts "
+        "WHERE kind = 'drift' AND state = 'open'"
     ).fetchall():
         if (source, check_name) in evaluated and fingerprint not in current:
-            conn.execute("UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() WHERE alert_id = ?", [alert_id])
+            conn.execute(
+                "UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() WHERE alert_id = ?", [alert_id]
+            )
     return new
 
 
@@ -184,27 +211,44 @@ def raise_pipeline_alert(conn: duckdb.DuckDBPyConnection, run_id: str, condition
     return _open(conn, run_id, [condition], report)
 
 
-def clear_pipeline_alerts(conn: duckdb.DuckDBPyConnection,
-                          kinds: tuple[str, ...] = ("publication_blocked", "disclosure_audit", "run_failed")) -> None:
+def clear_pipeline_alerts(
+    conn: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] = ("publication_blocked", "disclosure_audit", "run_failed")
+) -> None:
     """A publication went through: blocked publications and failed runs are over (or, with `kinds`, others)."""
     ensure_schema(conn)
-    conn.execute("UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "
-                 "WHERE kind IN (SELECT unnest(?)) AND state = 'open'", [list(kinds)])
+    conn.execute(
+        "UPDATE monitoring.alerts SET state = 'cleared', cleared_at = now() "
+        "WHERE kind IN (SELECT unnest(?)) AND state = 'open'",
+        [list(kinds)],
+    )
 
 
 def _open(conn: duckdb.DuckDBPyConnection, run_id: str, conditions: Iterable[Condition], report: str | None) -> int:
     new = 0
     for c in conditions:
-        seen = conn.execute("SELECT alert_id FROM monitoring.alerts WHERE fingerprint = ? AND state = 'open'",
-                            [c.fingerprint]).fetchone()
+        seen = conn.execute(
+            "SELECT alert_id FROM monitoring.alerts WHERE fingerprint = ? AND state = 'open'", [c.fingerprint]
+        ).fetchone()
         if seen:
             conn.execute("UPDATE monitoring.alerts SET last_seen_at = now() WHERE alert_id = ?", [seen[0]])
             continue
         conn.execute(
             "INSERT INTO monitoring.alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, now(), now(), NULL, "
             "'pending', 0, NULL, NULL)",
-            [uuid.uuid4().hex, c.fingerprint, c.kind, c.source, c.check_name, c.subject, c.status, c.period,
-             c.title, c.message, report, run_id],
+            [
+                uuid.uuid4().hex,
+                c.fingerprint,
+                c.kind,
+                c.source,
+                c.check_name,
+                c.subject,
+                c.status,
+                c.period,
+                c.title,
+                c.message,
+                report,
+                run_id,
+            ],
         )
         new += 1
     return new
@@ -230,7 +274,7 @@ def deliver_pending(
         "SELECT alert_id, title, message, period, report_path FROM monitoring.alerts "
         "WHERE delivery_state = 'pending' ORDER BY raised_at, alert_id"
     ).fetchall()
-    for alert_id, title, message, _, report in pending:
+    for _alert_id, title, message, _, report in pending:
         for out in loggers:
             out.warning(f"ALERT {title}\n{message}" + (f"\nReport: {report}" if report else ""))
     if not webhook_url:
@@ -242,16 +286,23 @@ def deliver_pending(
         for alert_id, title, message, period, report in pending:
             error = _post(session, webhook_url, slack_payload(title, message, period, report), deadline)
             if error is None:
-                conn.execute("UPDATE monitoring.alerts SET delivery_state = 'delivered', delivered_at = now(), "
-                             "delivery_attempts = delivery_attempts + 1, last_delivery_error = NULL WHERE alert_id = ?",
-                             [alert_id])
+                conn.execute(
+                    "UPDATE monitoring.alerts SET delivery_state = 'delivered', delivered_at = now(), "
+                    "delivery_attempts = delivery_attempts + 1, last_delivery_error = NULL WHERE alert_id = ?",
+                    [alert_id],
+                )
                 delivered += 1
                 continue
-            conn.execute("UPDATE monitoring.alerts SET delivery_attempts = delivery_attempts + 1, "
-                         "last_delivery_error = ? WHERE alert_id = ?", [error[:300], alert_id])
+            conn.execute(
+                "UPDATE monitoring.alerts SET delivery_attempts = delivery_attempts + 1, "
+                "last_delivery_error = ? WHERE alert_id = ?",
+                [error[:300], alert_id],
+            )
             for out in loggers:
-                out.warning(f"alert webhook unreachable ({error}); {len(pending) - delivered} alerts stay pending "
-                            "for the next run")
+                out.warning(
+                    f"alert webhook unreachable ({error}); {len(pending) - delivered} alerts stay pending "
+                    "for the next run"
+                )
             break  # the webhook is down: the others wait for the next run
     return DeliveryReport(delivered, len(pending) - delivered, 0)
 
@@ -274,8 +325,13 @@ def slack_payload(title: str, message: str, period: date | None, report: str | N
 
 
 def _session() -> requests.Session:
-    retry = Retry(total=DELIVERY_ATTEMPTS - 1, backoff_factor=BACKOFF_SECONDS, allowed_methods=None,
-                  status_forcelist=(429, 500, 502, 503, 504), raise_on_status=False)
+    retry = Retry(
+        total=DELIVERY_ATTEMPTS - 1,
+        backoff_factor=BACKOFF_SECONDS,
+        allowed_methods=None,
+        status_forcelist=(429, 500, 502, 503, 504),
+        raise_on_status=False,
+    )
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
@@ -313,5 +369,3 @@ def _post(session: requests.Session, url: str, payload: dict, deadline: float) -
     if outcome[0] >= 300:
         return f"webhook answered HTTP {outcome[0]}"
     return None
-
-

@@ -35,28 +35,41 @@ def _check_name(source: str, check: str) -> str:
     group_name="monitoring",
     deps=[*(dg.AssetKey(model) for model in INTERMEDIATE_MODELS), dg.AssetKey("raw_dsa_loads")],
     check_specs=[
-        dg.AssetCheckSpec(_check_name(spec.source, check), asset="source_monitoring",
-                          description=f"{spec.source}: {words}")
-        for spec in SOURCES for check, words in CHECK_NAMES.items()
+        dg.AssetCheckSpec(
+            _check_name(spec.source, check), asset="source_monitoring", description=f"{spec.source}: {words}"
+        )
+        for spec in SOURCES
+        for check, words in CHECK_NAMES.items()
     ],
     description="Drift checks of each helpline source (latest complete month against the trailing baseline), "
-                "kept in monitoring.checks; new warn/error conditions become alerts sent to NCII_ALERT_WEBHOOK_URL.",
+    "kept in monitoring.checks; new warn/error conditions become alerts sent to NCII_ALERT_WEBHOOK_URL.",
 )
 def source_monitoring(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
     report = str(settings.reports_dir / "report.html")
     with warehouse.connect() as conn:
-        results = run_checks(conn, today=date.today(), baseline_months=settings.drift_baseline_months,
-                             cadence_days=settings.freshness_days, k=settings.suppression_k)
+        results = run_checks(
+            conn,
+            today=date.today(),
+            baseline_months=settings.drift_baseline_months,
+            cadence_days=settings.freshness_days,
+            k=settings.suppression_k,
+        )
         results += run_dsa_checks(conn)  # dsa: by dump day (missing day, platform volume, harm group gone)
         record_checks(conn, context.run.run_id, results)
         new_alerts = raise_drift_alerts(conn, context.run.run_id, results, report)
         delivery = deliver_pending(conn, settings.alert_webhook_url, context.log)
-    context.log.info(f"{len(results)} drift results, {new_alerts} new alerts; delivered {delivery.delivered}, "
-                     f"pending {delivery.pending}, log only {delivery.logged}")
+    context.log.info(
+        f"{len(results)} drift results, {new_alerts} new alerts; delivered {delivery.delivered}, "
+        f"pending {delivery.pending}, log only {delivery.logged}"
+    )
     return dg.MaterializeResult(
-        metadata={"results": len(results), "new_alerts": new_alerts, "alerts_delivered": delivery.delivered,
-                  "alerts_pending": delivery.pending},
+        metadata={
+            "results": len(results),
+            "new_alerts": new_alerts,
+            "alerts_delivered": delivery.delivered,
+            "alerts_pending": delivery.pending,
+        },
         check_results=[_asset_check_result(spec.source, check, results) for spec in SOURCES for check in CHECK_NAMES],
     )
 
@@ -69,8 +82,10 @@ def _asset_check_result(source: str, check: str, results: list[CheckResult]) -> 
         check_name=_check_name(source, check),
         passed=not flagged,
         severity=dg.AssetCheckSeverity.ERROR if status == drift.ERROR else dg.AssetCheckSeverity.WARN,
-        description="; ".join(f"{r.subject}: {r.detail}" for r in flagged)[:2000] or
-                    ("skipped: " + mine[0].detail if mine and all(r.status == drift.SKIPPED for r in mine) else "ok"),
-        metadata={"period": str(mine[0].period) if mine and mine[0].period else "none",
-                  "statuses": {r.subject: r.status for r in mine}},
+        description="; ".join(f"{r.subject}: {r.detail}" for r in flagged)[:2000]
+        or ("skipped: " + mine[0].detail if mine and all(r.status == drift.SKIPPED for r in mine) else "ok"),
+        metadata={
+            "period": str(mine[0].period) if mine and mine[0].period else "none",
+            "statuses": {r.subject: r.status for r in mine},
+        },
     )

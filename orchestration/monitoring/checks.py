@@ -106,7 +106,8 @@ class Window:
 
 def newest_exports(conn: duckdb.DuckDBPyConnection) -> dict[str, date]:
     rows = conn.execute(
-        "SELECT source, max(export_date) FROM raw.load_ledger WHERE status = 'loaded' AND export_date IS NOT NULL GROUP BY source"
+        "SELECT source, max(export_date) FROM raw.load_ledger "
+        "WHERE status = 'loaded' AND export_date IS NOT NULL GROUP BY source"
     ).fetchall()
     return {source: newest for source, newest in rows}
 
@@ -147,7 +148,9 @@ def run_checks(
     return results
 
 
-def _result(spec: SourceSpec, check: str, subject: str, period: date | None, months: int, v: drift.Verdict) -> CheckResult:
+def _result(
+    spec: SourceSpec, check: str, subject: str, period: date | None, months: int, v: drift.Verdict
+) -> CheckResult:
     return CheckResult(spec.source, check, subject, period, months, v.statistic, v.threshold, v.status, v.detail)
 
 
@@ -162,16 +165,27 @@ def _window(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, period: date, mon
 
 
 def _skipped(spec: SourceSpec, check: str, subject: str, window: Window) -> CheckResult:
-    return CheckResult(spec.source, check, subject, window.period, len(window.baseline), None, None, drift.SKIPPED,
-                       f"only {len(window.baseline)} baseline months with data (need {MIN_BASELINE_MONTHS})")
+    return CheckResult(
+        spec.source,
+        check,
+        subject,
+        window.period,
+        len(window.baseline),
+        None,
+        None,
+        drift.SKIPPED,
+        f"only {len(window.baseline)} baseline months with data (need {MIN_BASELINE_MONTHS})",
+    )
 
 
 def _volume(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: Window, k: int) -> list[CheckResult]:
-    counts = dict(conn.execute(
-        f"SELECT {spec.month_column}, count(*) FROM {spec.relation} WHERE {spec.where} "
-        f"AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY 1",
-        [[*window.baseline, window.period]],
-    ).fetchall())
+    counts = dict(
+        conn.execute(
+            f"SELECT {spec.month_column}, count(*) FROM {spec.relation} WHERE {spec.where} "
+            f"AND {spec.month_column} IN (SELECT unnest(?)) GROUP BY 1",
+            [[*window.baseline, window.period]],
+        ).fetchall()
+    )
     verdict = drift.volume_anomaly([counts.get(m, 0) for m in window.baseline], counts.get(window.period, 0), k)
     return [_result(spec, "volume", spec.unit, window.period, len(window.baseline), verdict)]
 
@@ -235,8 +249,19 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     frame = frame[frame["in_window"] > 0]
     months = len(window.baseline)
     if frame.empty:
-        return [CheckResult(spec.source, "unmapped_value", "platform names", window.period, months,
-                            0.0, 0.0, drift.OK, "every platform name of the period and its baseline is in the alias seed")]
+        return [
+            CheckResult(
+                spec.source,
+                "unmapped_value",
+                "platform names",
+                window.period,
+                months,
+                0.0,
+                0.0,
+                drift.OK,
+                "every platform name of the period and its baseline is in the alias seed",
+            )
+        ]
 
     def count(n: int) -> str:
         return f"{k} or more" if n >= k else f"fewer than {k}"  # zero included: a 0 beside it would make it 1..k-1
@@ -244,21 +269,37 @@ def _unmapped_names(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, window: W
     # only a descriptor is ever shown (anything else would be a value as typed)
     shown = (frame["in_history"] >= k) & frame["platform_name"].map(lambda text: bool(DESCRIPTOR.fullmatch(text)))
     results = [
-        CheckResult(spec.source, "unmapped_value", f"platform name {row.platform_name}", window.period, months,
-                    float(row.in_history), 0.0, drift.WARN,
-                    f"name {row.platform_name} typed in {count(row.in_period)} {spec.unit} of the period and "
-                    f"{count(row.in_window)} since the baseline began ({row.in_history} in all); counted as 'other' "
-                    "until it is added to seeds/platform_aliases.csv (`ncii unmapped` shows the name)")
+        CheckResult(
+            spec.source,
+            "unmapped_value",
+            f"platform name {row.platform_name}",
+            window.period,
+            months,
+            float(row.in_history),
+            0.0,
+            drift.WARN,
+            f"name {row.platform_name} typed in {count(row.in_period)} {spec.unit} of the period and "
+            f"{count(row.in_window)} since the baseline began ({row.in_history} in all); counted as 'other' "
+            "until it is added to seeds/platform_aliases.csv (`ncii unmapped` shows the name)",
+        )
         for row in frame[shown].itertuples()
     ]
     rare = frame[~shown]
     if not rare.empty:
-        results.append(CheckResult(
-            spec.source, "unmapped_value", "platform names (rare, not shown)", window.period, months, None, 0.0,
-            drift.WARN,
-            f"{len(rare)} unknown platform names, each typed in fewer than {k} {spec.unit}, not listed; "
-            "`ncii unmapped` lists every unknown name with its hash",
-        ))
+        results.append(
+            CheckResult(
+                spec.source,
+                "unmapped_value",
+                "platform names (rare, not shown)",
+                window.period,
+                months,
+                None,
+                0.0,
+                drift.WARN,
+                f"{len(rare)} unknown platform names, each typed in fewer than {k} {spec.unit}, not listed; "
+                "`ncii unmapped` lists every unknown name with its hash",
+            )
+        )
     return results
 
 
@@ -275,11 +316,19 @@ def _unknown_codes(
         [spec.source, newest],
     ).fetchall()
     return [
-        CheckResult(spec.source, "unmapped_value", f"code {fieldname} {_descriptor(code)}", period, 0,
-                    float(n) if n >= k else None, 0.0, drift.WARN,
-                    f"{n if n >= k else f'fewer than {k}'} rows of the {newest:%Y-%m-%d} export have a {fieldname} "
-                    f"value {_descriptor(code)}, which seeds/code_map.csv does not list (`ncii unmapped` shows the "
-                    "value); that field counts as unknown until the code is added")
+        CheckResult(
+            spec.source,
+            "unmapped_value",
+            f"code {fieldname} {_descriptor(code)}",
+            period,
+            0,
+            float(n) if n >= k else None,
+            0.0,
+            drift.WARN,
+            f"{n if n >= k else f'fewer than {k}'} rows of the {newest:%Y-%m-%d} export have a {fieldname} "
+            f"value {_descriptor(code)}, which seeds/code_map.csv does not list (`ncii unmapped` shows the "
+            "value); that field counts as unknown until the code is added",
+        )
         for fieldname, code, n in rows
     ]
 

@@ -89,14 +89,23 @@ def volume_anomaly(baseline_counts: Sequence[float], current: float, k: int = DE
     small = [c for c in [*counts, current] if 1 <= c < k]
     if small:
         now = f"{int(current)}" if current >= k else f"fewer than {k}"  # 0 included: "0" would make it 1..k-1
-        return Verdict(None, VOLUME_Z_WARN, status,
-                       f"{now} in the period; the baseline holds months with fewer than {k} (median not shown)")
-    return Verdict(round(z, 1), VOLUME_Z_WARN, status,
-                   f"{int(current)} in the period against a baseline median of {median:.0f} (robust z {z:+.1f})")
+        return Verdict(
+            None,
+            VOLUME_Z_WARN,
+            status,
+            f"{now} in the period; the baseline holds months with fewer than {k} (median not shown)",
+        )
+    return Verdict(
+        round(z, 1),
+        VOLUME_Z_WARN,
+        status,
+        f"{int(current)} in the period against a baseline median of {median:.0f} (robust z {z:+.1f})",
+    )
 
 
-def missing_rate_jump(baseline_missing: int, baseline_n: int, current_missing: int, current_n: int,
-                      k: int = DEFAULT_SUPPRESSION_K) -> Verdict:
+def missing_rate_jump(
+    baseline_missing: int, baseline_n: int, current_missing: int, current_n: int, k: int = DEFAULT_SUPPRESSION_K
+) -> Verdict:
     """Rise of a field's empty share in percentage points, gated by a chi-square test of equal shares.
 
     The rise is stated in steps of whole points coarse enough (for the period's published case count) that the
@@ -105,16 +114,21 @@ def missing_rate_jump(baseline_missing: int, baseline_n: int, current_missing: i
         return Verdict(None, MISSING_JUMP_WARN, SKIPPED, f"too few rows ({current_n} in the period)")
     before, now = 100 * baseline_missing / baseline_n, 100 * current_missing / current_n
     jump = now - before
-    table = np.array([[baseline_missing, baseline_n - baseline_missing], [current_missing, current_n - current_missing]])
+    table = np.array(
+        [[baseline_missing, baseline_n - baseline_missing], [current_missing, current_n - current_missing]]
+    )
     p_value = float(chi2_contingency(table)[1]) if table.sum(axis=0).all() else 1.0
     status = OK
     if p_value < SIGNIFICANCE:
         status = ERROR if jump >= MISSING_JUMP_ERROR else WARN if jump >= MISSING_JUMP_WARN else OK
     step = next((s for s in POINT_STEPS if current_n * s / 100 >= 2 * (k - 1)), POINT_STEPS[-1])
     shown = step * round(jump / step)
-    return Verdict(float(shown), MISSING_JUMP_WARN, status,
-                   f"the empty share changed by about {shown:+d} points "
-                   f"(rounded to {step}; chi-square p={p_value:.0e})")
+    return Verdict(
+        float(shown),
+        MISSING_JUMP_WARN,
+        status,
+        f"the empty share changed by about {shown:+d} points (rounded to {step}; chi-square p={p_value:.0e})",
+    )
 
 
 def freshness(newest_export: date | None, today: date, cadence_days: int) -> Verdict:
@@ -123,8 +137,12 @@ def freshness(newest_export: date | None, today: date, cadence_days: int) -> Ver
         return Verdict(None, float(cadence_days), ERROR, "no export from this source has ever loaded")
     age = (today - newest_export).days
     status = ERROR if age > 2 * cadence_days else WARN if age > cadence_days else OK
-    return Verdict(float(age), float(cadence_days), status,
-                   f"newest export dated {newest_export:%Y-%m-%d}, {age} days ago (expected every {cadence_days} days)")
+    return Verdict(
+        float(age),
+        float(cadence_days),
+        status,
+        f"newest export dated {newest_export:%Y-%m-%d}, {age} days ago (expected every {cadence_days} days)",
+    )
 
 
 def worst(statuses: Sequence[str]) -> str:

@@ -36,8 +36,15 @@ def _days(conn: duckdb.DuckDBPyConnection) -> list[date]:
     return [row[0] for row in conn.execute("SELECT DISTINCT dump_date FROM raw.dsa_loads ORDER BY 1").fetchall()]
 
 
-def _result(check: str, subject: str, period: date | None, status: str, detail: str,
-            statistic: float | None = None, threshold: float | None = None) -> CheckResult:
+def _result(
+    check: str,
+    subject: str,
+    period: date | None,
+    status: str,
+    detail: str,
+    statistic: float | None = None,
+    threshold: float | None = None,
+) -> CheckResult:
     return CheckResult(SOURCE, check, subject, period, 0, statistic, threshold, status, detail)
 
 
@@ -48,7 +55,7 @@ def run_dsa_checks(conn: duckdb.DuckDBPyConnection) -> list[CheckResult]:
     if not days:
         return []
     newest = days[-1]
-    baseline = days[-1 - BASELINE_DAYS:-1]
+    baseline = days[-1 - BASELINE_DAYS : -1]
     return [*_missing_days(days), *_platform_volume(conn, newest, baseline), *_harm_groups_gone(conn, newest, baseline)]
 
 
@@ -57,10 +64,15 @@ def _missing_days(days: list[date]) -> list[CheckResult]:
     span = (days[-1] - days[0]).days
     missing = [days[0] + timedelta(d) for d in range(span + 1) if days[0] + timedelta(d) not in present]
     if not missing:
-        return [_result("missing_day", "sequence", days[-1], drift.OK,
-                        f"every day from {days[0]} to {days[-1]} is loaded")]
-    return [_result("missing_day", f"{day}", days[-1], drift.WARN,
-                    f"no dump loaded for {day}, between {days[0]} and {days[-1]}") for day in missing]
+        return [
+            _result("missing_day", "sequence", days[-1], drift.OK, f"every day from {days[0]} to {days[-1]} is loaded")
+        ]
+    return [
+        _result(
+            "missing_day", f"{day}", days[-1], drift.WARN, f"no dump loaded for {day}, between {days[0]} and {days[-1]}"
+        )
+        for day in missing
+    ]
 
 
 def _daily(conn: duckdb.DuckDBPyConnection, dimension: str, days: list[date]) -> dict[str, dict[date, int]]:
@@ -87,8 +99,15 @@ def _daily(conn: duckdb.DuckDBPyConnection, dimension: str, days: list[date]) ->
 
 def _platform_volume(conn: duckdb.DuckDBPyConnection, newest: date, baseline: list[date]) -> list[CheckResult]:
     if len(baseline) < MIN_BASELINE_DAYS:
-        return [_result("platform_volume", "all", newest, drift.SKIPPED,
-                        f"{len(baseline)} earlier days loaded, {MIN_BASELINE_DAYS} needed")]
+        return [
+            _result(
+                "platform_volume",
+                "all",
+                newest,
+                drift.SKIPPED,
+                f"{len(baseline)} earlier days loaded, {MIN_BASELINE_DAYS} needed",
+            )
+        ]
     results = []
     for platform, per_day in sorted(_daily(conn, "platform", [*baseline, newest]).items()):
         usual = statistics.median(per_day.get(day, 0) for day in baseline)
@@ -98,24 +117,49 @@ def _platform_volume(conn: duckdb.DuckDBPyConnection, newest: date, baseline: li
         ratio = max(now, 1) / max(usual, 1)
         jump = max(ratio, 1 / ratio)
         status = drift.ERROR if jump >= VOLUME_RATIO_ERROR else drift.WARN if jump >= VOLUME_RATIO_WARN else drift.OK
-        results.append(_result("platform_volume", platform, newest, status,
-                               f"{now:,} statements on {newest} against a median of {usual:,.0f} on the "
-                               f"{len(baseline)} days before ({ratio:.2f}x)", jump, VOLUME_RATIO_WARN))
+        results.append(
+            _result(
+                "platform_volume",
+                platform,
+                newest,
+                status,
+                f"{now:,} statements on {newest} against a median of {usual:,.0f} on the "
+                f"{len(baseline)} days before ({ratio:.2f}x)",
+                jump,
+                VOLUME_RATIO_WARN,
+            )
+        )
     return results or [_result("platform_volume", "all", newest, drift.OK, "no platform large enough to judge")]
 
 
 def _harm_groups_gone(conn: duckdb.DuckDBPyConnection, newest: date, baseline: list[date]) -> list[CheckResult]:
     if len(baseline) < MIN_BASELINE_DAYS:
-        return [_result("harm_group_gone", "all", newest, drift.SKIPPED,
-                        f"{len(baseline)} earlier days loaded, {MIN_BASELINE_DAYS} needed")]
+        return [
+            _result(
+                "harm_group_gone",
+                "all",
+                newest,
+                drift.SKIPPED,
+                f"{len(baseline)} earlier days loaded, {MIN_BASELINE_DAYS} needed",
+            )
+        ]
     results = []
     for group, per_day in sorted(_daily(conn, "harm_group", [*baseline, newest]).items()):
         if not all(per_day.get(day, 0) > 0 for day in baseline):
             continue  # not a regular group of these days: its absence says nothing
         gone = per_day.get(newest, 0) == 0
-        results.append(_result(
-            "harm_group_gone", group, newest, drift.WARN if gone else drift.OK,
-            f"statements on each of the {len(baseline)} days before, none on {newest} (a category change the "
-            "harm-group seed does not follow yet?)" if gone else f"{per_day.get(newest, 0):,} statements on {newest}",
-            float(per_day.get(newest, 0)), None))
+        results.append(
+            _result(
+                "harm_group_gone",
+                group,
+                newest,
+                drift.WARN if gone else drift.OK,
+                f"statements on each of the {len(baseline)} days before, none on {newest} (a category change the "
+                "harm-group seed does not follow yet?)"
+                if gone
+                else f"{per_day.get(newest, 0):,} statements on {newest}",
+                float(per_day.get(newest, 0)),
+                None,
+            )
+        )
     return results or [_result("harm_group_gone", "all", newest, drift.OK, "no harm group on every earlier day")]

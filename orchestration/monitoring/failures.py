@@ -37,8 +37,13 @@ def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reas
 
     Never raises: the run has already failed and its one-line reason must reach the operator.
     """
-    kind = ("publication_blocked" if step_key and "_gx_" in step_key
-            else "disclosure_audit" if DISCLOSURE_FAILURE in reason else "run_failed")
+    kind = (
+        "publication_blocked"
+        if step_key and "_gx_" in step_key
+        else "disclosure_audit"
+        if DISCLOSURE_FAILURE in reason
+        else "run_failed"
+    )
     page = settings.reports_dir / "validation" / f"run-{run_id}.html"
     report = str(page if page.exists() else settings.reports_dir / "validation" / "index.html")
     try:

@@ -9,7 +9,7 @@ Neither table holds personal data: sources, check names, category names and coun
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS monitoring.checks (
     subject          VARCHAR NOT NULL,  -- the dimension, field or unmapped name the result is about
     period           DATE,              -- the month checked (latest complete month before the newest export)
     baseline_months  INTEGER NOT NULL,  -- trailing months with data the period was compared with
-    statistic        DOUBLE,            -- PSI, robust z, percentage points, days or a count; NULL when skipped or below k
+    statistic        DOUBLE,            -- PSI, robust z, percentage points, days or a count;
+                                        -- NULL when skipped or below k
     threshold        DOUBLE,            -- where the statistic starts to warn
     status           VARCHAR NOT NULL,  -- ok | warn | error | skipped
     detail           VARCHAR NOT NULL   -- one sentence for people
@@ -66,7 +67,7 @@ def record_checks(conn: duckdb.DuckDBPyConnection, run_id: str, results: list[Ch
     conn.execute("DELETE FROM monitoring.checks WHERE run_id = ?", [run_id])
     if frame.empty:
         return 0
-    frame.insert(0, "checked_at", datetime.now(timezone.utc))
+    frame.insert(0, "checked_at", datetime.now(UTC))
     frame.insert(0, "run_id", run_id)
     conn.register("new_checks", frame)
     try:

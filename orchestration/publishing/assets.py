@@ -1,6 +1,5 @@
 """The publish step as an asset: it runs only after every mart (and its checks) materialised."""
 
-
 import dagster as dg
 
 from orchestration.disclosure.audit import DisclosureError
@@ -17,7 +16,7 @@ from orchestration.settings import PUBLISHED_MARTS, PUBLISHED_MONITORING
     group_name="published",
     deps=[*(dg.AssetKey(mart) for mart in PUBLISHED_MARTS), dg.AssetKey("source_monitoring")],
     description="The marts as analysts read them: published.duckdb (read-only) and published/<mart>.parquet, "
-                "with the monitoring history (monitoring_checks) and the alerts beside them.",
+    "with the monitoring history (monitoring_checks) and the alerts beside them.",
 )
 def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()

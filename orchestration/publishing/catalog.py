@@ -55,7 +55,7 @@ MONITORING_DOCS = {
         ("raised_at", "alert_id"),
         {
             "kind": "drift, publication_blocked (a quality check failed), disclosure_audit (the disclosure audit "
-                    "refused the publication) or run_failed.",
+            "refused the publication) or run_failed.",
             "status": "warn or error.",
             "state": "open or cleared.",
             "raised_at": "When the condition was first seen (UTC).",

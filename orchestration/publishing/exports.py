@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -80,8 +81,9 @@ def check_query(conn: duckdb.DuckDBPyConnection, sql: str, tables: set[str]) -> 
         raise PublishedDataError(READ_ONLY_MESSAGE)
     tree = json.loads(conn.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
     if tree.get("error"):
-        raise PublishedDataError(f"this query form is not supported here, write it as a plain SELECT "
-                                 f"({tree.get('error_message', '')})")
+        raise PublishedDataError(
+            f"this query form is not supported here, write it as a plain SELECT ({tree.get('error_message', '')})"
+        )
     ctes = {key.lower() for node in _nodes(tree) for key in _cte_names(node)}
     allowed = {t.lower() for t in tables}
     for node in _nodes(tree):
@@ -89,13 +91,17 @@ def check_query(conn: duckdb.DuckDBPyConnection, sql: str, tables: set[str]) -> 
         if kind == "TABLE_FUNCTION":
             name = (node.get("function") or {}).get("function_name", "")
             if name.lower() not in PURE_TABLE_FUNCTIONS:
-                raise PublishedDataError(f"{name}() is not available here: only the published tables can be "
-                                         "queried (`ncii tables` lists them)")
+                raise PublishedDataError(
+                    f"{name}() is not available here: only the published tables can be "
+                    "queried (`ncii tables` lists them)"
+                )
         elif kind == "BASE_TABLE":
             _check_table(node, allowed, ctes)
         elif kind == "SHOW_REF" and node.get("query") is None:
-            raise PublishedDataError("SHOW is not available here: `ncii tables` lists the published tables "
-                                     "and `ncii describe <table>` their columns")
+            raise PublishedDataError(
+                "SHOW is not available here: `ncii tables` lists the published tables "
+                "and `ncii describe <table>` their columns"
+            )
 
 
 def _check_table(node: dict, allowed: set[str], ctes: set[str]) -> None:
@@ -103,15 +109,19 @@ def _check_table(node: dict, allowed: set[str], ctes: set[str]) -> None:
     qualified = node.get("schema_name") or node.get("catalog_name")
     if not qualified and name.lower() in ctes:
         return
-    if name.lower() in allowed and node.get("schema_name", "") in ("", "main") and node.get("catalog_name", "") in (
-        "", "published"
+    if (
+        name.lower() in allowed
+        and node.get("schema_name", "") in ("", "main")
+        and node.get("catalog_name", "") in ("", "published")
     ):
         return
     shown = ".".join(p for p in (node.get("catalog_name"), node.get("schema_name"), name) if p)
     hint = [] if qualified else difflib.get_close_matches(name.lower(), sorted(allowed), n=1)
     did_you_mean = f' Did you mean "{hint[0]}"?' if hint else ""
-    raise PublishedDataError(f"{shown} is not a published table: only the published tables can be queried "
-                             f"(`ncii tables` lists them).{did_you_mean}")
+    raise PublishedDataError(
+        f"{shown} is not a published table: only the published tables can be queried "
+        f"(`ncii tables` lists them).{did_you_mean}"
+    )
 
 
 def _nodes(tree: Any) -> Iterator[dict]:
@@ -219,15 +229,19 @@ def export_mart(settings: Settings, mart: str, fmt: str, output: Path | None = N
         raise PublishedDataError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
     if mart not in PUBLISHED_TABLES:
         raise PublishedDataError(_unknown_table(mart, set(PUBLISHED_TABLES)))
-    published_at = datetime.fromtimestamp(settings.published_db.stat().st_mtime, timezone.utc) \
-        if settings.published_db.exists() else None
+    published_at = (
+        datetime.fromtimestamp(settings.published_db.stat().st_mtime, UTC) if settings.published_db.exists() else None
+    )
     conn = open_published(settings)
     try:
         if mart not in _visible_tables(conn):
             raise PublishedDataError(f"{mart} is not in this publication yet: run `ncii run` to publish it")
-        present = {r[0] for r in conn.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [mart]
-        ).fetchall()}
+        present = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [mart]
+            ).fetchall()
+        }
         grain = [c for c in table_doc(mart).grain if c in present]
         order = f" ORDER BY {', '.join(quote_ident(c) for c in grain)}" if grain else ""
         relation = conn.sql(f"SELECT * FROM main.{quote_ident(mart)}{order}")
@@ -270,10 +284,13 @@ def _notes(settings: Settings, mart: str, published_at: datetime | None) -> list
         ("Table", mart),
         ("Source", f"NCII warehouse publication, {settings.published_db}"),
         ("Published at (UTC)", f"{published_at:%Y-%m-%d %H:%M}" if published_at else "unknown"),
-        ("Exported at (UTC)", f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}"),
+        ("Exported at (UTC)", f"{datetime.now(UTC):%Y-%m-%d %H:%M}"),
         ("Sorted by", ", ".join(doc.grain) or "(as published)"),
-        ("Suppression", f"An empty count cell is suppressed: the true count is between 1 and {k - 1} (k = {k}); "
-                        "rows with suppressed = TRUE hold at least one such cell. An empty cell is never zero."),
+        (
+            "Suppression",
+            f"An empty count cell is suppressed: the true count is between 1 and {k - 1} (k = {k}); "
+            "rows with suppressed = TRUE hold at least one such cell. An empty cell is never zero.",
+        ),
         ("Survey", "Survey estimates on an unweighted base under 30 are suppressed; under 50 low_reliability = TRUE."),
         ("Description", doc.description),
     ]

@@ -20,13 +20,13 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from orchestration.publishing.catalog import table_doc
 from orchestration.disclosure.audit import AuditResult, require_safe
+from orchestration.publishing.catalog import table_doc
 from orchestration.settings import PUBLISHED_MARTS, Settings
 
 MART_SCHEMA = "marts"
@@ -71,7 +71,7 @@ def publish_marts(
     tables = {mart: f"{MART_SCHEMA}.{mart}" for mart in marts} | (extra_tables or {})
     _remove_leftovers(settings.warehouse_dir)
     # sortable by time even for publications within the same second (pruning keeps the newest)
-    stamp = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{time.time_ns() % 10**9:09d}-{uuid.uuid4().hex[:6]}"
+    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{time.time_ns() % 10**9:09d}-{uuid.uuid4().hex[:6]}"
     staging_dir = _parquet_root(settings)
     version_dir = staging_dir / VERSIONS_DIR / stamp
     version_dir.mkdir(parents=True)
@@ -132,10 +132,14 @@ def _write_comments(conn: duckdb.DuckDBPyConnection, target: str, name: str) -> 
 
 def _columns(conn: duckdb.DuckDBPyConnection, database: str, table: str) -> list[str]:
     schema, _, name = table.rpartition(".")
-    return [row[0] for row in conn.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
-        "ORDER BY column_index", [database, schema or "main", name],
-    ).fetchall()]
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [database, schema or "main", name],
+        ).fetchall()
+    ]
 
 
 def _parquet_root(settings: Settings) -> Path:

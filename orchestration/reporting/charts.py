@@ -21,9 +21,19 @@ import vl_convert
 
 # One colour per canonical platform, the same in every chart (13 values: a 10-colour scheme repeats).
 PLATFORM_COLOURS = {
-    "snapchat": "#e0b000", "instagram": "#c2185b", "facebook": "#1f4e9c", "messenger": "#8e6bbf",
-    "whatsapp": "#2e8b3a", "tiktok": "#17a2b8", "x": "#1a1a1a", "telegram": "#64a8e0", "discord": "#8c564b",
-    "youtube": "#d62728", "reddit": "#ff7f0e", "other": "#7f7f7f", "unknown": "#bdbdbd",
+    "snapchat": "#e0b000",
+    "instagram": "#c2185b",
+    "facebook": "#1f4e9c",
+    "messenger": "#8e6bbf",
+    "whatsapp": "#2e8b3a",
+    "tiktok": "#17a2b8",
+    "x": "#1a1a1a",
+    "telegram": "#64a8e0",
+    "discord": "#8c564b",
+    "youtube": "#d62728",
+    "reddit": "#ff7f0e",
+    "other": "#7f7f7f",
+    "unknown": "#bdbdbd",
 }
 PLATFORMS = list(PLATFORM_COLOURS)
 SPARE_COLOURS = ["#6b8e23", "#b8860b", "#4b0082", "#008b8b", "#a0522d"]  # a platform the contract adds later
@@ -34,6 +44,8 @@ def platform_colour(platform: str, extra: list[str]) -> str:
     if platform in PLATFORM_COLOURS:
         return PLATFORM_COLOURS[platform]
     return SPARE_COLOURS[sorted(extra).index(platform) % len(SPARE_COLOURS)]
+
+
 SOURCE_COLOURS = {"childfocus": "#0b6e4f", "igvm": "#7a3e9d", "unknown": "#9e9e9e", "all": "#333333"}
 PUBLISHED = "published"
 GAP_COLOUR = "#b35900"
@@ -65,8 +77,19 @@ def state_text(state: str, k: int) -> str:
     }.get(state, state)
 
 
-def time_panel(name: str, rows: pd.DataFrame, partial: str | None, *, title: str, colour: str, y_title: str,
-               value_format: str, width: int, height: int, y_domain: list[float] | None = None) -> dict:
+def time_panel(
+    name: str,
+    rows: pd.DataFrame,
+    partial: str | None,
+    *,
+    title: str,
+    colour: str,
+    y_title: str,
+    value_format: str,
+    width: int,
+    height: int,
+    y_domain: list[float] | None = None,
+) -> dict:
     """One small multiple over the named dataset `name` (rows of one series, see `segments`): a line
     over published months, a marker at the top for each month with no published value, and the
     partial periods (named dataset `partial`) shaded.
@@ -77,33 +100,60 @@ def time_panel(name: str, rows: pd.DataFrame, partial: str | None, *, title: str
     y = {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": True}}
     if y_domain:
         y["scale"]["domain"] = y_domain
-    tooltip = [{"field": "period", "type": "nominal", "title": "month"},
-               {"field": "series", "type": "nominal", "title": "series"},
-               {"field": "value", "type": "quantitative", "title": y_title, "format": value_format},
-               {"field": "note", "type": "nominal", "title": "state"}]
+    tooltip = [
+        {"field": "period", "type": "nominal", "title": "month"},
+        {"field": "series", "type": "nominal", "title": "series"},
+        {"field": "value", "type": "quantitative", "title": y_title, "format": value_format},
+        {"field": "note", "type": "nominal", "title": "state"},
+    ]
     published = {"filter": f"datum.state == '{PUBLISHED}'"}
     layers: list[dict] = []
     if partial:
-        layers.append({"data": {"name": partial}, "mark": {"type": "rect", "color": PARTIAL_COLOUR, "opacity": 0.18},
-                       "encoding": {"x": {"field": "start", "type": "temporal", "scale": {"type": "utc"}},
-                                    "x2": {"field": "end"},
-                                    "tooltip": [{"field": "label", "type": "nominal", "title": "partial period"}]}})
-    layers.append({"transform": [published], "mark": {"type": "line", "color": colour, "strokeWidth": 1.6},
-                   "encoding": {"x": x, "y": y, "detail": {"field": "segment", "type": "nominal"}}})
-    layers.append({"transform": [published], "mark": {"type": "point", "color": colour, "filled": True, "size": 18},
-                   "encoding": {"x": x, "y": y, "tooltip": tooltip}})
+        layers.append(
+            {
+                "data": {"name": partial},
+                "mark": {"type": "rect", "color": PARTIAL_COLOUR, "opacity": 0.18},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal", "scale": {"type": "utc"}},
+                    "x2": {"field": "end"},
+                    "tooltip": [{"field": "label", "type": "nominal", "title": "partial period"}],
+                },
+            }
+        )
+    layers.append(
+        {
+            "transform": [published],
+            "mark": {"type": "line", "color": colour, "strokeWidth": 1.6},
+            "encoding": {"x": x, "y": y, "detail": {"field": "segment", "type": "nominal"}},
+        }
+    )
+    layers.append(
+        {
+            "transform": [published],
+            "mark": {"type": "point", "color": colour, "filled": True, "size": 18},
+            "encoding": {"x": x, "y": y, "tooltip": tooltip},
+        }
+    )
     if (rows["state"] != PUBLISHED).any():
-        layers.append({"transform": [{"filter": f"datum.state != '{PUBLISHED}'"}],
-                       "mark": {"type": "point", "shape": "triangle-down", "color": GAP_COLOUR, "filled": True,
-                                "size": 45},
-                       "encoding": {"x": x, "y": {"value": 4}, "tooltip": without_value(tooltip)}})
+        layers.append(
+            {
+                "transform": [{"filter": f"datum.state != '{PUBLISHED}'"}],
+                "mark": {"type": "point", "shape": "triangle-down", "color": GAP_COLOUR, "filled": True, "size": 45},
+                "encoding": {"x": x, "y": {"value": 4}, "tooltip": without_value(tooltip)},
+            }
+        )
     return {"data": {"name": name}, "layer": layers, "title": title, "width": width, "height": height}
 
 
 def grid(panels: list[dict], *, title: str, columns: int) -> dict:
     """Small multiples on a shared y scale."""
-    return {"$schema": alt.SCHEMA_URL, "title": title, "concat": panels, "columns": columns,
-            "resolve": {"scale": {"y": "shared"}}}
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "title": title,
+        "concat": panels,
+        "columns": columns,
+        "resolve": {"scale": {"y": "shared"}},
+    }
 
 
 def without_value(tooltip: list[dict]) -> list[dict]:
@@ -119,16 +169,25 @@ def segments(rows: pd.DataFrame) -> pd.DataFrame:
 
 def partial_periods(months: list[pd.Timestamp], partial_months: set[pd.Timestamp], label: str) -> pd.DataFrame:
     """Rectangles from a partial month's first day to the next month's, for shading."""
-    rows = [{"start": m.strftime("%Y-%m-%d"), "end": (m + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d"),
-             "label": f"{m:%b %Y}: {label}"} for m in sorted(partial_months) if m in set(months)]
+    rows = [
+        {
+            "start": m.strftime("%Y-%m-%d"),
+            "end": (m + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d"),
+            "label": f"{m:%b %Y}: {label}",
+        }
+        for m in sorted(partial_months)
+        if m in set(months)
+    ]
     return pd.DataFrame(rows, columns=["start", "end", "label"])
 
 
 def data_link(key: str, frame: pd.DataFrame) -> str:
     """A download link holding the rows as CSV (an empty value is a value not published)."""
     payload = base64.b64encode(frame.to_csv(index=False).encode("utf-8")).decode("ascii")
-    return (f'<a class="download" download="{html.escape(key)}.csv" '
-            f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>')
+    return (
+        f'<a class="download" download="{html.escape(key)}.csv" '
+        f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>'
+    )
 
 
 def csv_link(figure: Figure) -> str:
@@ -146,9 +205,11 @@ def figure_html(figure: Figure, index: int) -> str:
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)  # the browser test renders each chart
     spec.setdefault("datasets", {}).update({name: records(frame) for name, frame in figure.datasets.items()})
     spec = json.dumps(spec, default=str, allow_nan=False).replace("</", "<\\/")
-    return (f'<figure class="chart" id="{html.escape(figure.key)}"><div class="vega" data-spec="spec-{index}"></div>'
-            f'<script type="application/json" id="spec-{index}">{spec}</script>'
-            f'<figcaption class="note">{html.escape(figure.caption)} {csv_link(figure)}</figcaption></figure>')
+    return (
+        f'<figure class="chart" id="{html.escape(figure.key)}"><div class="vega" data-spec="spec-{index}"></div>'
+        f'<script type="application/json" id="spec-{index}">{spec}</script>'
+        f'<figcaption class="note">{html.escape(figure.caption)} {csv_link(figure)}</figcaption></figure>'
+    )
 
 
 def vega_bundle(cache_dir: Path) -> str:

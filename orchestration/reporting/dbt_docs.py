@@ -46,12 +46,27 @@ def _shared_page(settings: Settings, fingerprint: str) -> Path:
         stale.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="ncii-dbt-docs-") as scratch:
         subprocess.run(
-            [str(dbt_in_warehouse.EXECUTABLE), "docs", "generate", "--static", "--quiet",
-             "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-             "--target-path", scratch, "--log-path", scratch,
-             # the build's parse state for this warehouse: dbt re-renders only what changed since
-             "--partial-parse-file-path", str(settings.dbt_target_dir / "partial_parse.msgpack")],
-            env={**os.environ, **settings.dbt_env()}, check=True, capture_output=True,
+            [
+                str(dbt_in_warehouse.EXECUTABLE),
+                "docs",
+                "generate",
+                "--static",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                scratch,
+                "--log-path",
+                scratch,
+                # the build's parse state for this warehouse: dbt re-renders only what changed since
+                "--partial-parse-file-path",
+                str(settings.dbt_target_dir / "partial_parse.msgpack"),
+            ],
+            env={**os.environ, **settings.dbt_env()},
+            check=True,
+            capture_output=True,
         )
         _copy_atomically(Path(scratch) / "static_index.html", page)
     return page

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_active: "Heartbeat | None" = None
+_active: Heartbeat | None = None
 
 
 class Heartbeat:

@@ -14,7 +14,8 @@ def run_summary(settings: Settings) -> str:
     try:
         lines = [
             f"Published marts: {settings.published_db} (open read-only) and {settings.published_dir}/<mart>.parquet",
-            f"Report: {settings.reports_dir / 'report.html'}   Validation: {settings.reports_dir / 'validation' / 'index.html'}",
+            f"Report: {settings.reports_dir / 'report.html'}   "
+            f"Validation: {settings.reports_dir / 'validation' / 'index.html'}",
         ]
         for source, cases, first, last in conn.execute(
             """SELECT source, count(*), min(opened_month), max(opened_month)
@@ -57,15 +58,24 @@ def _landing_notes(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _open_alerts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     """Open drift alerts, newest first: a new user sees what the monitoring noticed."""
-    exists = conn.execute("SELECT count(*) FROM information_schema.tables "
-                          "WHERE table_schema = 'monitoring' AND table_name = 'alerts'").fetchone()[0]
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'monitoring' AND table_name = 'alerts'"
+    ).fetchone()[0]
     if not exists:
         return []
-    rows = conn.execute("SELECT title, delivery_state FROM monitoring.alerts WHERE state = 'open' "
-                        "ORDER BY raised_at DESC, title").fetchall()
+    rows = conn.execute(
+        "SELECT title, delivery_state FROM monitoring.alerts WHERE state = 'open' ORDER BY raised_at DESC, title"
+    ).fetchall()
     if not rows:
         return ["Alerts: none open"]
-    where = "sent to the webhook" if settings.alert_webhook_url else "no webhook set (NCII_ALERT_WEBHOOK_URL): log and table only"
-    lines = [f"Alerts open: {len(rows)} ({where}; details: ncii query \"SELECT title, message FROM alerts WHERE state = 'open'\")"]
+    where = (
+        "sent to the webhook"
+        if settings.alert_webhook_url
+        else "no webhook set (NCII_ALERT_WEBHOOK_URL): log and table only"
+    )
+    lines = [
+        f"Alerts open: {len(rows)} ({where}; "
+        "details: ncii query \"SELECT title, message FROM alerts WHERE state = 'open'\")"
+    ]
     lines += [f"  {title}" + ("" if state != "pending" else "  [delivery pending]") for title, state in rows[:12]]
     return lines

@@ -20,14 +20,63 @@ from pathlib import Path
 from orchestration.ingestion.dsa.dump import ALL_COLUMNS
 
 CATEGORY_CHANGE = date(2025, 7, 1)
-EEA = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IS", "IT", "LI",
-       "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK"]
+EEA = [
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IS",
+    "IT",
+    "LI",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "NO",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+]
 SCOPES = [EEA, EEA, EEA, ["BE", "NL", "LU"], ["BE", "FR"], ["NL"], ["DE", "AT"], ["FR"], [], ["ES", "PT"]]
-PLATFORMS = ["TikTok", "Facebook", "Instagram", "Snapchat", "YouTube", "X", "Reddit", "Pinterest", "Amazon Store",
-             "Google Shopping", "tiktok ", "Discord"]
-SOURCES = ["SOURCE_VOLUNTARY"] * 6 + ["SOURCE_ARTICLE_16"] * 2 + ["SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION"]
-VISIBILITY = ['["DECISION_VISIBILITY_CONTENT_REMOVED"]', '["DECISION_VISIBILITY_CONTENT_DISABLED"]', "",
-              '["DECISION_VISIBILITY_CONTENT_DEMOTED","DECISION_VISIBILITY_CONTENT_LABELLED"]', "[]"]
+PLATFORMS = [
+    "TikTok",
+    "Facebook",
+    "Instagram",
+    "Snapchat",
+    "YouTube",
+    "X",
+    "Reddit",
+    "Pinterest",
+    "Amazon Store",
+    "Google Shopping",
+    "tiktok ",
+    "Discord",
+]
+SOURCES = (
+    ["SOURCE_VOLUNTARY"] * 6 + ["SOURCE_ARTICLE_16"] * 2 + ["SOURCE_TRUSTED_FLAGGER", "SOURCE_TYPE_OTHER_NOTIFICATION"]
+)
+VISIBILITY = [
+    '["DECISION_VISIBILITY_CONTENT_REMOVED"]',
+    '["DECISION_VISIBILITY_CONTENT_DISABLED"]',
+    "",
+    '["DECISION_VISIBILITY_CONTENT_DEMOTED","DECISION_VISIBILITY_CONTENT_LABELLED"]',
+    "[]",
+]
 # (category, category_addition, keywords) by version: the harm groups' codes and some ordinary ones
 V1 = [
     ("STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR", "", '["KEYWORD_IMAGE_BASED_SEXUAL_ABUSE"]'),
@@ -37,10 +86,17 @@ V1 = [
 ]
 V2 = [
     ("STATEMENT_CATEGORY_CYBER_VIOLENCE", "", '["KEYWORD_NON_CONSENSUAL_IMAGE_SHARING"]'),
-    ("STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN", "", '["KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN"]'),
+    (
+        "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
+        "",
+        '["KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE_AGAINST_WOMEN"]',
+    ),
     ("STATEMENT_CATEGORY_OTHER_VIOLATION_TC", '["STATEMENT_CATEGORY_CYBER_VIOLENCE"]', '["KEYWORD_CYBER_HARASSMENT"]'),
-    ("STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "",
-     '["KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE","KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE"]'),
+    (
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
+        "",
+        '["KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL_DEEPFAKE","KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE"]',
+    ),
     ("STATEMENT_CATEGORY_CYBER_VIOLENCE", "", '["KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE"]'),
 ]
 ORDINARY = [
@@ -49,8 +105,12 @@ ORDINARY = [
     ("STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "[]", '["KEYWORD_HATE_SPEECH"]'),
     ("STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS", "", "[]"),
 ]
-FACTS = ["Content removed after review.", 'Image shared without consent, "reported" by the person shown.\nRemoved.',
-         "Spam, repeated posting", "Account suspended; see policy 4.2, section \"Safety\"."]
+FACTS = [
+    "Content removed after review.",
+    'Image shared without consent, "reported" by the person shown.\nRemoved.',
+    "Spam, repeated posting",
+    'Account suspended; see policy 4.2, section "Safety".',
+]
 
 
 def _timestamp(moment: datetime) -> str:
@@ -84,8 +144,9 @@ def _row(rng: random.Random, day: date, columns: tuple[str, ...], statement_uuid
         "source_type": rng.choice(SOURCES),
         "source_identity": rng.choice(["", "Child Focus", "A rights holder, Brussels"]),
         "automated_detection": rng.choice(["Yes", "No"]),
-        "automated_decision": rng.choice(["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
-                                          "AUTOMATED_DECISION_NOT_AUTOMATED"]),
+        "automated_decision": rng.choice(
+            ["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"]
+        ),
         "platform_name": rng.choice(PLATFORMS),
         "platform_uid": str(rng.randrange(10**12)),
         "created_at": _timestamp(created),
@@ -95,13 +156,22 @@ def _row(rng: random.Random, day: date, columns: tuple[str, ...], statement_uuid
 
 def _encode(columns: tuple[str, ...], values: dict[str, str] | list[str]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values if isinstance(values, list) else
-                                                      [values[c] for c in columns])
+    csv.writer(buffer, lineterminator="\n").writerow(
+        values if isinstance(values, list) else [values[c] for c in columns]
+    )
     return buffer.getvalue().encode("utf-8")
 
 
-def write_dsa_day(landing: Path, day: date, statements: int, seed: int = 0, parts: int = 2, files_per_part: int = 2,
-                  repeat_uuids: list[str] | None = None, malformed: int = 0) -> tuple[Path, list[str]]:
+def write_dsa_day(
+    landing: Path,
+    day: date,
+    statements: int,
+    seed: int = 0,
+    parts: int = 2,
+    files_per_part: int = 2,
+    repeat_uuids: list[str] | None = None,
+    malformed: int = 0,
+) -> tuple[Path, list[str]]:
     """Write `sor-global-<day>-full.zip`; returns its path and some of its uuids for the next day to repeat."""
     rng = random.Random(f"{seed}-{day}")
     columns = ALL_COLUMNS if day >= CATEGORY_CHANGE else tuple(c for c in ALL_COLUMNS if c != "content_id_ean")
@@ -113,16 +183,21 @@ def write_dsa_day(landing: Path, day: date, statements: int, seed: int = 0, part
     written = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as outer:
         for part in range(parts):
-            with outer.open(f"sor-global-{day.isoformat()}-full-{part:05d}.csv.zip", "w", force_zip64=True) as raw, \
-                    zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as inner:
+            with (
+                outer.open(f"sor-global-{day.isoformat()}-full-{part:05d}.csv.zip", "w", force_zip64=True) as raw,
+                zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as inner,
+            ):
                 for member in range(files_per_part):
                     count = statements // files + (1 if part * files_per_part + member < statements % files else 0)
                     name = f"sor-global-{day.isoformat()}-full-{part:05d}-{member:05d}.csv"
                     with inner.open(name, "w", force_zip64=True) as out:
                         out.write(_encode(columns, list(columns)))
                         for _ in range(count):
-                            statement_uuid = repeats.pop() if repeats and rng.random() < 0.2 else str(
-                                uuid.UUID(int=rng.getrandbits(128), version=4))
+                            statement_uuid = (
+                                repeats.pop()
+                                if repeats and rng.random() < 0.2
+                                else str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                            )
                             values = _row(rng, day, columns, statement_uuid)
                             if written in bad:
                                 out.write(_malformed(rng, columns, values))
@@ -145,13 +220,28 @@ def _malformed(rng: random.Random, columns: tuple[str, ...], values: dict[str, s
     return _encode(columns, {**values, "platform_name": "PLATFORM"}).replace(b"PLATFORM", b"Tik\xffTok")
 
 
-def generate_dsa_landing(landing: Path, days: list[date], statements: int, seed: int = 0,
-                         malformed: int = 3, parts: int = 2, files_per_part: int = 2) -> list[Path]:
+def generate_dsa_landing(
+    landing: Path,
+    days: list[date],
+    statements: int,
+    seed: int = 0,
+    malformed: int = 3,
+    parts: int = 2,
+    files_per_part: int = 2,
+) -> list[Path]:
     """Several consecutive days of dumps, each repeating some uuids of the day before."""
     paths, previous = [], []
     for day in days:
-        path, previous = write_dsa_day(landing, day, statements, seed, parts=parts, files_per_part=files_per_part,
-                                       repeat_uuids=previous, malformed=malformed)
+        path, previous = write_dsa_day(
+            landing,
+            day,
+            statements,
+            seed,
+            parts=parts,
+            files_per_part=files_per_part,
+            repeat_uuids=previous,
+            malformed=malformed,
+        )
         paths.append(path)
     return paths
 

@@ -53,13 +53,33 @@ HOUR = 60
 NEVER = np.iinfo(np.int64).max // 4
 
 CHILDFOCUS_COLUMNS = (
-    "Dossiernummer", "Datum opening", "Datum afsluiting", "Kanaal", "Melder", "Leeftijd slachtoffer",
-    "Geslacht slachtoffer", "Provincie", "Taal", "Type feiten", "AI-gegenereerd", "Platformen",
-    "Relatie dader", "Naam melder", "Telefoon melder", "E-mail melder", "Samenvatting",
+    "Dossiernummer",
+    "Datum opening",
+    "Datum afsluiting",
+    "Kanaal",
+    "Melder",
+    "Leeftijd slachtoffer",
+    "Geslacht slachtoffer",
+    "Provincie",
+    "Taal",
+    "Type feiten",
+    "AI-gegenereerd",
+    "Platformen",
+    "Relatie dader",
+    "Naam melder",
+    "Telefoon melder",
+    "E-mail melder",
+    "Samenvatting",
 )
 TAKEDOWN_COLUMNS = (
-    "request_id", "case_ref", "platform", "content_type", "submitted_at", "acknowledged_at",
-    "resolved_at", "outcome",
+    "request_id",
+    "case_ref",
+    "platform",
+    "content_type",
+    "submitted_at",
+    "acknowledged_at",
+    "resolved_at",
+    "outcome",
 )
 CP1252_EXPORTS = 8  # the oldest childfocus exports predate the switch to UTF-8
 
@@ -67,7 +87,7 @@ CHILDFOCUS_SHARE = 0.70  # of cases_per_month; the rest are IGVM reports
 MONTHLY_GROWTH = 1.01
 SEASON = np.array([1.00, 1.02, 1.05, 0.98, 1.03, 0.97, 0.86, 0.84, 1.05, 1.08, 1.07, 0.95])  # Jan..Dec
 SEASON_STRENGTH = {"childfocus": 1.0, "igvm": 0.35}  # adults follow the school year much less
-HOUR_W = np.array([1, .7, .5, .4, .3, .4, .8, 1.5, 2.5, 3.5, 4.5, 5, 5, 5, 5.5, 6, 7, 7.5, 8, 8, 7.5, 6, 4, 2])
+HOUR_W = np.array([1, 0.7, 0.5, 0.4, 0.3, 0.4, 0.8, 1.5, 2.5, 3.5, 4.5, 5, 5, 5, 5.5, 6, 7, 7.5, 8, 8, 7.5, 6, 4, 2])
 CASE_MEDIAN_DAYS = {"childfocus": 16.0, "igvm": 24.0}
 CASE_SIGMA = {"childfocus": 1.1, "igvm": 1.0}
 LATE_REGISTRATION_P = 0.04
@@ -248,8 +268,24 @@ def _simulate_cases(rng: np.random.Generator, source: str, export_days: list[dat
 
     prefix = "CF" if source == "childfocus" else "IGVM"
     ref = _references(prefix, opened)
-    return _Cases(source, ref, opened, registered, closed, incident, age, age_known_at, slots, spelling,
-                  named, added_at, attrs, first_name, last_name, phone)
+    return _Cases(
+        source,
+        ref,
+        opened,
+        registered,
+        closed,
+        incident,
+        age,
+        age_known_at,
+        slots,
+        spelling,
+        named,
+        added_at,
+        attrs,
+        first_name,
+        last_name,
+        phone,
+    )
 
 
 def _platforms(rng: np.random.Generator, source: str, in_drift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -428,8 +464,12 @@ def _platform_texts(cases: _Cases, separator, element) -> tuple[pa.Array, pa.Arr
     """The platform field as first exported, and once the platform added later is in."""
     rows = np.arange(len(cases.opened))
     texts = [element(_strings(_SPELLINGS, cases.spelling[:, j])) for j in range(SLOTS - 1)]
-    initial = _join(*(pc.if_else(pa.array(cases.named > j), _join(separator, texts[j]) if j else texts[j], _EMPTY)
-                      for j in range(SLOTS - 1)))
+    initial = _join(
+        *(
+            pc.if_else(pa.array(cases.named > j), _join(separator, texts[j]) if j else texts[j], _EMPTY)
+            for j in range(SLOTS - 1)
+        )
+    )
     added = (cases.named >= 1) & (cases.slots[rows, cases.named] >= 0)
     added_text = element(_strings(_SPELLINGS, cases.spelling[rows, cases.named]))
     return initial, _join(initial, pc.if_else(pa.array(added), _join(separator, added_text), _EMPTY))
@@ -454,12 +494,34 @@ def _childfocus_parts(cases: _Cases) -> dict[str, pa.Array]:
         "close": _dmy(closed_local),
         "mid1": _join(";", _strings(V.KANAAL, a["kanaal"]), ";", _strings(V.MELDER, a["melder"]), ";"),
         "age": age,
-        "mid2": _join(";", _strings(V.GESLACHT, a["geslacht"]), ";", province, ";", _strings(V.TAAL, a["taal"]), ";",
-                      _strings(V.TYPE_FEITEN, cases.incident), ";", _strings(V.AI, a["ai"]), ";"),
+        "mid2": _join(
+            ";",
+            _strings(V.GESLACHT, a["geslacht"]),
+            ";",
+            province,
+            ";",
+            _strings(V.TAAL, a["taal"]),
+            ";",
+            _strings(V.TYPE_FEITEN, cases.incident),
+            ";",
+            _strings(V.AI, a["ai"]),
+            ";",
+        ),
         "platforms": _csv_quote(initial, ";"),
         "platforms_added": _csv_quote(final, ";"),
-        "tail": _join(";", _strings(V.RELATIE, a["relatie"]), ";", _csv_quote(name, ";"), ";", cases.phone, ";",
-                      _csv_quote(email, ";"), ";", _csv_quote(summary, ";"), "\r\n"),
+        "tail": _join(
+            ";",
+            _strings(V.RELATIE, a["relatie"]),
+            ";",
+            _csv_quote(name, ";"),
+            ";",
+            cases.phone,
+            ";",
+            _csv_quote(email, ";"),
+            ";",
+            _csv_quote(summary, ";"),
+            "\r\n",
+        ),
     }
 
 
@@ -472,17 +534,41 @@ def _igvm_parts(cases: _Cases) -> dict[str, pa.Array]:
     french = _summary(cases, name, V.IGVM_LEADS["fr"], V.IGVM_BODIES["fr"])
     description = pc.if_else(pa.array(a["french"]), french, dutch)
     return {
-        "head": _join('{"report_id": "', cases.ref, '", "submitted_at": "', _iso(cases.opened), '", "channel": "',
-                      _strings(V.CHANNEL, a["channel"]), '", "victim": {"age": '),
+        "head": _join(
+            '{"report_id": "',
+            cases.ref,
+            '", "submitted_at": "',
+            _iso(cases.opened),
+            '", "channel": "',
+            _strings(V.CHANNEL, a["channel"]),
+            '", "victim": {"age": ',
+        ),
         "age": pc.if_else(pa.array(cases.age >= 0), _int_strings(np.maximum(cases.age, 0)), _scalar("null")),
-        "mid": _join(', "gender": "', _strings(V.GENDER, a["gender"]), '", "region": ', region,
-                     '}, "incident": {"type": "', _strings(V.INCIDENT_TYPE, cases.incident), '", "ai_generated": ',
-                     _strings(V.AI_JSON, a["ai"]), ', "platforms": ['),
+        "mid": _join(
+            ', "gender": "',
+            _strings(V.GENDER, a["gender"]),
+            '", "region": ',
+            region,
+            '}, "incident": {"type": "',
+            _strings(V.INCIDENT_TYPE, cases.incident),
+            '", "ai_generated": ',
+            _strings(V.AI_JSON, a["ai"]),
+            ', "platforms": [',
+        ),
         "platforms": initial,
         "platforms_added": final,
         "offender": _join('], "offender": "', _strings(V.OFFENDER, a["offender"]), '"}, "status": "'),
-        "tail": _join('", "contact": {"name": ', _json_quote(name), ', "email": ', _json_quote(email), ', "phone": ',
-                      _json_quote(cases.phone), '}, "description": ', _json_quote(description), "}\n"),
+        "tail": _join(
+            '", "contact": {"name": ',
+            _json_quote(name),
+            ', "email": ',
+            _json_quote(email),
+            ', "phone": ',
+            _json_quote(cases.phone),
+            '}, "description": ',
+            _json_quote(description),
+            "}\n",
+        ),
     }
 
 
@@ -491,8 +577,18 @@ def _takedown_parts(td: _Requests) -> dict[str, pa.Array]:
     request_id = _join("TD-", pc.utf8_lpad(_int_strings(np.arange(1, n + 1)), width=7, padding="0"))
     platform = _csv_quote(_strings(_SPELLINGS, td.spelling), ",")
     return {
-        "head": _join(request_id, ",", td.case_ref, ",", platform, ",", _strings(V.CONTENT_TYPE, td.content_type), ",",
-                      _iso(td.submitted), ","),
+        "head": _join(
+            request_id,
+            ",",
+            td.case_ref,
+            ",",
+            platform,
+            ",",
+            _strings(V.CONTENT_TYPE, td.content_type),
+            ",",
+            _iso(td.submitted),
+            ",",
+        ),
         # never shown where there is no acknowledgement (NEVER is not before any export)
         "acknowledged": _iso(np.where(td.acknowledged == NEVER, td.submitted, td.acknowledged)),
         "resolved": _iso(td.resolved),
@@ -511,8 +607,9 @@ def _visible(registered: np.ndarray, closed: np.ndarray, at: int, previous: int)
 def _platforms_at(cases: _Cases, parts: dict[str, pa.Array], idx: np.ndarray, at: int) -> pa.Array:
     """The platform field as of the export: with the platform added later once it was added."""
     take = pa.array(idx)
-    return pc.if_else(pa.array(cases.added_at[idx] < at), pc.take(parts["platforms_added"], take),
-                      pc.take(parts["platforms"], take))
+    return pc.if_else(
+        pa.array(cases.added_at[idx] < at), pc.take(parts["platforms_added"], take), pc.take(parts["platforms"], take)
+    )
 
 
 def _childfocus_rows(cases: _Cases, parts: dict[str, pa.Array], at: int, previous: int) -> tuple[memoryview, int]:

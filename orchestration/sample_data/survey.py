@@ -23,12 +23,22 @@ REASONS = ["humiliate", "revenge", "curiosity", "popularity", "other"]
 
 WAVES = {
     "2024": {
-        "n": 2850, "heard": 41.9, "received": 13.8, "apps": 12.8, "tried_aware": 60.5, "crime": 71.0,
+        "n": 2850,
+        "heard": 41.9,
+        "received": 13.8,
+        "apps": 12.8,
+        "tried_aware": 60.5,
+        "crime": 71.0,
         "via": [32.9, 25.7, 25.5, 20.2, 18.9, 12.0, 8.0, 9.5, 4.0],
         "reasons": [28.0, 17.0, 52.0, 21.0, 9.0],
     },
     "2026": {
-        "n": 3050, "heard": 54.5, "received": 18.6, "apps": 17.9, "tried_aware": 55.2, "crime": 76.0,
+        "n": 3050,
+        "heard": 54.5,
+        "received": 18.6,
+        "apps": 17.9,
+        "tried_aware": 55.2,
+        "crime": 76.0,
         "via": [34.1, 23.0, 27.2, 24.8, 26.5, 14.1, 7.2, 11.0, 5.2],
         "reasons": [26.0, 15.0, 56.0, 19.0, 10.0],
     },
@@ -37,18 +47,42 @@ MALE_PROPENSITY = {"apps": 2.2, "tried_aware": 1.6, "received": 1.2, "heard": 1.
 # Population shares for the weights (15-25 year olds in Belgium, by province: 1..11).
 PROVINCE_SHARE = np.array([16.5, 7.5, 13.5, 10.0, 10.3, 11.0, 3.6, 11.8, 9.6, 2.5, 4.2])
 QUESTION_TEXT = {
-    "Q1": "Hoe oud ben je?", "Q2": "Wat is je gender?", "Q3": "In welke provincie woon je?",
-    "Q10": "Heb je al gehoord van deepnudes?", "Q11": "Heb je ooit een deepnude ontvangen?",
-    "Q12": "Ken je deepnude-apps?", "Q13": "Heb je al geprobeerd een deepnude te maken?",
-    **{f"Q15_{i}": f"Via welke kanalen kwam je in aanraking met deepnudes? - {p}" for i, p in enumerate(PLATFORM_OPTIONS, 1)},
+    "Q1": "Hoe oud ben je?",
+    "Q2": "Wat is je gender?",
+    "Q3": "In welke provincie woon je?",
+    "Q10": "Heb je al gehoord van deepnudes?",
+    "Q11": "Heb je ooit een deepnude ontvangen?",
+    "Q12": "Ken je deepnude-apps?",
+    "Q13": "Heb je al geprobeerd een deepnude te maken?",
+    **{
+        f"Q15_{i}": f"Via welke kanalen kwam je in aanraking met deepnudes? - {p}"
+        for i, p in enumerate(PLATFORM_OPTIONS, 1)
+    },
     **{f"Q16_{i}": f"Waarom heb je een deepnude gemaakt? - {r}" for i, r in enumerate(REASONS, 1)},
     "Q17": "Weet je dat een deepnude maken zonder toestemming strafbaar is?",
 }
 VALUE_LABELS = {
     "Q2": {1: "man", 2: "vrouw", 3: "non-binair/anders", 4: "zeg ik liever niet"},
-    "Q3": {i: name for i, name in enumerate(
-        ["Antwerpen", "Limburg", "Oost-Vlaanderen", "Vlaams-Brabant", "West-Vlaanderen", "Brussel",
-         "Waals-Brabant", "Henegouwen", "Luik", "Luxemburg", "Namen", "weet niet"], 1)},
+    "Q3": {
+        i: name
+        for i, name in enumerate(
+            [
+                "Antwerpen",
+                "Limburg",
+                "Oost-Vlaanderen",
+                "Vlaams-Brabant",
+                "West-Vlaanderen",
+                "Brussel",
+                "Waals-Brabant",
+                "Henegouwen",
+                "Luik",
+                "Luxemburg",
+                "Namen",
+                "weet niet",
+            ],
+            1,
+        )
+    },
     **{q: {1: "ja", 2: "nee", 3: "niet zeker"} for q in ("Q10", "Q11")},
     **{q: {1: "ja", 2: "nee"} for q in ("Q12", "Q13", "Q17")},
     **{q: {1: "geselecteerd"} for q in QUESTIONS if q.startswith(("Q15_", "Q16_"))},
@@ -60,7 +94,9 @@ def _respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
     """Demographics with a deliberate sample skew, and post-stratification weights that undo it."""
     gender = rng.choice([1, 2, 3, 4], size=n, p=[0.42, 0.54, 0.03, 0.01])
     age = np.where(rng.random(n) < 0.40, rng.integers(15, 18, n), rng.integers(18, 26, n))
-    province = np.where(rng.random(n) < 0.97, rng.choice(np.arange(1, 12), size=n, p=PROVINCE_SHARE / PROVINCE_SHARE.sum()), 12)
+    province = np.where(
+        rng.random(n) < 0.97, rng.choice(np.arange(1, 12), size=n, p=PROVINCE_SHARE / PROVINCE_SHARE.sum()), 12
+    )
     frame = pd.DataFrame({"Q1": age, "Q2": gender, "Q3": province})
     population = {  # target shares of gender and age band in the 15-25 population
         "gender": {1: 0.49, 2: 0.48, 3: 0.02, 4: 0.01},
@@ -79,8 +115,9 @@ def _respondents(rng: np.random.Generator, n: int) -> pd.DataFrame:
     return frame
 
 
-def _allocate(rng: np.random.Generator, weights: np.ndarray, eligible: np.ndarray, target_pct: float,
-              propensity: np.ndarray) -> np.ndarray:
+def _allocate(
+    rng: np.random.Generator, weights: np.ndarray, eligible: np.ndarray, target_pct: float, propensity: np.ndarray
+) -> np.ndarray:
     """Mark respondents yes, in a random order favouring high propensity, until the weighted share is reached."""
     yes = np.zeros(len(weights), dtype=bool)
     index = np.flatnonzero(eligible)
@@ -137,7 +174,11 @@ def make_wave(wave: str, seed: int) -> pd.DataFrame:
     frame.insert(0, "ResponseId", [f"R_{h:012x}" for h in rng.integers(0, 2**48, len(frame))])
     start = pd.Timestamp(f"{wave}-03-01 09:00") + pd.to_timedelta(rng.integers(0, 28 * 24 * 60, len(frame)), unit="min")
     frame.insert(1, "StartDate", start.strftime("%Y-%m-%d %H:%M:%S"))
-    frame.insert(2, "EndDate", (start + pd.to_timedelta(rng.integers(6, 40, len(frame)), unit="min")).strftime("%Y-%m-%d %H:%M:%S"))
+    frame.insert(
+        2,
+        "EndDate",
+        (start + pd.to_timedelta(rng.integers(6, 40, len(frame)), unit="min")).strftime("%Y-%m-%d %H:%M:%S"),
+    )
     return frame[["ResponseId", "StartDate", "EndDate", "Finished", *QUESTIONS, "weight"]]
 
 
@@ -169,7 +210,8 @@ def write_sav(frame: pd.DataFrame, path: Path) -> None:
         if column not in ("ResponseId", "StartDate", "EndDate"):
             data[column] = pd.to_numeric(data[column], errors="coerce").astype("float64")
     pyreadstat.write_sav(
-        data, str(path),
+        data,
+        str(path),
         column_labels=[QUESTION_TEXT.get(c, c) for c in data.columns],
         variable_value_labels={c: labels for c, labels in VALUE_LABELS.items() if c in data.columns},
     )

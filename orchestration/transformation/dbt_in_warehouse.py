@@ -19,7 +19,14 @@ from pathlib import Path
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 EXECUTABLE = Path(sys.executable).with_name("ncii-dbt")  # installed beside this interpreter (pyproject.toml)
-PATH_OPTIONS = ("--project-dir", "--profiles-dir", "--target-path", "--log-path", "--state", "--partial-parse-file-path")
+PATH_OPTIONS = (
+    "--project-dir",
+    "--profiles-dir",
+    "--target-path",
+    "--log-path",
+    "--state",
+    "--partial-parse-file-path",
+)
 
 
 def main() -> None:

@@ -68,7 +68,8 @@ def require_current_manifest() -> Path:
                 return MANIFEST_PATH
     raise DbtProjectNotPrepared(
         f"the dbt manifest {MANIFEST_PATH} is missing or older than the dbt project: prepare the project first "
-        "(`ncii run` and `ncii dev` do; by hand: `make prepare`)")
+        "(`ncii run` and `ncii dev` do; by hand: `make prepare`)"
+    )
 
 
 def ensure_manifest() -> Path:
@@ -84,9 +85,20 @@ def ensure_manifest() -> Path:
         env = {**os.environ, **Settings.from_env().dbt_env()}
         dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-             "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(DBT_TARGET_DIR)],
-            env=env, capture_output=True, text=True,
+            [
+                str(dbt),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(DBT_TARGET_DIR),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise RuntimeError(f"dbt parse failed: {(result.stdout + result.stderr).strip()[-2000:]}")

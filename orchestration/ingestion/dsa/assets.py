@@ -1,6 +1,5 @@
 """The dsa source as a Dagster asset: each new daily dump reduced to the compact daily aggregate."""
 
-
 import logging
 
 import dagster as dg
@@ -17,8 +16,8 @@ log = logging.getLogger(__name__)
     specs=[dg.AssetSpec(f"raw_{table}", group_name="raw") for table in RAW_DSA_TABLES],
     name="raw_dsa",
     description="The EU DSA Transparency Database's daily dumps (`sor-global-YYYY-MM-DD-full.zip`): Belgian "
-                "statements, each uuid once, reduced per day to counts and exact duration histograms by the engine "
-                "of NCII_DSA_ENGINE (duckdb, or spark); every day in the load ledger, bad records quarantined.",
+    "statements, each uuid once, reduced per day to counts and exact duration histograms by the engine "
+    "of NCII_DSA_ENGINE (duckdb, or spark); every day in the load ledger, bad records quarantined.",
 )
 def raw_dsa(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings()

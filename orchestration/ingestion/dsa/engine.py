@@ -37,7 +37,7 @@ class PartCounts:
     rows_repeated: int = 0
     rows_quarantined: int = 0
 
-    def add(self, other: "PartCounts") -> None:
+    def add(self, other: PartCounts) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -21,8 +21,10 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 def _json_array(column: str) -> str:
     """The cell as a text list: empty cell and `[]` alike; NULL when the cell is not a JSON array."""
     value = f"trim(coalesce({column}, ''))"
-    return (f"CASE WHEN {value} = '' THEN []::VARCHAR[] "
-            f"WHEN json_valid({value}) AND json_type({value}) = 'ARRAY' THEN from_json({value}, '[\"VARCHAR\"]') END")
+    return (
+        f"CASE WHEN {value} = '' THEN []::VARCHAR[] "
+        f"WHEN json_valid({value}) AND json_type({value}) = 'ARRAY' THEN from_json({value}, '[\"VARCHAR\"]') END"
+    )
 
 
 def _timestamp(column: str) -> str:
@@ -34,10 +36,14 @@ def _problem() -> str:
     """The first reason a well-formed CSV record cannot be used (same order in both engines)."""
     rules = ["WHEN NOT regexp_matches(trim(coalesce(uuid, '')), $uuid_pattern) THEN ['uuid', 'not a UUID']"]
     rules += [f"WHEN {c}_list IS NULL THEN ['{c}', 'not a JSON array']" for c in vocab.JSON_ARRAY_COLUMNS]
-    rules += [f"WHEN {c}_ts IS NULL THEN ['{c}', 'missing or not a timestamp (YYYY-MM-DD HH:MM:SS)']"
-              for c in vocab.REQUIRED_TIMESTAMPS]
-    rules.append("WHEN trim(coalesce(content_date, '')) <> '' AND content_date_ts IS NULL "
-                 "THEN ['content_date', 'not a timestamp (YYYY-MM-DD HH:MM:SS)']")
+    rules += [
+        f"WHEN {c}_ts IS NULL THEN ['{c}', 'missing or not a timestamp (YYYY-MM-DD HH:MM:SS)']"
+        for c in vocab.REQUIRED_TIMESTAMPS
+    ]
+    rules.append(
+        "WHEN trim(coalesce(content_date, '')) <> '' AND content_date_ts IS NULL "
+        "THEN ['content_date', 'not a timestamp (YYYY-MM-DD HH:MM:SS)']"
+    )
     return "CASE " + "\n".join(rules) + " END"
 
 
@@ -45,9 +51,13 @@ def _classify_sql() -> str:
     columns = ", ".join(f'"{c}"' for c in READ_COLUMNS)
     lists = ", ".join(f"{_json_array(c)} AS {c}_list" for c in vocab.JSON_ARRAY_COLUMNS)
     stamps = ", ".join(f"{_timestamp(c)} AS {c}_ts" for c in vocab.TIMESTAMP_COLUMNS)
-    keyword_priority = "list_min(list_transform(category_specification_list, lambda k: map($keyword_codes, $keyword_priorities)[k]))"
-    category_priority = ("list_min(list_transform(list_prepend(trim(coalesce(category, '')), category_addition_list), "
-                         "lambda c: map($category_codes, $category_priorities)[c]))")
+    keyword_priority = (
+        "list_min(list_transform(category_specification_list, lambda k: map($keyword_codes, $keyword_priorities)[k]))"
+    )
+    category_priority = (
+        "list_min(list_transform(list_prepend(trim(coalesce(category, '')), category_addition_list), "
+        "lambda c: map($category_codes, $category_priorities)[c]))"
+    )
     return f"""
         CREATE OR REPLACE TEMP TABLE dsa_part AS
         WITH scan AS (
@@ -78,14 +88,20 @@ def _classify_sql() -> str:
 def _params(path: str) -> dict:
     words = vocab.vocabulary()
     return {
-        "path": path, "ts_pattern": vocab.TIMESTAMP_PATTERN, "uuid_pattern": vocab.UUID_PATTERN,
-        "belgium": vocab.BELGIUM, "detection_yes": vocab.AUTOMATED_DETECTION_YES,
-        "fully_automated": vocab.FULLY_AUTOMATED, "content_removed": vocab.CONTENT_REMOVED,
-        "keyword_codes": list(words.keyword_priority), "keyword_priorities": list(words.keyword_priority.values()),
+        "path": path,
+        "ts_pattern": vocab.TIMESTAMP_PATTERN,
+        "uuid_pattern": vocab.UUID_PATTERN,
+        "belgium": vocab.BELGIUM,
+        "detection_yes": vocab.AUTOMATED_DETECTION_YES,
+        "fully_automated": vocab.FULLY_AUTOMATED,
+        "content_removed": vocab.CONTENT_REMOVED,
+        "keyword_codes": list(words.keyword_priority),
+        "keyword_priorities": list(words.keyword_priority.values()),
         "category_codes": list(words.category_priority),
         "category_priorities": list(words.category_priority.values()),
         "groups": [words.group_of_priority[p] for p in sorted(words.group_of_priority)],
-        "source_codes": list(words.source_types), "source_values": list(words.source_types.values()),
+        "source_codes": list(words.source_types),
+        "source_values": list(words.source_types.values()),
     }
 
 
@@ -131,8 +147,12 @@ class DuckDBEngine:
                SELECT rn + $offset, NULL, CASE WHEN bad_encoding THEN $bad_utf8 ELSE $malformed END
                       || ' (part ' || $part || ', record ' || rn || ')'
                FROM dsa_part_malformed""",
-            {"offset": first_row - 1, "bad_utf8": BAD_UTF8 + " in a field the warehouse reads",
-             "malformed": MALFORMED, "part": part.name},
+            {
+                "offset": first_row - 1,
+                "bad_utf8": BAD_UTF8 + " in a field the warehouse reads",
+                "malformed": MALFORMED,
+                "part": part.name,
+            },
         )
         if conn.execute("SELECT count(*) FROM dsa_part_malformed").fetchone()[0]:
             # Good record i is the i-th record not rejected: add the rejects that come before it.
@@ -158,7 +178,8 @@ class DuckDBEngine:
         malformed = conn.execute("SELECT count(*) FROM dsa_part_malformed").fetchone()[0]
         conn.execute("DROP TABLE dsa_part_malformed")
         read, problems, in_scope = conn.execute(
-            "SELECT count(*), count(*) FILTER (WHERE problem IS NOT NULL), count(*) FILTER (WHERE in_scope) FROM dsa_part"
+            "SELECT count(*), count(*) FILTER (WHERE problem IS NOT NULL), count(*) FILTER (WHERE in_scope) "
+            "FROM dsa_part"
         ).fetchone()
         # The first copy of a uuid counts: not seen in the window (earlier parts of this day included),
         # and the first of its copies in this part.
@@ -192,8 +213,11 @@ class DuckDBEngine:
         loaded = conn.execute("SELECT count(*) FROM dsa_part_new").fetchone()[0]
         conn.execute("DROP TABLE dsa_part_new")
         return PartCounts(
-            rows_read=read + malformed, statements_loaded=loaded, rows_out_of_scope=read - problems - in_scope,
-            rows_repeated=in_scope - loaded, rows_quarantined=problems + malformed,
+            rows_read=read + malformed,
+            statements_loaded=loaded,
+            rows_out_of_scope=read - problems - in_scope,
+            rows_repeated=in_scope - loaded,
+            rows_quarantined=problems + malformed,
         )
 
     def finish_day(self) -> None:

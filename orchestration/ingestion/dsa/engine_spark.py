@@ -48,12 +48,15 @@ def spark_session(master: str | None):
     if master and master.startswith("sc://"):
         spark = SparkSession.builder.remote(master).getOrCreate()
     else:
-        spark = (SparkSession.builder.master(master or "local[*]").appName("ncii-dsa")
-                 .config("spark.ui.enabled", "false")
-                 .config("spark.sql.shuffle.partitions", "4")
-                 .config("spark.ui.showConsoleProgress", "false")
-                 .config("spark.driver.memory", "2g")
-                 .getOrCreate())
+        spark = (
+            SparkSession.builder.master(master or "local[*]")
+            .appName("ncii-dsa")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
+        )
         spark.sparkContext.setLogLevel("ERROR")
     # Timestamps in the dump are UTC; durations must not move with a local daylight-saving change.
     spark.conf.set("spark.sql.session.timeZone", "UTC")
@@ -74,8 +77,7 @@ def spark_engine_factory(master: str | None, scratch_dir: Path | None = None) ->
 
 def _json_array(F, column: str):
     value = F.trim(F.coalesce(F.col(column), F.lit("")))
-    return (F.when(value == "", F.array().cast("array<string>"))
-            .otherwise(F.from_json(value, "array<string>")))
+    return F.when(value == "", F.array().cast("array<string>")).otherwise(F.from_json(value, "array<string>"))
 
 
 def _timestamp(F, column: str):
@@ -124,19 +126,28 @@ class SparkEngine:
         from pyspark.sql import types as T
 
         words = vocab.vocabulary()
-        schema = T.StructType([T.StructField(name, T.StringType()) for name in part.header]
-                              + [T.StructField(CORRUPT, T.StringType())])
-        frame = (self.spark.read.schema(schema)
-                 .option("header", True).option("multiLine", True).option("quote", '"').option("escape", '"')
-                 .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
-                 .csv(str(part.path)))
+        schema = T.StructType(
+            [T.StructField(name, T.StringType()) for name in part.header] + [T.StructField(CORRUPT, T.StringType())]
+        )
+        frame = (
+            self.spark.read.schema(schema)
+            .option("header", True)
+            .option("multiLine", True)
+            .option("quote", '"')
+            .option("escape", '"')
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT)
+            .csv(str(part.path))
+        )
         # A multi-line CSV file is never split, so it is one partition read in order: the ids are the records' order.
-        frame = frame.select(*[F.col(c) for c in READ_COLUMNS], F.col(CORRUPT),
-                             (F.monotonically_increasing_id() + 1).alias("rn"))
+        frame = frame.select(
+            *[F.col(c) for c in READ_COLUMNS], F.col(CORRUPT), (F.monotonically_increasing_id() + 1).alias("rn")
+        )
         lists = {c: _json_array(F, c) for c in vocab.JSON_ARRAY_COLUMNS}
         stamps = {c: _timestamp(F, c) for c in vocab.TIMESTAMP_COLUMNS}
-        frame = frame.select("*", *[v.alias(f"{c}_list") for c, v in lists.items()],
-                             *[v.alias(f"{c}_ts") for c, v in stamps.items()])
+        frame = frame.select(
+            "*", *[v.alias(f"{c}_list") for c, v in lists.items()], *[v.alias(f"{c}_ts") for c, v in stamps.items()]
+        )
         bad_utf8 = None
         for column in READ_COLUMNS:
             test = F.coalesce(F.col(column), F.lit("")).contains("\ufffd")
@@ -144,43 +155,60 @@ class SparkEngine:
         problem = (
             F.when(F.col(CORRUPT).isNotNull(), F.array(F.lit(None).cast("string"), F.lit(MALFORMED)))
             .when(bad_utf8, F.array(F.lit(None).cast("string"), F.lit(BAD_UTF8 + " in a field the warehouse reads")))
-            .when(~F.trim(F.coalesce(F.col("uuid"), F.lit(""))).rlike(vocab.UUID_PATTERN),
-                  F.array(F.lit("uuid"), F.lit("not a UUID")))
+            .when(
+                ~F.trim(F.coalesce(F.col("uuid"), F.lit(""))).rlike(vocab.UUID_PATTERN),
+                F.array(F.lit("uuid"), F.lit("not a UUID")),
+            )
         )
         for column in vocab.JSON_ARRAY_COLUMNS:
             problem = problem.when(F.col(f"{column}_list").isNull(), F.array(F.lit(column), F.lit("not a JSON array")))
         for column in vocab.REQUIRED_TIMESTAMPS:
-            problem = problem.when(F.col(f"{column}_ts").isNull(), F.array(
-                F.lit(column), F.lit("missing or not a timestamp (YYYY-MM-DD HH:MM:SS)")))
+            problem = problem.when(
+                F.col(f"{column}_ts").isNull(),
+                F.array(F.lit(column), F.lit("missing or not a timestamp (YYYY-MM-DD HH:MM:SS)")),
+            )
         problem = problem.when(
             (F.trim(F.coalesce(F.col("content_date"), F.lit(""))) != "") & F.col("content_date_ts").isNull(),
-            F.array(F.lit("content_date"), F.lit("not a timestamp (YYYY-MM-DD HH:MM:SS)")))
+            F.array(F.lit("content_date"), F.lit("not a timestamp (YYYY-MM-DD HH:MM:SS)")),
+        )
         keyword_map, category_map = _map(F, words.keyword_priority), _map(F, words.category_priority)
-        keyword_priority = F.array_min(F.transform(F.col("category_specification_list"),
-                                                   lambda k: F.try_element_at(keyword_map, k)))
-        categories = F.concat(F.array(F.trim(F.coalesce(F.col("category"), F.lit("")))),
-                              F.col("category_addition_list"))
+        keyword_priority = F.array_min(
+            F.transform(F.col("category_specification_list"), lambda k: F.try_element_at(keyword_map, k))
+        )
+        categories = F.concat(
+            F.array(F.trim(F.coalesce(F.col("category"), F.lit("")))), F.col("category_addition_list")
+        )
         category_priority = F.array_min(F.transform(categories, lambda c: F.try_element_at(category_map, c)))
         groups = F.array(*[F.lit(words.group_of_priority[p]) for p in sorted(words.group_of_priority)])
         frame = frame.withColumn("problem", problem)
         return frame.select(
-            "rn", "problem",
-            (F.col("problem").isNull() & F.array_contains(F.col("territorial_scope_list"), vocab.BELGIUM)).alias("in_scope"),
+            "rn",
+            "problem",
+            (F.col("problem").isNull() & F.array_contains(F.col("territorial_scope_list"), vocab.BELGIUM)).alias(
+                "in_scope"
+            ),
             F.lower(F.trim(F.col("uuid"))).alias("uuid"),
             F.trunc(F.col("application_date_ts"), "month").alias("month"),
             F.trim(F.coalesce(F.col("platform_name"), F.lit(""))).alias("platform_name"),
             F.try_element_at(groups, F.least(keyword_priority, category_priority)).alias("harm_group"),
-            F.try_element_at(_map(F, words.source_types), F.trim(F.coalesce(F.col("source_type"), F.lit(""))))
-            .alias("source_type"),
-            (F.trim(F.coalesce(F.col("automated_detection"), F.lit(""))) == vocab.AUTOMATED_DETECTION_YES)
-            .alias("automated_detection"),
-            (F.trim(F.coalesce(F.col("automated_decision"), F.lit(""))) == vocab.FULLY_AUTOMATED).alias("fully_automated"),
-            F.coalesce(F.array_contains(F.col("decision_visibility_list"), vocab.CONTENT_REMOVED), F.lit(False))
-            .alias("content_removed"),
-            (F.unix_timestamp(F.col("application_date_ts")) - F.unix_timestamp(F.col("content_date_ts")))
-            .alias("decision_seconds"),
-            (F.unix_timestamp(F.col("created_at_ts")) - F.unix_timestamp(F.col("application_date_ts")))
-            .alias("database_seconds"),
+            F.try_element_at(_map(F, words.source_types), F.trim(F.coalesce(F.col("source_type"), F.lit("")))).alias(
+                "source_type"
+            ),
+            (F.trim(F.coalesce(F.col("automated_detection"), F.lit(""))) == vocab.AUTOMATED_DETECTION_YES).alias(
+                "automated_detection"
+            ),
+            (F.trim(F.coalesce(F.col("automated_decision"), F.lit(""))) == vocab.FULLY_AUTOMATED).alias(
+                "fully_automated"
+            ),
+            F.coalesce(F.array_contains(F.col("decision_visibility_list"), vocab.CONTENT_REMOVED), F.lit(False)).alias(
+                "content_removed"
+            ),
+            (F.unix_timestamp(F.col("application_date_ts")) - F.unix_timestamp(F.col("content_date_ts"))).alias(
+                "decision_seconds"
+            ),
+            (F.unix_timestamp(F.col("created_at_ts")) - F.unix_timestamp(F.col("application_date_ts"))).alias(
+                "database_seconds"
+            ),
         )
 
     def reduce_part(self, part: Part, first_row: int) -> PartCounts:
@@ -197,45 +225,78 @@ class SparkEngine:
             in_scope = sum(row["count"] for row in stats if row["in_scope"])
             if problems:
                 suffix = F.concat(F.lit(f" (part {part.name}, record "), F.col("rn").cast("string"), F.lit(")"))
-                self._insert("dsa_day_rejects", classified.where(F.col("problem").isNotNull()).select(
-                    (F.col("rn") + (first_row - 1)).alias("row_number"),
-                    F.col("problem")[0].alias("field"), F.concat(F.col("problem")[1], suffix).alias("reason")))
+                self._insert(
+                    "dsa_day_rejects",
+                    classified.where(F.col("problem").isNotNull()).select(
+                        (F.col("rn") + (first_row - 1)).alias("row_number"),
+                        F.col("problem")[0].alias("field"),
+                        F.concat(F.col("problem")[1], suffix).alias("reason"),
+                    ),
+                )
             new_path = str(self.new_dir / f"part={part.index}")
-            (classified.where(F.col("in_scope")).drop("problem", "in_scope").join(self._seen(), "uuid", "left_anti")
-             .withColumn("copy", F.row_number().over(Window.partitionBy("uuid").orderBy("rn")))
-             .where(F.col("copy") == 1).drop("copy", "rn")
-             .write.mode("overwrite").parquet(new_path))
+            (
+                classified.where(F.col("in_scope"))
+                .drop("problem", "in_scope")
+                .join(self._seen(), "uuid", "left_anti")
+                .withColumn("copy", F.row_number().over(Window.partitionBy("uuid").orderBy("rn")))
+                .where(F.col("copy") == 1)
+                .drop("copy", "rn")
+                .write.mode("overwrite")
+                .parquet(new_path)
+            )
         finally:
             classified.unpersist()
         keys = ["month", "platform_name", "harm_group", "source_type"]
         new = self.spark.read.parquet(new_path)
         # One aggregate for both day tables: every statement has exactly one `database` duration (both of its
         # timestamps are required), so the counts are the sums over those rows.
-        histogram = (new.select(*keys, "automated_detection", "fully_automated", "content_removed", F.explode(F.array(
-            F.struct(F.lit("decision").alias("measure"), F.col("decision_seconds").alias("seconds")),
-            F.struct(F.lit("database").alias("measure"), F.col("database_seconds").alias("seconds")),
-        )).alias("m")).where(F.col("m.seconds").isNotNull())
+        histogram = (
+            new.select(
+                *keys,
+                "automated_detection",
+                "fully_automated",
+                "content_removed",
+                F.explode(
+                    F.array(
+                        F.struct(F.lit("decision").alias("measure"), F.col("decision_seconds").alias("seconds")),
+                        F.struct(F.lit("database").alias("measure"), F.col("database_seconds").alias("seconds")),
+                    )
+                ).alias("m"),
+            )
+            .where(F.col("m.seconds").isNotNull())
             .groupBy(*keys, F.col("m.measure").alias("measure"), F.col("m.seconds").alias("seconds"))
-            .agg(F.count(F.lit(1)).alias("statements"),
-                 F.count(F.when(F.col("automated_detection"), 1)).alias("automated_detections"),
-                 F.count(F.when(F.col("fully_automated"), 1)).alias("fully_automated_decisions"),
-                 F.count(F.when(F.col("content_removed"), 1)).alias("content_removed")))
+            .agg(
+                F.count(F.lit(1)).alias("statements"),
+                F.count(F.when(F.col("automated_detection"), 1)).alias("automated_detections"),
+                F.count(F.when(F.col("fully_automated"), 1)).alias("fully_automated_decisions"),
+                F.count(F.when(F.col("content_removed"), 1)).alias("content_removed"),
+            )
+        )
         self.conn.register("spark_result", histogram.toArrow())
         try:
             self.conn.execute(
                 """INSERT INTO dsa_day_counts
                    SELECT month, platform_name, harm_group, source_type, sum(statements), sum(automated_detections),
                           sum(fully_automated_decisions), sum(content_removed)
-                   FROM spark_result WHERE measure = 'database' GROUP BY ALL""")
+                   FROM spark_result WHERE measure = 'database' GROUP BY ALL"""
+            )
             self.conn.execute(
                 """INSERT INTO dsa_day_durations
-                   SELECT month, platform_name, harm_group, source_type, measure, seconds, statements FROM spark_result""")
+                   SELECT month, platform_name, harm_group, source_type, measure, seconds, statements
+                   FROM spark_result"""
+            )
             loaded = self.conn.execute(
-                "SELECT coalesce(sum(statements), 0) FROM spark_result WHERE measure = 'database'").fetchall()[0][0]
+                "SELECT coalesce(sum(statements), 0) FROM spark_result WHERE measure = 'database'"
+            ).fetchall()[0][0]
         finally:
             self.conn.unregister("spark_result")
-        return PartCounts(rows_read=read, statements_loaded=int(loaded), rows_out_of_scope=read - problems - in_scope,
-                          rows_repeated=in_scope - int(loaded), rows_quarantined=problems)
+        return PartCounts(
+            rows_read=read,
+            statements_loaded=int(loaded),
+            rows_out_of_scope=read - problems - in_scope,
+            rows_repeated=in_scope - int(loaded),
+            rows_quarantined=problems,
+        )
 
     def _insert(self, table: str, frame) -> None:
         """A Spark result (small: quarantine rows) into the load's TEMP table, by column name."""
@@ -248,7 +309,8 @@ class SparkEngine:
     def finish_day(self) -> None:
         if self.new_dir.exists() and any(self.new_dir.rglob("*.parquet")):
             self.conn.execute(
-                "INSERT INTO raw.dsa_seen_uuids SELECT $day, uuid::UUID FROM read_parquet($files, hive_partitioning = false)",
+                "INSERT INTO raw.dsa_seen_uuids "
+                "SELECT $day, uuid::UUID FROM read_parquet($files, hive_partitioning = false)",
                 {"day": self.dump_date, "files": [str(p) for p in sorted(self.new_dir.rglob("*.parquet"))]},
             )
 

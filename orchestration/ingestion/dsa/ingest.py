@@ -45,8 +45,13 @@ def _load_all(conn: duckdb.DuckDBPyConnection, days, factory: EngineFactory, set
     for landed in days:
         outcome = load_day(conn, landed, factory, settings.dsa_scratch_dir, states[landed.path], quiet)
         if outcome.status == "loaded":
-            log.info("%s: %d Belgian statements, %d quarantined (%s)", outcome.file_name, outcome.rows_loaded,
-                     outcome.rows_quarantined, outcome.message)
+            log.info(
+                "%s: %d Belgian statements, %d quarantined (%s)",
+                outcome.file_name,
+                outcome.rows_loaded,
+                outcome.rows_quarantined,
+                outcome.message,
+            )
         elif outcome.status in ("rejected", "deferred"):
             log.warning("%s %s", outcome.status, outcome.message)
         outcomes.append(outcome)

@@ -39,8 +39,14 @@ UUID_WINDOW_DAYS = 3
 EngineFactory = Callable[[duckdb.DuckDBPyConnection, LandedFile], Engine]
 
 
-def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory: EngineFactory,
-             scratch_dir: Path | None = None, state: FileState | None = None, quiet_seconds: float = 0.0) -> FileOutcome:
+def load_day(
+    conn: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    engine_factory: EngineFactory,
+    scratch_dir: Path | None = None,
+    state: FileState | None = None,
+    quiet_seconds: float = 0.0,
+) -> FileOutcome:
     """Load one day's dump whole or not at all; returns its ledger outcome.
 
     `state` is the file's size and modification time when the run first saw it: a dump that changed since
@@ -64,9 +70,14 @@ def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory
             conn.execute("ROLLBACK")
             return FileOutcome(landed.name, "deferred", message=f"{landed.name}: {why}; left for the next run")
         _commit_day(conn, load_id, landed, engine.name, csv_parts, totals)
-        outcome = FileOutcome(landed.name, "loaded", totals.rows_read, totals.statements_loaded,
-                              totals.rows_quarantined,
-                              message=f"{totals.rows_out_of_scope} outside Belgium, {totals.rows_repeated} seen before")
+        outcome = FileOutcome(
+            landed.name,
+            "loaded",
+            totals.rows_read,
+            totals.statements_loaded,
+            totals.rows_quarantined,
+            message=f"{totals.rows_out_of_scope} outside Belgium, {totals.rows_repeated} seen before",
+        )
         _record(conn, load_id, landed, sha, outcome)
         conn.execute("COMMIT")
         return outcome
@@ -83,34 +94,49 @@ def load_day(conn: duckdb.DuckDBPyConnection, landed: LandedFile, engine_factory
             engine.close()
 
 
-def _commit_day(conn: duckdb.DuckDBPyConnection, load_id: str, landed: LandedFile, engine: str, csv_parts: int,
-                totals: PartCounts) -> None:
+def _commit_day(
+    conn: duckdb.DuckDBPyConnection, load_id: str, landed: LandedFile, engine: str, csv_parts: int, totals: PartCounts
+) -> None:
     day = {"load_id": load_id, "day": landed.export_date}
     conn.execute(
         """INSERT INTO raw.dsa_daily_counts
            SELECT $load_id, $day, month, platform_name, harm_group, source_type, sum(statements),
                   sum(automated_detections), sum(fully_automated_decisions), sum(content_removed)
-           FROM dsa_day_counts GROUP BY ALL""", day)
+           FROM dsa_day_counts GROUP BY ALL""",
+        day,
+    )
     conn.execute(
         """INSERT INTO raw.dsa_daily_durations
            SELECT $load_id, $day, month, platform_name, harm_group, source_type, measure, seconds, sum(statements)
-           FROM dsa_day_durations GROUP BY ALL""", day)
+           FROM dsa_day_durations GROUP BY ALL""",
+        day,
+    )
     conn.execute(
         """INSERT INTO raw.quarantine (load_id, source, file_name, row_number, field, reason, quarantined_at, level)
            SELECT $load_id, 'dsa', $file_name, row_number, field, reason, now(), 'row' FROM dsa_day_rejects
            ORDER BY row_number""",
-        {"load_id": load_id, "file_name": landed.name})
+        {"load_id": load_id, "file_name": landed.name},
+    )
     conn.execute(
         "INSERT INTO raw.dsa_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, landed.export_date, engine, csv_parts, totals.rows_read, totals.statements_loaded,
-         totals.rows_out_of_scope, totals.rows_repeated, totals.rows_quarantined])
+        [
+            load_id,
+            landed.export_date,
+            engine,
+            csv_parts,
+            totals.rows_read,
+            totals.statements_loaded,
+            totals.rows_out_of_scope,
+            totals.rows_repeated,
+            totals.rows_quarantined,
+        ],
+    )
     accounted = totals.statements_loaded + totals.rows_out_of_scope + totals.rows_repeated + totals.rows_quarantined
     if accounted != totals.rows_read:
         raise RuntimeError(f"{landed.name}: {totals.rows_read} records read but {accounted} accounted for")
     # Forget the uuids that no later day can repeat any more (older than the window before the newest day).
     newest = conn.execute("SELECT max(dump_date) FROM raw.dsa_seen_uuids").fetchone()[0]
     if newest is not None:
-        conn.execute("DELETE FROM raw.dsa_seen_uuids WHERE dump_date < ?",
-                     [newest - timedelta(days=UUID_WINDOW_DAYS)])
+        conn.execute("DELETE FROM raw.dsa_seen_uuids WHERE dump_date < ?", [newest - timedelta(days=UUID_WINDOW_DAYS)])
     for table in DAY_TABLES:
         conn.execute(f"DROP TABLE {table}")

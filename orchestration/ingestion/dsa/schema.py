@@ -35,7 +35,8 @@ DDL = (
         platform_name VARCHAR NOT NULL,
         harm_group    VARCHAR,
         source_type   VARCHAR,
-        measure       VARCHAR NOT NULL,  -- decision: content_date -> application_date; database: application_date -> created_at
+        measure       VARCHAR NOT NULL,  -- decision: content_date -> application_date;
+                                         -- database: application_date -> created_at
         seconds       BIGINT NOT NULL,
         statements    BIGINT NOT NULL
     )""",
@@ -48,7 +49,8 @@ DDL = (
         dump_date         DATE NOT NULL,
         engine            VARCHAR NOT NULL,     -- duckdb | spark
         csv_parts         INTEGER NOT NULL,
-        rows_read         BIGINT NOT NULL,      -- = statements_loaded + rows_out_of_scope + rows_repeated + rows_quarantined
+        rows_read         BIGINT NOT NULL,      -- = statements_loaded + rows_out_of_scope + rows_repeated
+                                                --   + rows_quarantined
         statements_loaded BIGINT NOT NULL,      -- Belgian, first copy, well-formed
         rows_out_of_scope BIGINT NOT NULL,      -- territorial_scope without BE
         rows_repeated     BIGINT NOT NULL,      -- a Belgian statement whose uuid was seen before

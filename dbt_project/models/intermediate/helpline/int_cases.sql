@@ -69,8 +69,8 @@ igvm as (
 ),
 
 latest as (
-    select * from (select * from childfocus union all select * from igvm)
-    qualify row_number() over (partition by case_key order by export_date desc, row_number) = 1
+    select * from (select * from childfocus union all select * from igvm) as versions
+    qualify row_number() over (partition by case_key order by export_date desc, row_number asc) = 1
 )
 
 select

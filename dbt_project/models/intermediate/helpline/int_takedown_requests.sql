@@ -30,7 +30,7 @@ changed_requests as (
 latest as (
     select * from {{ ref('stg_takedown__requests') }}
     {% if is_incremental() %}where request_id in (select request_id from changed_requests){% endif %}
-    qualify row_number() over (partition by request_id order by export_date desc, row_number) = 1
+    qualify row_number() over (partition by request_id order by export_date desc, row_number asc) = 1
 ),
 
 outcomes as (

@@ -17,7 +17,9 @@ with respondents as (
 ),
 
 answers as (
-    unpivot (select wave, response_id, columns('^q\d')::varchar from {{ ref('stg_survey__responses') }} where is_finished)
+    unpivot (
+        select wave, response_id, columns('^q\d')::varchar from {{ ref('stg_survey__responses') }} where is_finished
+    )
     on columns('^q\d')
     into name variable value answer
 ),
@@ -35,7 +37,8 @@ joined as (
         cb.base,
         cb.kind,
         a.answer,
-        cb.population_variable is null or list_contains(string_split(cb.population_codes, '|'), p.answer) as in_population,
+        cb.population_variable is null
+        or list_contains(string_split(cb.population_codes, '|'), p.answer) as in_population,
         cb.asked_if_variable is null or list_contains(string_split(cb.asked_if_codes, '|'), s.answer) as is_asked,
         list_contains(string_split(cb.yes_codes, '|'), a.answer) as answered_yes
     from respondents as r

@@ -54,7 +54,9 @@ hidden as (
 grid as (
     select years.year, platforms.platform
     from (select year from year_totals union select year from request_side) as years
-    cross join (select platform from case_side union select platform from request_side union select platform from exposure) as platforms
+    cross join (
+        select platform from case_side union select platform from request_side union select platform from exposure
+    ) as platforms
 ),
 
 with_wave as (

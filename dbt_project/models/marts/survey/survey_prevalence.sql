@@ -9,11 +9,14 @@ with breakdowns as (
     select wave, indicator, base, weight, is_yes, in_base, 'total' as breakdown, 'total' as group_value
     from {{ ref('int_survey_indicator_answers') }}
     union all
-    select wave, indicator, base, weight, is_yes, in_base, 'gender', gender from {{ ref('int_survey_indicator_answers') }}
+    select wave, indicator, base, weight, is_yes, in_base, 'gender' as breakdown, gender as group_value
+    from {{ ref('int_survey_indicator_answers') }}
     union all
-    select wave, indicator, base, weight, is_yes, in_base, 'age_band', age_band from {{ ref('int_survey_indicator_answers') }}
+    select wave, indicator, base, weight, is_yes, in_base, 'age_band' as breakdown, age_band as group_value
+    from {{ ref('int_survey_indicator_answers') }}
     union all
-    select wave, indicator, base, weight, is_yes, in_base, 'region', region from {{ ref('int_survey_indicator_answers') }}
+    select wave, indicator, base, weight, is_yes, in_base, 'region' as breakdown, region as group_value
+    from {{ ref('int_survey_indicator_answers') }}
 ),
 
 sums as (
@@ -60,12 +63,12 @@ chosen as (
     from (
         select distinct wave, indicator, breakdown, 0 as extra, primary_groups as m, primary_sum as s from flagged
         union all
-        select complements.wave, complements.indicator, complements.breakdown, complement_rank,
-               primary_groups + complement_rank, primary_sum + complement_sum
+        select complements.wave, complements.indicator, complements.breakdown, complement_rank as extra,
+               primary_groups + complement_rank as m, primary_sum + complement_sum as s
         from complements
         join (select distinct wave, indicator, breakdown, primary_groups, primary_sum from flagged) as groups
           using (wave, indicator, breakdown)
-    )
+    ) as candidates
     where m = 0 or (m >= 2 and s >= {{ suppression_k() }} - 1)
     group by all
 ),
