@@ -15,12 +15,13 @@ from orchestration.publishing.publish import Publication, publish_marts
 from orchestration.settings import PUBLISHED_MARTS, PUBLISHED_MONITORING, Settings, create_demo_key
 from tests.conftest import make_settings
 
-# Rows inserted out of grain order on purpose: exports must sort them.
+# Rows inserted out of grain order on purpose: exports must sort them. The numbers pass the disclosure audit (the
+# gate refuses anything else): no complement from 1 to k-1, no month total that pins its one suppressed cell.
 PLATFORM_MONTHLY = """
 CREATE OR REPLACE TABLE marts.platform_monthly AS
 SELECT * FROM (VALUES
-    (DATE '2026-02-01', 'igvm', 'x', 'deepnude', 12, 5, 7, 5, 0.71, 30.5, false),
-    (DATE '2026-01-01', 'childfocus', 'snapchat', 'deepnude', 40, 22, 9, 6, 0.66, 12.0, false),
+    (DATE '2026-02-01', 'igvm', 'x', 'deepnude', 12, 5, 25, 10, 0.5, 30.5, false),
+    (DATE '2026-01-01', 'childfocus', 'snapchat', 'deepnude', 40, 22, 30, 20, 0.8, 12.0, false),
     (DATE '2026-02-01', 'childfocus', 'tiktok', 'sextortion', NULL, NULL, NULL, NULL, NULL, NULL, true),
     (DATE '2026-01-01', 'childfocus', 'instagram', 'other', 8, NULL, 5, 5, 1.0, 48.0, true)
 ) AS t(month, source, platform, incident_type, cases, ai_generated_cases, takedown_requests, takedowns_removed,
@@ -43,7 +44,7 @@ def make_warehouse(warehouse: Path, landing: Path, version: int = 1) -> Settings
     ensure_schema(conn)
     conn.execute(
         "INSERT INTO monitoring.checks VALUES ('run-1', TIMESTAMPTZ '2026-03-01 10:00:00+00', 'childfocus', "
-        "'volume', 'cases', DATE '2026-02-01', 6, 1.2, 3.0, 'ok', 'volume within range')"
+        "'volume', 'cases', DATE '2026-01-01', 48, 1.2, 3.0, 'ok', 'volume within range')"
     )
     conn.close()
     return settings

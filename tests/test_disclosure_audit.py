@@ -353,3 +353,24 @@ def test_older_runs_of_the_monitoring_history_are_not_related_to_the_current_mar
     a relation with today's marts; taken as one it would contradict them (40 cases in February)."""
     db = write_publication(tmp_path / "p.duckdb", base_tables())
     assert audit_publication(db, k=5).problems == []
+
+
+def test_a_month_only_the_dumps_cover_is_no_suppressed_request_count(tmp_path: Path) -> None:
+    """platform_responsiveness has rows for months the DSA dumps cover but no helpline export does; their request
+    count is NULL because there is no data, and platform_monthly has no row for that month to tie it to. Read as
+    a suppression it would be 'exactly 0' (an absent platform_monthly row is zero) and block every publication."""
+    tables = base_tables()
+    tables["platform_responsiveness"] = pd.DataFrame(
+        [
+            dict(month=M1, platform="snapchat", takedown_requests=20, tf_statements=40, statements_per_request=2.0,
+                 suppressed=False),
+            dict(month="2024-06-01", platform="snapchat", takedown_requests=NA, tf_statements=35,
+                 statements_per_request=NA, suppressed=False),
+        ]
+    ).astype({"takedown_requests": "Int64", "statements_per_request": "Float64"})
+    result = audit_publication(write_publication(tmp_path / "published.duckdb", tables), k=5)
+    assert result.passed, result.lines()
+    tables["platform_responsiveness"].loc[0, "takedown_requests"] = NA  # a covered month: that NULL is a count
+    result = audit_publication(write_publication(tmp_path / "again.duckdb", tables), k=5)
+    assert [line for line in result.lines() if "month=2024-06-01" in line] == []
+    assert any("platform_responsiveness" in line and f"month={M1}" in line for line in result.lines())

@@ -93,7 +93,7 @@ def test_alerts_and_monitoring_checks_export_too(published, tmp_path: Path, caps
     assert capsys.readouterr().out.strip() == f"Wrote {target}"
     if table == "monitoring_checks" and fmt == "xlsx":
         row = list(load_workbook(target)[table].iter_rows(min_row=2, values_only=True))[0]
-        assert row[1] == datetime(2026, 3, 1, 10, 0) and row[5] == datetime(2026, 2, 1)
+        assert row[1] == datetime(2026, 3, 1, 10, 0) and row[5] == datetime(2026, 1, 1)
     if table == "monitoring_checks" and fmt == "parquet":
         assert pq.read_schema(target).field("period").type == pa.date32()
 
