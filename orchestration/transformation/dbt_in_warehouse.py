@@ -3,8 +3,8 @@
 The dbt profile names the database by a path relative to the folder dbt runs in (`warehouse.duckdb`),
 so every warehouse has the same profile. dbt keeps its parse state only while the profile's connection
 details are unchanged, and one parse of the project (`ensure_manifest`) then serves every warehouse:
-a new warehouse's first `dbt build` skips the full parse (dbt step at 10k: 10.2-10.8 s before, 7.7-8.3 s after;
-docs/benchmarks.md, notes).
+a new warehouse's first `dbt build` skips the full parse, which shortens its dbt step (docs/benchmarks.md,
+notes).
 dagster-dbt starts its dbt executable in the dbt project folder and names the project in DBT_PROJECT_DIR;
 this entry point moves to the warehouse folder first. Every dbt command that opens the database runs
 through it: `NCII_WAREHOUSE_DIR=... ncii-dbt build` (the project defaults to this repository's).
