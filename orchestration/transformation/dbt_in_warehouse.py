@@ -8,6 +8,8 @@ notes).
 dagster-dbt starts its dbt executable in the dbt project folder and names the project in DBT_PROJECT_DIR;
 this entry point moves to the warehouse folder first. Every dbt command that opens the database runs
 through it: `NCII_WAREHOUSE_DIR=... ncii-dbt build` (the project defaults to this repository's).
+Plain `dbt` would open a second, empty database in the folder it was typed in, so the profile refuses to
+load without `WRAPPER_ENV`, which this entry point sets (and the `dbt parse` runs, which open no database).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 EXECUTABLE = Path(sys.executable).with_name("ncii-dbt")  # installed beside this interpreter (pyproject.toml)
+# Without this variable dbt_project/profiles.yml stops dbt at once (naming `ncii-dbt`); the value is the same for
+# every warehouse and every caller, so the profile, and the parse state it shares, stay the same too.
+WRAPPER_ENV = {"NCII_DBT_WRAPPER": "1"}
 PATH_OPTIONS = (
     "--project-dir",
     "--profiles-dir",
@@ -36,6 +41,7 @@ def main() -> None:
     warehouse_dir = Settings.from_env().warehouse_dir
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(warehouse_dir)
+    os.environ.update(WRAPPER_ENV)
     from dbt.cli.main import cli
 
     cli()
