@@ -15,7 +15,7 @@ $(UV):
 	sh -c '$(PYTHON) -m venv $(BOOT) && $(BOOT)/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"'
 
 # --compile-bytecode: this machine sets PYTHONDONTWRITEBYTECODE, so without it every process (ncii run, the
-# dbt subprocess, each test) compiles Dagster, dbt and GX from source again: about 6 s each.
+# dbt subprocess, each test) compiles Dagster, dbt and GX from source again, a slow start for each of them.
 # tools/with_progress.py says what is going on while uv works silently, and leaves out uv's package list.
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	@$(BOOT)/bin/python tools/with_progress.py "Installing the locked dependencies (uv.lock) into $(VENV) and \

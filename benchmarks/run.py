@@ -255,6 +255,7 @@ def cold_parse_seconds() -> float:
     import tempfile
 
     from orchestration.settings import DBT_PROJECT_DIR
+    from orchestration.transformation.dbt_in_warehouse import WRAPPER_ENV
 
     dbt = str(Path(sys.executable).with_name("dbt"))
     with tempfile.TemporaryDirectory() as target:
@@ -271,6 +272,7 @@ def cold_parse_seconds() -> float:
                 "--target-path",
                 target,
             ],
+            env={**os.environ, **WRAPPER_ENV},  # parsing opens no database: plain `dbt`, as `ensure_manifest` runs it
             check=True,
             capture_output=True,
         )

@@ -27,8 +27,8 @@ from packaging import version
 def stop_gx_batch_fingerprints() -> None:
     """Stop GX fingerprinting the in-memory batches it loads.
 
-    GX hashes every cell of a pandas batch smaller than `HASH_THRESHOLD` bytes (2 s for a batch of 7 million
-    rows) for a batch marker this project never reads. A threshold of 0 hashes none. Module-wide, so it
+    GX hashes every cell of a pandas batch smaller than `HASH_THRESHOLD` bytes (slow for a batch of millions
+    of rows) for a batch marker this project never reads. A threshold of 0 hashes none. Module-wide, so it
     changes every pandas batch of the process: call it where the GX context is made.
     """
     from great_expectations.execution_engine import pandas_execution_engine
@@ -54,9 +54,9 @@ def forget_gx_batches(batch_definition: Any) -> None:
 class SkipDbtProbes:
     """Mixin for dagster-dbt's `DbtCliResource` (list it first) that skips two fixed costs of each `dbt build`.
 
-    The stock resource runs `dbt --version` in a subprocess (1.5 s; dbt also asks the package index for
+    The stock resource runs `dbt --version` in a subprocess (slow: dbt also asks the package index for
     its newest release) to learn the version of the executable, and loads the dbt project's macros
-    in-process to hold an adapter (2.2 s) that only its optional row-count and column-metadata fetches
+    in-process (slow too) to hold an adapter that only its optional row-count and column-metadata fetches
     use. This project's executable runs the dbt-core of this environment (`ncii-dbt`), and it fetches
     neither, so both are overridden.
     """

@@ -94,6 +94,27 @@ def test_the_dbt_resource_knows_the_version_of_its_executable() -> None:
     assert resource._cli_version.major < 2  # dbt-core, not the fusion engine
 
 
+def test_plain_dbt_refuses_to_run_and_names_ncii_dbt(tmp_path: Path) -> None:
+    """Plain `dbt` typed in dbt_project/ would open a second, empty `warehouse.duckdb` there (the profile's path
+    is relative): the profile stops it at once, naming `ncii-dbt`, even with NCII_WAREHOUSE_DIR set (the README
+    has operators export it). `dbt debug` is the command that would connect, and so create the database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBT_", "NCII_DBT_"))}
+    env["NCII_WAREHOUSE_DIR"] = str(tmp_path / "warehouse")
+    before = sorted(p.name for p in DBT_PROJECT_DIR.iterdir())
+    result = subprocess.run(
+        [str(dbt_in_warehouse.EXECUTABLE.with_name("dbt")), "debug", "--log-path", str(tmp_path / "logs")],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    assert "Env var required but not provided: 'NCII_DBT_WRAPPER" in output and "`ncii-dbt`" in output, output[-2000:]
+    assert sorted(p.name for p in DBT_PROJECT_DIR.iterdir()) == before  # no database made where it was typed
+    assert not (tmp_path / "warehouse").exists()
+
+
 def test_ncii_dbt_opens_the_warehouse_database_wherever_it_is_typed(tmp_path: Path) -> None:
     """The profile's database path is relative: `ncii-dbt` must run dbt in the warehouse folder, and paths
     on its command line still mean what they meant where the command was typed."""

@@ -1,7 +1,7 @@
 """Issue 15's acceptance on the demo itself: the landing `ncii demo` writes (seed 2026, 25 months, about 10,500
 cases), published through the gate, then checked from outside.
 
-Slow (about 5 minutes on one core: the demo's suppression and its audit are most of it), so `make test-all` runs it
+Slow (minutes on one core: the demo's suppression and its audit are most of it), so `make test-all` runs it
 and CI does not; the end-to-end run checks the same properties on smaller generated data in every CI run.
 """
 

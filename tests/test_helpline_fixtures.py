@@ -161,14 +161,19 @@ def test_platform_monthly_hand_computed_cells(warehouse) -> None:
 
 
 def test_times_are_brussels_local(warehouse) -> None:
+    """Months are Europe/Brussels months: each case below is in another month in UTC, or would be if its
+    local time were read as UTC."""
     _, conn = warehouse
-    # 31/01/2026 23:30 local stays in January; 2026-01-31T23:30Z is 00:30 on 1 February in Brussels
-    assert one(conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?", [key("CF-2026-000004")]) == (
-        date(2026, 1, 1),
-    )
-    assert one(
-        conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?", [key("IGVM-2026-000001")]
-    ) == (date(2026, 2, 1),)
+
+    def opened_month(reference: str) -> date:
+        return one(conn, "SELECT opened_month FROM intermediate.int_cases WHERE case_key = ?", [key(reference)])[0]
+
+    # Child Focus 01/01/2026 00:30 local is 2025-12-31T23:30Z: January in Brussels, December (2025) in UTC
+    assert opened_month("CF-2026-000002") == date(2026, 1, 1)
+    # Child Focus 31/01/2026 23:30 local stays in January; read as UTC it would be 00:30 on 1 February in Brussels
+    assert opened_month("CF-2026-000004") == date(2026, 1, 1)
+    # IGVM 2026-01-31T23:30Z is 00:30 on 1 February in Brussels
+    assert opened_month("IGVM-2026-000001") == date(2026, 2, 1)
 
 
 def test_a_request_whose_case_is_in_no_export_is_kept_under_unknown(warehouse) -> None:

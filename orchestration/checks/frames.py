@@ -64,8 +64,8 @@ KEY_COLUMNS = {
 }
 # A reference appears once per load: checked on `load_reference`, one 64-bit hash of (load_id, reference),
 # NULL when the reference is missing (its not-null expectation fails then). pandas finds the duplicates
-# of one integer column several times faster than those of a pair of columns (2.3 s against 0.6 s at
-# 6.8 million rows); a false duplicate needs a 64-bit collision, like the hashed references above.
+# of one integer column several times faster than those of a pair of columns (at millions of rows);
+# a false duplicate needs a 64-bit collision, like the hashed references above.
 LOAD_REFERENCES = {"childfocus": "dossier_key", "igvm": "report_key", "takedown": "request_id"}
 
 

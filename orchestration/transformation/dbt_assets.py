@@ -107,7 +107,7 @@ def describe_dbt_failure(run_results: Path, started: float, shown: int = 3) -> s
 
 class WarehouseDbtCliResource(SkipDbtProbes, DbtCliResource):
     """dagster-dbt's dbt CLI resource without the `dbt --version` run and the in-process adapter it makes
-    before every `dbt build` (3.7 s a run; see `SkipDbtProbes`)."""
+    before every `dbt build` (a fixed cost of every run; see `SkipDbtProbes`)."""
 
 
 def dbt_resource() -> DbtCliResource:

@@ -3,11 +3,13 @@
 The dbt profile names the database by a path relative to the folder dbt runs in (`warehouse.duckdb`),
 so every warehouse has the same profile. dbt keeps its parse state only while the profile's connection
 details are unchanged, and one parse of the project (`ensure_manifest`) then serves every warehouse:
-a new warehouse's first `dbt build` skips the full parse (dbt step at 10k: 10.2-10.8 s before, 7.7-8.3 s after;
-docs/benchmarks.md, notes).
+a new warehouse's first `dbt build` skips the full parse, which shortens its dbt step (docs/benchmarks.md,
+notes).
 dagster-dbt starts its dbt executable in the dbt project folder and names the project in DBT_PROJECT_DIR;
 this entry point moves to the warehouse folder first. Every dbt command that opens the database runs
 through it: `NCII_WAREHOUSE_DIR=... ncii-dbt build` (the project defaults to this repository's).
+Plain `dbt` would open a second, empty database in the folder it was typed in, so the profile refuses to
+load without `WRAPPER_ENV`, which this entry point sets (and the `dbt parse` runs, which open no database).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pathlib import Path
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 EXECUTABLE = Path(sys.executable).with_name("ncii-dbt")  # installed beside this interpreter (pyproject.toml)
+# Without this variable dbt_project/profiles.yml stops dbt at once (naming `ncii-dbt`); the value is the same for
+# every warehouse and every caller, so the profile, and the parse state it shares, stay the same too.
+WRAPPER_ENV = {"NCII_DBT_WRAPPER": "1"}
 PATH_OPTIONS = (
     "--project-dir",
     "--profiles-dir",
@@ -36,6 +41,7 @@ def main() -> None:
     warehouse_dir = Settings.from_env().warehouse_dir
     warehouse_dir.mkdir(parents=True, exist_ok=True)
     os.chdir(warehouse_dir)
+    os.environ.update(WRAPPER_ENV)
     from dbt.cli.main import cli
 
     cli()

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
+from orchestration.transformation.dbt_in_warehouse import WRAPPER_ENV
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
 MANIFEST_PATH = DBT_TARGET_DIR / "manifest.json"
@@ -80,9 +81,10 @@ def ensure_manifest() -> Path:
         fingerprint = project_fingerprint()
         if _parsed_from(fingerprint):
             return MANIFEST_PATH
-        # The same environment the build gets (a macro reads NCII_SUPPRESSION_K), so the parse state also fits
-        # the first build of a new warehouse. Parsing opens no database: plain `dbt`, in any folder.
-        env = {**os.environ, **Settings.from_env().dbt_env()}
+        # The same environment the build gets (a macro reads NCII_SUPPRESSION_K, the profile NCII_DBT_WRAPPER),
+        # so the parse state also fits the first build of a new warehouse. Parsing opens no database: plain
+        # `dbt`, in any folder, with the variable the profile otherwise refuses plain `dbt` without.
+        env = {**os.environ, **Settings.from_env().dbt_env(), **WRAPPER_ENV}
         dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
             [
