@@ -58,11 +58,14 @@ chromium:
 	  else echo "Chromium not installed (needs root and apt-get): the browser test will skip"; fi; }
 
 # -n auto: one worker per core (pytest-xdist); --dist loadfile keeps a module's tests, and its fixtures, together.
+# Tests marked serial edit a repository file (the alias seed) that every pipeline run reads: they run alone, after.
 test: env duckdb11 chromium
-	$(VENV)/bin/pytest -n auto --dist loadfile
+	$(VENV)/bin/pytest -n auto --dist loadfile -m "not slow and not serial"
+	$(VENV)/bin/pytest -m "serial and not slow"
 
 test-all: env duckdb11 chromium
-	$(VENV)/bin/pytest -n auto --dist loadfile -m ""
+	$(VENV)/bin/pytest -n auto --dist loadfile -m "not serial"
+	$(VENV)/bin/pytest -m serial
 
 # Lint, failing on any finding: ruff's rules and its formatting over the Python ([tool.ruff] in pyproject.toml),
 # sqlfluff over the dbt models and macros (dbt_project/.sqlfluff). `ruff format` and `ruff check --fix` mend most

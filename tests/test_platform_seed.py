@@ -1,7 +1,8 @@
 """Following the unmapped-platform alert's advice works: a new platform added to the alias seed is published.
 
 And a seed mistake that fails a dbt test gives a one-line reason naming that test. Both tests edit the
-repository's seeds/platform_aliases.csv for the length of one run and put it back byte for byte.
+repository's seeds/platform_aliases.csv for the length of one run and put it back byte for byte, so they are
+marked serial: a pipeline run of another test worker would read the edited seed (`make test` runs them after).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 from orchestration.runner import run_main_job
 from orchestration.settings import SEEDS_DIR
 from tests.conftest import FIXTURE_LANDING, fixture_landing, make_settings
+
+pytestmark = pytest.mark.serial
 
 CF_NAME = "childfocus_cases_20260301.csv"
 BLUESKY_ROW = (
