@@ -362,10 +362,22 @@ def test_a_month_only_the_dumps_cover_is_no_suppressed_request_count(tmp_path: P
     tables = base_tables()
     tables["platform_responsiveness"] = pd.DataFrame(
         [
-            dict(month=M1, platform="snapchat", takedown_requests=20, tf_statements=40, statements_per_request=2.0,
-                 suppressed=False),
-            dict(month="2024-06-01", platform="snapchat", takedown_requests=NA, tf_statements=35,
-                 statements_per_request=NA, suppressed=False),
+            dict(
+                month=M1,
+                platform="snapchat",
+                takedown_requests=20,
+                tf_statements=40,
+                statements_per_request=2.0,
+                suppressed=False,
+            ),
+            dict(
+                month="2024-06-01",
+                platform="snapchat",
+                takedown_requests=NA,
+                tf_statements=35,
+                statements_per_request=NA,
+                suppressed=False,
+            ),
         ]
     ).astype({"takedown_requests": "Int64", "statements_per_request": "Float64"})
     result = audit_publication(write_publication(tmp_path / "published.duckdb", tables), k=5)
