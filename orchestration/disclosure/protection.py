@@ -31,7 +31,7 @@ from scipy.sparse import coo_matrix, csr_matrix, hstack, lil_matrix, vstack
 
 from orchestration.disclosure.audit import is_exposed
 from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter, suppress
-from orchestration.disclosure.system import LinearSystem
+from orchestration.disclosure.system import LinearSystem, whole_width
 
 
 class ProtectionError(RuntimeError):
@@ -39,18 +39,28 @@ class ProtectionError(RuntimeError):
 
 
 def protect(grid: Grid) -> Grid:
-    """The heuristic's pattern, then complementary cells until no hidden count can be narrowed (module docstring)."""
+    """The heuristic's pattern, then complementary cells until no hidden count can be narrowed (module docstring).
+
+    A count whose interval was k-1 wide stays so (hiding only adds unknowns), so a later round checks only what
+    may have changed: the counts just covered, the cells just hidden, and complements judged safe only because
+    their narrow interval held no small value (a wider one might)."""
     suppress(grid)
     model = _Protection(grid)
+    candidates: set[int] | None = None  # None: every target
     for _ in range(MAX_ROUNDS):
-        exposed = model.exposed()
+        exposed, settled = model.exposed(candidates)
         if not exposed:
             return grid
+        hidden_before = np.asarray(grid.hidden).copy()
         for cell in exposed:
             if not model._protected_enough(cell) and model._find_pattern(cell) is None:
                 model.unprotected.append(grid.keys[cell])
+        newly = np.flatnonzero(np.asarray(grid.hidden) & ~hidden_before).tolist()
+        checked = set(range(len(grid.keys))) if candidates is None else candidates
+        candidates = {c for c in checked if c not in settled} | set(exposed) | set(newly)
+        candidates |= {d for c in newly for d in model.derived_of.get(c, [])}
     raise ProtectionError(
-        f"{len(model.exposed())} hidden counts still narrower than k values after {MAX_ROUNDS} "
+        f"{len(model.exposed()[0])} hidden counts still narrower than k values after {MAX_ROUNDS} "
         "rounds of complementary suppression"
     )
 
@@ -201,9 +211,10 @@ class _Protection:
             return grid.is_hidden(cell) and self.x0[cell] <= 2 * self.k - 3
         return grid.hidden[cell] and grid.keys[cell][1] != "F"
 
-    def exposed(self) -> list[int]:
-        """The counts a reader can narrow under the current pattern: the interval of every hidden count (and small
-        complement) over the grid's relations, by the solver the audit uses, judged by the audit's rule."""
+    def exposed(self, candidates: set[int] | None = None) -> tuple[list[int], set[int]]:
+        """The counts a reader can narrow under the current pattern (of `candidates`, or of every target), and those
+        settled for good (an interval k-1 wide): the interval of every hidden count and small complement over the
+        grid's relations, by the solver the audit uses, judged by the audit's rule."""
         grid, system = self.grid, LinearSystem()
         at_x0 = self.a @ self.x0
         for cell in range(len(grid.keys)):
@@ -219,13 +230,18 @@ class _Protection:
                 float(self.room_high[row] + at_x0[row]),
                 str(row),
             )
-        targets = [cell for cell in range(len(grid.keys)) if self._is_target(cell)]
+        pool = range(len(grid.keys)) if candidates is None else sorted(candidates)
+        targets = [cell for cell in pool if self._is_target(cell) and not self._protected_enough(cell)]
+        if not targets:
+            return [], set()
         for cell in targets:
             system.target(str(cell), self._expression(cell), "derived" if self.is_derived[cell] else "cell")
         intervals, problems = system.intervals(stop_width=self.k - 1)
         if problems:
             raise ProtectionError(f"the grid's relations contradict each other: {problems[0]}")
-        return [cell for cell, interval in zip(targets, intervals) if is_exposed(interval, self.k)]
+        exposed = [cell for cell, interval in zip(targets, intervals) if is_exposed(interval, self.k)]
+        settled = {cell for cell, i in zip(targets, intervals) if whole_width(i.low, i.high) >= self.k - 1}
+        return exposed, settled
 
     def _protected_enough(self, cell: int) -> bool:
         return self.seen_high[cell] - self.seen_low[cell] >= self.k - 1 - 1e-9
