@@ -60,8 +60,8 @@ def protect(grid: Grid) -> Grid:
         candidates = {c for c in checked if c not in settled} | set(exposed) | set(newly)
         candidates |= {d for c in newly for d in model.derived_of.get(c, [])}
     raise ProtectionError(
-        f"{len(model.exposed()[0])} hidden counts still narrower than k values after {MAX_ROUNDS} "
-        "rounds of complementary suppression"
+        f"{len(model.exposed()[0])} hidden counts still narrower than k values after {MAX_ROUNDS} rounds of "
+        f"complementary suppression ({len(model.unprotected)} times no move of k-1 existed at all)"
     )
 
 

@@ -30,7 +30,9 @@ Method (iterative complementary suppression, as in tau-argus' "singleton" heuris
    source, and the quarters and years they add up to) while another cell will do. Hiding D hides F too (the rate
    would give D back).
 3. Rates and medians are published only over published counts; shares only with their count and total published.
-Hiding only ever grows, so the loop ends. `ncii audit` checks the result independently, by linear programming.
+Hiding only ever grows, so the loop ends. Judged one relation at a time, linked relations can still pin a count
+together: protection.py (the marts' method) starts from this pattern and covers what a check by linear
+programming still finds; `ncii audit` checks the publication independently.
 """
 
 from __future__ import annotations
