@@ -147,9 +147,13 @@ def spark_connect_master(tmp_path_factory):
             assert time.monotonic() < deadline, f"no Spark Connect server on port {port} after 180 s: see {log}"
             time.sleep(1)
         yield f"sc://localhost:{port}"
-    finally:
+    finally:  # the JVM's shutdown hooks can hang on a busy machine: ask, then make sure
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
