@@ -311,12 +311,10 @@ PATTERN_COLUMNS = [
 PM_NAMES = {**CASE_MEASURES, **REQUEST_MEASURES}
 
 
-def suppressed_cells(
-    pm: pd.DataFrame, vdq: pd.DataFrame, k: int, method: Callable[[Grid], Grid] = suppress
-) -> pd.DataFrame:
+def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int, method: Callable[[Grid], Grid]) -> pd.DataFrame:
     """One row per value the marts publish as NULL to protect a count (`is_primary`: the count or a complement of
     it is small itself; otherwise it protects another). Periods are ISO dates (a year: its first day). `method`
-    decides the pattern (protection.protect is the linear-programming one, not yet the default)."""
+    decides the pattern: the marts use protection.protect; `suppress` alone is its first step."""
     grid = method(build_grid(pm, vdq, k))
     rows = []
     for cell, key in enumerate(grid.keys):
