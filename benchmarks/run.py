@@ -254,25 +254,14 @@ def cold_parse_seconds() -> float:
     """`dbt parse` of the project from nothing (what the first run after a change of the dbt project pays)."""
     import tempfile
 
-    from orchestration.settings import DBT_PROJECT_DIR
     from orchestration.transformation.dbt_in_warehouse import WRAPPER_ENV
+    from orchestration.transformation.manifest import parse_command
 
-    dbt = str(Path(sys.executable).with_name("dbt"))
     with tempfile.TemporaryDirectory() as target:
         started = time.perf_counter()
         subprocess.run(
-            [
-                dbt,
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                target,
-            ],
-            env={**os.environ, **WRAPPER_ENV},  # parsing opens no database: plain `dbt`, as `ensure_manifest` runs it
+            parse_command(Path(target)),
+            env={**os.environ, **WRAPPER_ENV},  # the command `ensure_manifest` runs
             check=True,
             capture_output=True,
         )

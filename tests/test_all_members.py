@@ -19,6 +19,7 @@ import pytest
 
 from orchestration.runner import run_main_job
 from tests.conftest import PipelineRun, make_settings
+from tests.contract_columns import CHILDFOCUS_HEADER, TAKEDOWN_HEADER
 from tests.disclosure_checks import (
     compare,
     expected_platform_monthly,
@@ -29,25 +30,6 @@ from tests.disclosure_checks import (
 )
 
 K = 3
-CHILDFOCUS_HEADER = [
-    "Dossiernummer",
-    "Datum opening",
-    "Datum afsluiting",
-    "Kanaal",
-    "Melder",
-    "Leeftijd slachtoffer",
-    "Geslacht slachtoffer",
-    "Provincie",
-    "Taal",
-    "Type feiten",
-    "AI-gegenereerd",
-    "Platformen",
-    "Relatie dader",
-    "Naam melder",
-    "Telefoon melder",
-    "E-mail melder",
-    "Samenvatting",
-]
 # (reference, day in January 2026, incident, AI, platforms, gender, age)
 JANUARY = [
     ("CF-2026-000001", 5, "Deepnude", "Ja", "Instagram, Snapchat", "V", 14),
@@ -120,18 +102,7 @@ def _write_landing(landing: Path) -> None:
             )
     with open(landing / "takedown_requests_20260301.csv", "w", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(
-            [
-                "request_id",
-                "case_ref",
-                "platform",
-                "content_type",
-                "submitted_at",
-                "acknowledged_at",
-                "resolved_at",
-                "outcome",
-            ]
-        )
+        out.writerow(TAKEDOWN_HEADER)
         submitted = datetime(2026, 1, 12, 10, tzinfo=timezone(timedelta(hours=1)))
         for n, (outcome, hours) in enumerate(REQUESTS, start=1):
             resolved = "" if hours is None else (submitted + timedelta(hours=hours)).isoformat()

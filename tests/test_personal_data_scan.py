@@ -27,6 +27,7 @@ import pytest
 from orchestration.privacy import DESCRIPTOR, describe
 from orchestration.sample_data.survey import make_wave, write_qualtrics_csv
 from tests.conftest import TEST_KEY
+from tests.contract_columns import CHILDFOCUS_HEADER
 
 K = 5
 MAIL_DOMAIN = "mailbox.example"  # every planted e-mail address, and nothing else, is at this domain
@@ -99,25 +100,6 @@ class Landing:
     unknown: dict[tuple[str, str], str]  # (source, field as `ncii unmapped` names it) -> the planted value
 
 
-CF_HEADER = [
-    "Dossiernummer",
-    "Datum opening",
-    "Datum afsluiting",
-    "Kanaal",
-    "Melder",
-    "Leeftijd slachtoffer",
-    "Geslacht slachtoffer",
-    "Provincie",
-    "Taal",
-    "Type feiten",
-    "AI-gegenereerd",
-    "Platformen",
-    "Relatie dader",
-    "Naam melder",
-    "Telefoon melder",
-    "E-mail melder",
-    "Samenvatting",
-]
 CF_GOOD = {
     "Kanaal": "Chat",
     "Melder": "Slachtoffer",
@@ -198,7 +180,7 @@ def write_landing(path: Path) -> Landing:
                 }
             )
     with (path / f"childfocus_cases_{EXPORT:%Y%m%d}.csv").open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, CF_HEADER, delimiter=";", lineterminator="\r\n")
+        writer = csv.DictWriter(handle, CHILDFOCUS_HEADER, delimiter=";", lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -15,42 +15,13 @@ import pytest
 
 from orchestration.sample_data import _helpline_vocab as vocab
 from orchestration.sample_data.helpline import generate_helpline_landing
+from tests.contract_columns import CHILDFOCUS_HEADER, TAKEDOWN_HEADER
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 END = date(2026, 4, 1)
 MONTHS = 6
 
-# The contract's column lists, written out here on purpose (not imported from the generator).
-CHILDFOCUS_HEADER = [
-    "Dossiernummer",
-    "Datum opening",
-    "Datum afsluiting",
-    "Kanaal",
-    "Melder",
-    "Leeftijd slachtoffer",
-    "Geslacht slachtoffer",
-    "Provincie",
-    "Taal",
-    "Type feiten",
-    "AI-gegenereerd",
-    "Platformen",
-    "Relatie dader",
-    "Naam melder",
-    "Telefoon melder",
-    "E-mail melder",
-    "Samenvatting",
-]
-TAKEDOWN_HEADER = [
-    "request_id",
-    "case_ref",
-    "platform",
-    "content_type",
-    "submitted_at",
-    "acknowledged_at",
-    "resolved_at",
-    "outcome",
-]
 IGVM_KEYS = ["report_id", "submitted_at", "channel", "victim", "incident", "status", "contact", "description"]
 IGVM_NESTED = {
     "victim": ["age", "gender", "region"],

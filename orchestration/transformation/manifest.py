@@ -73,6 +73,23 @@ def require_current_manifest() -> Path:
     )
 
 
+def parse_command(target: Path) -> list[str]:
+    """`dbt parse` of the project into `target`: plain `dbt` beside this interpreter (parsing opens no database),
+    run with WRAPPER_ENV. The benchmark times the same command cold."""
+    dbt = Path(sys.executable).with_name("dbt")
+    return [
+        str(dbt),
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target),
+    ]
+
+
 def ensure_manifest() -> Path:
     """Parse the dbt project unless the manifest matches the current files (safe across processes)."""
     DBT_TARGET_DIR.mkdir(parents=True, exist_ok=True)
@@ -85,19 +102,8 @@ def ensure_manifest() -> Path:
         # so the parse state also fits the first build of a new warehouse. Parsing opens no database: plain
         # `dbt`, in any folder, with the variable the profile otherwise refuses plain `dbt` without.
         env = {**os.environ, **Settings.from_env().dbt_env(), **WRAPPER_ENV}
-        dbt = Path(sys.executable).with_name("dbt")
         result = subprocess.run(
-            [
-                str(dbt),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(DBT_TARGET_DIR),
-            ],
+            parse_command(DBT_TARGET_DIR),
             env=env,
             capture_output=True,
             text=True,
