@@ -22,6 +22,8 @@ import duckdb
 from orchestration.disclosure.relations import read_publication
 from orchestration.disclosure.system import Interval, whole_range, whole_width
 
+REFUSAL = "disclosure audit failed"  # how the gate's one-line refusal starts: the failure alert tells it by this
+
 
 class DisclosureError(RuntimeError):
     """The candidate publication lets a reader work out a suppressed count; it is not published."""
@@ -107,7 +109,5 @@ def require_safe(candidate_db: Path, k: int) -> AuditResult:
     result = audit_publication(candidate_db, k)
     if not result.passed:
         counts = f"{len(result.exposed)} counts exposed, {len(result.problems)} contradictions"
-        raise DisclosureError(
-            f"disclosure audit failed ({counts}; the run log lists them): {result.lines()[0]}", result
-        )
+        raise DisclosureError(f"{REFUSAL} ({counts}; the run log lists them): {result.lines()[0]}", result)
     return result

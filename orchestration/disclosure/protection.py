@@ -99,9 +99,11 @@ class _Protection:
                 coo[1].append(cell)
                 coo[2].append(value)
         self.a = csr_matrix(coo_matrix((coo[2], (coo[0], coo[1])), shape=(len(rows), n)))
+        self.row_low = np.array([r[1] for r in rows])  # each relation's bounds
+        self.row_high = np.array([r[2] for r in rows])
         at_x0 = self.a @ self.x0
-        self.room_low = np.array([r[1] for r in rows]) - at_x0  # how far each row may move, down and up
-        self.room_high = np.array([r[2] for r in rows]) - at_x0
+        self.room_low = self.row_low - at_x0  # how far each row may move, down and up
+        self.room_high = self.row_high - at_x0
         self.floor = self._floors()
         self.protected = np.asarray(grid.protected)
         self.seen_low, self.seen_high = self.x0.copy(), self.x0.copy()
@@ -216,7 +218,6 @@ class _Protection:
         settled for good (an interval k-1 wide): the interval of every hidden count and small complement over the
         grid's relations, by the solver the audit uses, judged by the audit's rule."""
         grid, system = self.grid, LinearSystem()
-        at_x0 = self.a @ self.x0
         for cell in range(len(grid.keys)):
             if grid.hidden[cell] and not self.is_derived[cell]:
                 system.variable(str(cell), float(self.floor[cell]), math.inf)
@@ -226,8 +227,8 @@ class _Protection:
             span = slice(self.a.indptr[row], self.a.indptr[row + 1])
             system.relate(
                 dict(zip(self.a.indices[span].tolist(), self.a.data[span].tolist())),
-                float(self.room_low[row] + at_x0[row]),
-                float(self.room_high[row] + at_x0[row]),
+                float(self.row_low[row]),
+                float(self.row_high[row]),
                 str(row),
             )
         pool = range(len(grid.keys)) if candidates is None else sorted(candidates)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from orchestration._compat import is_step_error_wrapper
+from orchestration.disclosure.audit import REFUSAL
 from orchestration.monitoring.alerts import deliver_pending, pipeline_condition, raise_pipeline_alert
 from orchestration.settings import Settings
 
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     import dagster as dg
 
 log = logging.getLogger("ncii.alerts")
-DISCLOSURE_FAILURE = "disclosure audit failed"  # how audit.require_safe's refusal starts
 
 
 def describe_failure(events: list[dg.DagsterEvent]) -> tuple[str | None, str]:
@@ -41,7 +41,7 @@ def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reas
         "publication_blocked"
         if step_key and "_gx_" in step_key
         else "disclosure_audit"
-        if DISCLOSURE_FAILURE in reason
+        if REFUSAL in reason
         else "run_failed"
     )
     page = settings.reports_dir / "validation" / f"run-{run_id}.html"
