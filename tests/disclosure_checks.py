@@ -29,8 +29,8 @@ def intermediate(warehouse_db) -> dict[str, pd.DataFrame]:
                 "FROM intermediate.int_case_platforms"
             ).df(),
             "requests": conn.execute(
-                "SELECT request_id, submitted_month, case_source, platform, case_incident_type, outcome "
-                "FROM intermediate.int_takedown_requests"
+                "SELECT request_id, submitted_month, case_source, platform, case_incident_type, outcome, "
+                "hours_to_removal FROM intermediate.int_takedown_requests"
             ).df(),
         }
     finally:
@@ -80,6 +80,8 @@ def expected_platform_monthly(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     requests = tables["requests"].assign(
         final=lambda f: f["outcome"].isin(FINAL), removed=lambda f: f["outcome"] == "removed"
     )
+    for hours in (24, 48):  # removed at most that many hours after submission
+        requests[f"within_{hours}h"] = requests["removed"] & (requests["hours_to_removal"] <= hours)
     request_rows = _rollups(
         requests,
         "submitted_month",
@@ -88,14 +90,43 @@ def expected_platform_monthly(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "takedown_requests": ("request_id", "size"),
             "takedowns_removed": ("removed", "sum"),
             "final_requests": ("final", "sum"),
+            "removed_within_24h": ("within_24h", "sum"),
+            "removed_within_48h": ("within_48h", "sum"),
         },
     ).rename(columns={"submitted_month": "month"})
     keys = ["month", "source", "platform", "incident_type"]
     out = platform_rows.merge(request_rows, on=keys, how="outer")
-    counts = ["cases", "ai_generated_cases", "takedown_requests", "takedowns_removed", "final_requests"]
+    counts = [
+        "cases",
+        "ai_generated_cases",
+        "takedown_requests",
+        "takedowns_removed",
+        "final_requests",
+        "removed_within_24h",
+        "removed_within_48h",
+    ]
     out[counts] = out[counts].fillna(0).astype("int64")
     out["month"] = pd.to_datetime(out["month"]).dt.date
     return out
+
+
+def within_rate_problems(got: pd.DataFrame, want: pd.DataFrame) -> list[str]:
+    """The published shares removed within 24 h / 48 h against removals within / final outcomes recomputed: only on
+    rows whose source and incident type are `all`, and equal where published."""
+    keys = ["month", "source", "platform", "incident_type"]
+    merged = got.merge(want, on=keys, suffixes=("", "_want"))
+    problems = []
+    for hours in (24, 48):
+        column = f"removed_within_{hours}h_rate"
+        shown = merged[merged[column].notna()]
+        elsewhere = shown[(shown["source"] != ALL) | (shown["incident_type"] != ALL)]
+        if len(elsewhere):
+            problems.append(f"{column}: {len(elsewhere)} rows below `all`")
+        truth = shown[f"removed_within_{hours}h"] / shown["final_requests"]
+        wrong = shown[(shown[column] - truth).abs() > 1e-9]
+        if len(wrong):
+            problems.append(f"{column}: {len(wrong)} differ, e.g. {wrong[keys + [column]].head(3).to_dict('records')}")
+    return problems
 
 
 def expected_victim_demographics(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

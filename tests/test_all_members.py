@@ -27,6 +27,7 @@ from tests.disclosure_checks import (
     intermediate,
     pinned_by_arithmetic,
     published,
+    within_rate_problems,
 )
 
 K = 3
@@ -147,12 +148,14 @@ def _row(settings, mart: str, **where) -> dict:
 
 def _check_all_rows(settings) -> None:
     tables = intermediate(settings.warehouse_db)
+    pm, pm_want = published(settings.published_db, "platform_monthly"), expected_platform_monthly(tables)
     pm_problems = compare(
-        published(settings.published_db, "platform_monthly"),
-        expected_platform_monthly(tables),
+        pm,
+        pm_want,
         ["month", "source", "platform", "incident_type"],
         ["cases", "ai_generated_cases", "takedown_requests", "takedowns_removed"],
     )
+    pm_problems += within_rate_problems(pm, pm_want)
     vdq_problems = compare(
         published(settings.published_db, "victim_demographics_quarterly"),
         expected_victim_demographics(tables),
@@ -201,6 +204,26 @@ def test_the_removal_rate_is_over_final_outcomes_only(fixture_run) -> None:
     year = _row(fixture_run, "platform_exposure_vs_reports", year=2026, platform="instagram")
     assert (year["helpline_cases"], year["takedown_requests"]) == (13, 11)  # January 5, February 4 + 4
     assert year["removal_rate"] == pytest.approx(5 / 8)
+
+
+def test_shares_removed_within_24_and_48_hours_protect_their_counts(fixture_run) -> None:
+    # January, Instagram (all sources and incident types): 8 final outcomes, of the 5 removed 2 within 24 h (10
+    # and 20 hours) and 4 within 48 h. 2 is small (k = 3), and so is the 1 removed after 48 h: both shares NULL.
+    conn = duckdb.connect(str(fixture_run.warehouse_db), read_only=True)
+    try:
+        counts = conn.execute(
+            """SELECT final_requests, takedowns_removed, removed_within_24h, removed_within_48h
+               FROM intermediate.int_platform_monthly_cells
+               WHERE month = DATE '2026-01-01' AND source = 'all' AND platform = 'instagram'
+                 AND incident_type = 'all'"""
+        ).fetchone()
+    finally:
+        conn.close()
+    assert counts == (8, 5, 2, 4)
+    row = _row(
+        fixture_run, "platform_monthly", month=date(2026, 1, 1), source="all", platform="instagram", incident_type="all"
+    )
+    assert pd.isna(row["removed_within_24h_rate"]) and pd.isna(row["removed_within_48h_rate"])
 
 
 def test_a_small_complement_is_suppressed(fixture_run) -> None:
@@ -273,6 +296,14 @@ def test_the_arithmetic_check_catches_a_pinned_cell(fixture_run, tmp_path) -> No
 
 def test_every_all_row_matches_pandas_on_the_e2e_run(pipeline_run: PipelineRun) -> None:
     _check_all_rows(pipeline_run.settings)
+    cells = published(pipeline_run.settings.published_db, "platform_monthly")
+    all_platforms = cells[(cells.source == "all") & (cells.platform == "all") & (cells.incident_type == "all")]
+    # the shares within 24 h / 48 h are there to compare (not all NULL), and never above the removal rate
+    assert all_platforms["removed_within_48h_rate"].notna().mean() > 0.5
+    shown = cells.dropna(subset=["removed_within_24h_rate", "removed_within_48h_rate", "removal_rate"])
+    assert len(shown) > 20
+    assert (shown["removed_within_24h_rate"] <= shown["removed_within_48h_rate"] + 1e-12).all()
+    assert (shown["removed_within_48h_rate"] <= shown["removal_rate"] + 1e-12).all()
 
 
 def test_no_suppressed_count_is_given_back_by_arithmetic_on_the_e2e_run(pipeline_run: PipelineRun) -> None:

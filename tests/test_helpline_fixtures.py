@@ -140,6 +140,13 @@ def test_platform_monthly_hand_computed_cells(warehouse) -> None:
                         WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
                           AND incident_type = 'deepnude'""",
     ) == (3, 2, 2, 2, 1.0, 36.0, 24 + 0.9 * 24)
+    # removed within 24 h and within 48 h: exactly 24 hours counts as within 24 h
+    assert one(
+        conn,
+        """SELECT removed_within_24h, removed_within_48h FROM intermediate.int_platform_monthly_cells
+                        WHERE month = DATE '2026-01-01' AND source = 'childfocus' AND platform = 'instagram'
+                          AND incident_type = 'deepnude'""",
+    ) == (1, 2)
     # Published: 3 cases less 2 with AI images would give away the one case without (k = 2), so the AI count
     # is suppressed; on this tiny fixture the January totals, the quarter and the year would give the cell's
     # counts back, so they are suppressed too (secondary suppression), the removed count with them, and a rate

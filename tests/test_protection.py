@@ -35,6 +35,7 @@ FINAL = ["removed", "removed", "removed", "rejected", "no_response", "pending"]
 
 def _intermediate(shares: np.ndarray, seed: int = 1) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
+    hours = np.random.default_rng(seed + 1000)  # its own stream: the draws of the counts stay as they were
     cases, platforms, requests = [], [], []
     for n in range(420):
         month = MONTHS[rng.integers(3)]
@@ -64,14 +65,16 @@ def _intermediate(shares: np.ndarray, seed: int = 1) -> dict[str, pd.DataFrame]:
                         platform=platform,
                         case_incident_type=case["incident_type"],
                         outcome=rng.choice(FINAL),
+                        hours_to_removal=float(hours.gamma(1.5, 25.0)),  # a third within 24 h, most within 48 h
                     )
                 )
     return {"cases": pd.DataFrame(cases), "case_platforms": pd.DataFrame(platforms), "requests": pd.DataFrame(requests)}
 
 
-def _publish(path: Path, method, shares: np.ndarray = PLATFORM_SHARES) -> Path:
+def _publish(path: Path, method, shares: np.ndarray = PLATFORM_SHARES, speed_pattern: bool = True) -> Path:
     """The marts as the models write them, NULL where the pattern says (rates and shares only over published
-    counts), with the yearly mart's counts."""
+    counts), with the yearly mart's counts. `speed_pattern=False` shows every removed-within-24 h / 48 h rate
+    whose removal rate is shown, whatever the pattern says of the counts behind them."""
     tables = _intermediate(shares)
     keys = ["month", "source", "platform", "incident_type"]
     # the per-case rows roll `platform = all` up twice (already `all`): one of each is enough
@@ -86,9 +89,27 @@ def _publish(path: Path, method, shares: np.ndarray = PLATFORM_SHARES) -> Path:
         out[f"{measure}_hidden"] = flag
     rate_ok = ~(out["takedowns_removed_hidden"] | out["final_requests_hidden"]) & (out["final_requests"] >= K)
     out["removal_rate"] = np.where(rate_ok, out["takedowns_removed"] / out["final_requests"].clip(lower=1), np.nan)
+    both_all = (out["source"] == "all") & (out["incident_type"] == "all")
+    for hours in (24, 48):
+        within = f"removed_within_{hours}h"
+        rows = pm_hidden[pm_hidden["measure"] == within][keys].assign(hide=True)
+        hide = out[keys].merge(rows, on=keys, how="left")["hide"].fillna(False).astype(bool).to_numpy()
+        shown = rate_ok & both_all & (~hide if speed_pattern else True)
+        out[f"{within}_rate"] = np.where(shown, out[within] / out["final_requests"].clip(lower=1), np.nan)
     for measure in ("cases", "ai_generated_cases", "takedown_requests", "takedowns_removed"):
         out[measure] = out[measure].astype("Int64").mask(out[f"{measure}_hidden"])
-    pm_out = out[[*keys, "cases", "ai_generated_cases", "takedown_requests", "takedowns_removed", "removal_rate"]]
+    pm_out = out[
+        [
+            *keys,
+            "cases",
+            "ai_generated_cases",
+            "takedown_requests",
+            "takedowns_removed",
+            "removal_rate",
+            "removed_within_24h_rate",
+            "removed_within_48h_rate",
+        ]
+    ]
     vdq_keys = ["quarter", "source", "incident_type", "victim_gender", "victim_age_band"]
     vdq_hidden = hidden[hidden["mart"] == "victim_demographics_quarterly"][
         ["source", "incident_type", "victim_gender", "victim_age_band"]
@@ -136,3 +157,21 @@ def test_the_linear_programming_pattern_passes_the_audit(shares: np.ndarray, tmp
 def test_the_default_pattern_fails_the_same_audit(tmp_path: Path) -> None:
     """Why protection.py goes on after the heuristic: on its own it leaves counts a reader can narrow."""
     assert not audit_publication(_publish(tmp_path / "default.duckdb", suppress), K).passed
+
+
+def test_the_audit_sees_removals_within_24_and_48_hours(tmp_path: Path) -> None:
+    """The rates over final outcomes give the counts of removals within 24 h and 48 h back: shown without the
+    pattern, small ones are exposed; the pattern hides some of them and the audit passes (the test above)."""
+    hidden = suppressed_cells(*_grid_frames(), K, method=protect)
+    assert hidden["measure"].isin(["removed_within_24h", "removed_within_48h"]).any()
+    result = audit_publication(_publish(tmp_path / "speed.duckdb", protect, speed_pattern=False), K)
+    assert not result.passed
+    assert any("removed within" in line for line in result.lines()), result.lines()[:5]
+
+
+def _grid_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    tables = _intermediate(PLATFORM_SHARES)
+    keys = ["month", "source", "platform", "incident_type"]
+    return expected_platform_monthly(tables).drop_duplicates(keys).reset_index(drop=True), expected_victim_demographics(
+        tables
+    )

@@ -20,6 +20,7 @@ FIGURES = [
     "ai-share-by-platform",
     "takedown-trends",
     "takedown-removal_pct-by-platform",
+    "takedown-within_48h_pct-by-platform",
     "takedown-median_hours_to_removal-by-platform",
     "victims",
     "survey",

@@ -66,6 +66,13 @@ def _publication(warehouse: Path) -> None:
     cell.loc[minors, ["cases", "ai_generated_cases", "suppressed"]] = [None, None, True]
     cell.loc[(date(2025, 6, 1), "all", "snapchat", "all"), ["removal_rate", "median_hours_to_removal"]] = [None, None]
     cell.loc[(date(2025, 6, 1), "all", "snapchat", "all"), "takedown_requests"] = 3 * 2 + 6  # published, rate not
+    # shares removed within 24 h / 48 h on the rows of source and incident `all`; one protected while its rate shows
+    both_all = (cell.index.get_level_values("source") == "all") & (
+        cell.index.get_level_values("incident_type") == "all"
+    )
+    cell["removed_within_24h_rate"] = pd.Series(0.2, index=cell.index).where(both_all & cell["removal_rate"].notna())
+    cell["removed_within_48h_rate"] = pd.Series(0.4, index=cell.index).where(both_all & cell["removal_rate"].notna())
+    cell.loc[(date(2025, 7, 1), "all", "snapchat", "all"), "removed_within_48h_rate"] = None
     frame = cell.reset_index()
     frame["cases"] = frame["cases"].astype("Int64")
     frame["ai_generated_cases"] = frame["ai_generated_cases"].astype("Int64")
@@ -75,7 +82,8 @@ def _publication(warehouse: Path) -> None:
         "CREATE TABLE platform_monthly AS SELECT month::DATE AS month, source, platform, incident_type, "
         "cases::BIGINT AS cases, ai_generated_cases::BIGINT AS ai_generated_cases, takedown_requests::BIGINT "
         "AS takedown_requests, takedowns_removed::BIGINT AS takedowns_removed, removal_rate, "
-        "median_hours_to_removal, suppressed::BOOLEAN AS suppressed FROM frame"
+        "removed_within_24h_rate, removed_within_48h_rate, median_hours_to_removal, suppressed::BOOLEAN AS suppressed "
+        "FROM frame"
     )
     conn.execute(
         "CREATE TABLE victim_demographics_quarterly (quarter DATE, source VARCHAR, incident_type VARCHAR, "
@@ -210,6 +218,20 @@ def test_a_share_needs_both_numbers_published(page: str) -> None:
     assert rate["value"] is None and rate["state"] == "base under k"
 
 
+def test_takedowns_show_the_shares_removed_within_24_and_48_hours(page: str) -> None:
+    charts = specs(page)
+    trends = charts["takedown-trends"]
+    assert find(trends, month="2025-04-01", measure="within_24h_pct")["value"] == pytest.approx(20.0)
+    assert find(trends, month="2025-04-01", measure="within_48h_pct")["value"] == pytest.approx(40.0)
+    per_platform = charts["takedown-within_48h_pct-by-platform"]
+    assert find(per_platform, month="2025-08-01", platform="snapchat")["value"] == pytest.approx(40.0)
+    protected = find(per_platform, month="2025-07-01", platform="snapchat")  # the rate shows, the share cannot
+    assert protected["value"] is None and protected["state"] == "suppressed"
+    base = find(per_platform, month="2025-06-01", platform="snapchat")
+    assert base["value"] is None and base["state"] == "base under k"
+    assert "Not in the publication yet" not in page
+
+
 def test_partial_periods_are_shaded_and_labelled(page: str) -> None:
     spec = specs(page)["cases-by-source"]
     partial = [row for name, values in spec["datasets"].items() if name.endswith("partial") for row in values]
@@ -240,7 +262,7 @@ def test_one_fixed_colour_per_platform_and_years_on_time_axes(page: str) -> None
 def test_each_chart_offers_its_data_and_the_page_needs_no_network(page: str) -> None:
     links = re.findall(r'download="([^"]+)\.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', page)
     assert {key for key, _ in links} == {*specs(page), "platform-responsiveness"}  # each chart, and the scorecard
-    assert len(specs(page)) == 11  # no survey chart: none of its indicators here
+    assert len(specs(page)) == 12  # no survey chart: none of its indicators here
     csv = dict(links)["cases-by-platform"]
     frame = pd.read_csv(pd.io.common.StringIO(base64.b64decode(csv).decode()))
     gap = frame[(frame["month"] == "2025-03-01") & (frame["platform"] == "instagram")].iloc[0]

@@ -4,6 +4,8 @@
     count(*) as requests,
     count(*) filter (where is_removed) as removed,
     count(*) filter (where is_final) as final_requests,
+    count(*) filter (where is_removed and hours_to_removal <= 24) as removed_within_24h,
+    count(*) filter (where is_removed and hours_to_removal <= 48) as removed_within_48h,
     median(hours_to_removal) filter (where is_removed) as median_hours,
     quantile_cont(hours_to_removal, 0.9) filter (where is_removed) as p90_hours
 {%- endmacro %}

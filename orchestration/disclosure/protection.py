@@ -30,7 +30,16 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, hstack, lil_matrix, vstack
 
 from orchestration.disclosure.audit import is_exposed
-from orchestration.disclosure.suppression import ALL, CASE_MEASURES, Grid, Key, _quarter, suppress
+from orchestration.disclosure.suppression import (
+    ALL,
+    CASE_MEASURES,
+    SPEED_MEASURES,
+    Grid,
+    Key,
+    _quarter,
+    linked,
+    suppress,
+)
 from orchestration.disclosure.system import LinearSystem, whole_width
 
 
@@ -111,8 +120,9 @@ class _Protection:
         self._periods()
 
     def _inequalities(self) -> list[tuple[dict[int, float], float, float]]:
-        """Complements are never negative (AI cases <= cases, removed <= final <= requests), and `platform = all`
-        counts a case once: between its largest platform and the sum of its platforms."""
+        """Complements are never negative (AI cases <= cases, within 24 h <= within 48 h <= removed <= final <=
+        requests), and `platform = all` counts a case once: between its largest platform and the sum of its
+        platforms."""
         index, rows = self.grid.index, []
         members: dict[tuple, list[tuple]] = defaultdict(list)
         for key in self.grid.keys:
@@ -120,6 +130,8 @@ class _Protection:
                 continue
             dims = key[2:]
             pairs = (("A", "C"),) if key[1] == "C" else (("D", "F"), ("F", "R"))
+            if ("pm", "W24", *dims) in index:
+                pairs += (("W24", "W48"), ("W48", "D"))
             for small, big in pairs:
                 rows.append(({index[("pm", small, *dims)]: 1.0, index[("pm", big, *dims)]: -1.0}, -math.inf, 0.0))
             if key[1] == "C" and dims[2] != ALL:
@@ -196,22 +208,25 @@ class _Protection:
 
     # --- which counts need protecting ------------------------------------------------------------
     def _hide(self, cell: int) -> list[int]:
-        """Hide a count; a hidden removed count takes its rate (and so its final-outcome count) with it."""
+        """Hide a count, with the cells of its row its rates would give back (suppression.linked)."""
         grid, newly = self.grid, []
-        rate = [grid.index[("pm", "F", *grid.keys[cell][2:])]] if grid.keys[cell][:2] == ("pm", "D") else []
-        for c in [cell, *rate]:
+        for c in [cell, *linked(grid, cell)]:
             if not grid.hidden[c]:
                 grid.hidden[c] = True
                 newly.append(c)
         return newly
 
     def _is_target(self, cell: int) -> bool:
-        """A hidden count (never F: no table publishes it), or a complement with a hidden parent that could be
-        small: a range narrower than k values around a value of 2k-2 or more cannot reach 1..k-1."""
+        """A hidden count (never F: no table publishes it), or a complement or a removals-within count (published
+        only as a rate) that is hidden and could be small: a range narrower than k values around a value of 2k-2
+        or more cannot reach 1..k-1."""
         grid = self.grid
-        if cell in grid.derived:
+        if cell in grid.derived or self._is_speed(cell):
             return grid.is_hidden(cell) and self.x0[cell] <= 2 * self.k - 3
         return grid.hidden[cell] and grid.keys[cell][1] != "F"
+
+    def _is_speed(self, cell: int) -> bool:
+        return self.grid.keys[cell][1] in SPEED_MEASURES
 
     def exposed(self, candidates: set[int] | None = None) -> tuple[list[int], set[int]]:
         """The counts a reader can narrow under the current pattern (of `candidates`, or of every target), and those
@@ -236,7 +251,8 @@ class _Protection:
         if not targets:
             return [], set()
         for cell in targets:
-            system.target(str(cell), self._expression(cell), "derived" if self.is_derived[cell] else "cell")
+            kind = "derived" if self.is_derived[cell] or self._is_speed(cell) else "cell"
+            system.target(str(cell), self._expression(cell), kind)
         intervals, problems = system.intervals(stop_width=self.k - 1)
         if problems:
             raise ProtectionError(f"the grid's relations contradict each other: {problems[0]}")

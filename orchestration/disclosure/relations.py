@@ -29,6 +29,8 @@ RATE_TOLERANCE = 1e-6  # a published rate is a double: removed - rate * final is
 FULL_PRECISION_DECIMALS = 7  # a column with more decimals than this is read as unrounded
 CASE_MEASURES = ("cases", "ai_generated_cases")
 REQUEST_MEASURES = ("takedown_requests", "takedowns_removed", "final_outcomes")  # final outcomes: never published
+# removals within a time, published only as a rate over final outcomes on the rows of source and incident `all`
+SPEED_RATES = {24: "removed_within_24h_rate", 48: "removed_within_48h_rate"}
 PM_DIMS = ("month", "source", "platform", "incident_type")
 VDQ_DIMS = ("quarter", "source", "incident_type", "victim_gender", "victim_age_band")
 SURVEY_BREAKDOWNS = ("gender", "age_band", "region")
@@ -197,6 +199,51 @@ class Relations:
                         {cell["final_outcomes"]: 1},
                         float(row.removal_rate),
                         f"platform_monthly removal_rate of {row.month} {row.source} {row.platform}",
+                    )
+        if "takedowns_removed" in frame.columns and set(SPEED_RATES.values()) & set(frame.columns):
+            self._removals_within(cube, frame)
+
+    def _removals_within(self, cube: Cube, frame: pd.DataFrame) -> None:
+        """Removals within 24 h and 48 h of each month and platform (source and incident `all`): unknowns between 0
+        and the removed count (W24 <= W48 <= removed), the platforms adding up to `all` (a request names one
+        platform), pinned by their published rates over final outcomes. Each, and every difference of the chain
+        W24 <= W48 <= removed <= final outcomes <= requests, is a count of requests a reader must not narrow."""
+        system, within = self.system, {}
+        for key, cell in cube.cells.items():
+            if key[1] != ALL or key[3] != ALL:
+                continue
+            name = cube.label(key, "").rstrip(": ")
+            w24 = self.hidden(f"{name}: removed within 24 h")
+            w48 = self.hidden(f"{name}: removed within 48 h")
+            within[key] = {24: w24, 48: w48}
+            chain = [
+                ("removed within 24 h", w24),
+                ("removed within 48 h", w48),
+                ("takedowns_removed", cell["takedowns_removed"]),
+                ("final outcomes", cell["final_outcomes"]),
+                ("takedown_requests", cell["takedown_requests"]),
+            ]
+            system.at_most({w24: 1}, {w48: 1}, f"{name}: within 24 h <= within 48 h")
+            system.at_most({w48: 1}, {cell["takedowns_removed"]: 1}, f"{name}: within 48 h <= removed")
+            for (small_name, small), (big_name, big) in itertools.combinations(chain, 2):
+                if small in (w24, w48):
+                    system.target(f"{name}: {big_name} - {small_name}", {big: 1, small: -1})
+        for (month, _, platform, _), cells in within.items():
+            if platform != ALL:
+                continue
+            for hours, total in cells.items():
+                members = {c[hours]: 1.0 for (m, _, p, _), c in within.items() if m == month and p != ALL}
+                system.equal({total: 1}, members, f"platform_monthly {month}: removed within {hours} h of platforms")
+        for row in frame.itertuples(index=False):
+            record = row._asdict()
+            key = tuple(_text(record[d]) for d in PM_DIMS)
+            for hours, column in SPEED_RATES.items():
+                if key in within and pd.notna(record.get(column)):
+                    self._rate(
+                        {within[key][hours]: 1},
+                        {cube.cells[key]["final_outcomes"]: 1},
+                        float(record[column]),
+                        f"platform_monthly {column} of {key[0]} {key[2]}",
                     )
 
     def _rate(self, removed: dict[int, float], final: dict[int, float], rate: float, why: str) -> None:

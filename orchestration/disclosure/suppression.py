@@ -7,9 +7,12 @@ number as known can subtract: a total less its published members gives the suppr
 over one grid holding every count of the three marts and every linear relation between them.
 
 Cells. Every count of a mart row is a cell: cases (C), ai_generated_cases (A), takedown_requests (R),
-takedowns_removed (D) and the final-outcome count F (published through `removal_rate = D / F`). The complements a
-reader can form are cells too, derived from two parents: C - A, R - D, R - F (pending) and F - D. A derived cell is
-published when both its parents are, and is hidden by hiding one parent (A, D or F: the total stays). The case
+takedowns_removed (D) and the final-outcome count F (published through `removal_rate = D / F`); on the rows whose
+source and incident type are `all`, also the removals within 24 h (W24) and 48 h (W48), published through
+`removed_within_24h_rate = W24 / F` (and 48 h). The complements a reader can form are cells too, derived from two
+parents: C - A, R - D, R - F (pending), F - D, D - W48 and W48 - W24. A derived cell is published when both its
+parents are, and is hidden by hiding one parent (A, D, F, W48 or W24: the total stays). W24 <= W48 <= D <= F <= R,
+so when the neighbouring differences are 0 or at least k, every other difference of the chain is too. The case
 counts of source `unknown` are zero by the contract, known to every reader: they are no cells.
 
 Relations (total = sum of members): every `all` member of source and incident type, of platform for the takedown
@@ -28,7 +31,7 @@ Method (iterative complementary suppression, as in tau-argus' "singleton" heuris
    hides the cheapest published member (the smallest count that becomes NULL) that makes it safe (else the
    largest, and again); a zero only when no count will do, and never a protected cell (the monthly totals per
    source, and the quarters and years they add up to) while another cell will do. Hiding D hides F too (the rate
-   would give D back).
+   would give D back), and hiding F hides W24 and W48 (their rates are over F).
 3. Rates and medians are published only over published counts; shares only with their count and total published.
 Hiding only ever grows, so the loop ends. Judged one relation at a time, linked relations can still pin a count
 together: protection.py (the marts' method) starts from this pattern and covers what a check by linear
@@ -46,8 +49,20 @@ ALL = "all"
 UNKNOWN_SOURCE = "unknown"  # requests whose case is in no export yet
 CASE_MEASURES = {"C": "cases", "A": "ai_generated_cases"}
 REQUEST_MEASURES = {"R": "takedown_requests", "D": "takedowns_removed", "F": "final_requests"}
+# removals within 24 h and 48 h: cells only on the rows whose source and incident type are `all`
+SPEED_MEASURES = {"W24": "removed_within_24h", "W48": "removed_within_48h"}
 # derived cell -> (larger parent, smaller parent, the parent hidden to hide it)
-COMPLEMENTS = {"NA": ("C", "A", "A"), "NR": ("R", "D", "D"), "P": ("R", "F", "F"), "FN": ("F", "D", "F")}
+COMPLEMENTS = {
+    "NA": ("C", "A", "A"),
+    "NR": ("R", "D", "D"),
+    "P": ("R", "F", "F"),
+    "FN": ("F", "D", "F"),
+    "DW": ("D", "W48", "W48"),
+    "WW": ("W48", "W24", "W24"),
+}
+# hiding a cell hides these of its row too: a removed count's rate gives it back over F, and W24 and W48 are
+# published only as rates over F
+LINKED = {"D": ("F",), "F": ("W24", "W48")}
 PM_DIMS = ("month", "source", "platform", "incident_type")
 VDQ_DIMS = ("quarter", "source", "incident_type", "victim_gender", "victim_age_band")
 
@@ -108,18 +123,19 @@ def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
     vdq = vdq.copy()
     vdq["quarter"] = pd.to_datetime(vdq["quarter"]).dt.date
     vdq = vdq.sort_values(list(VDQ_DIMS), kind="stable").reset_index(drop=True)
-    rows = list(pm[list(PM_DIMS) + [*CASE_MEASURES.values(), *REQUEST_MEASURES.values()]].itertuples(index=False))
+    names = {**CASE_MEASURES, **REQUEST_MEASURES, **SPEED_MEASURES}
+    rows = list(pm[list(PM_DIMS) + list(names.values())].itertuples(index=False))
     for month, source, platform, incident, *counts in rows:
         dims = (month, source, platform, incident)
-        values = dict(zip([*CASE_MEASURES, *REQUEST_MEASURES], counts))
+        values = dict(zip(names, counts))
         month_total = platform == ALL and incident == ALL
         for measure, value in values.items():
-            if _structural_zero(source, measure):
+            if _structural_zero(source, measure) or _no_speed_cell(source, incident, measure):
                 continue
             protected = month_total and (measure == "C" or measure == "R" and source == ALL)
             grid.add(("pm", measure, *dims), value, protected)
         for name, (big, small, hide) in COMPLEMENTS.items():
-            if _structural_zero(source, big):
+            if _structural_zero(source, big) or _no_speed_cell(source, incident, small):
                 continue
             cell = grid.add(("pm", name, *dims), values[big] - values[small])
             grid.derived[cell] = (
@@ -135,7 +151,7 @@ def build_grid(pm: pd.DataFrame, vdq: pd.DataFrame, k: int) -> Grid:
         [tuple(r[:4]) for r in rows],
         additive={1: None, 3: None},
     )
-    request_side = [*REQUEST_MEASURES, "NR", "P", "FN"]
+    request_side = [*REQUEST_MEASURES, *SPEED_MEASURES, "NR", "P", "FN", "DW", "WW"]
     _sum_relations(grid, "pm", request_side, [tuple(r[:4]) for r in rows], additive={2: None})
 
     vdq_rows = [tuple(r) for r in vdq[list(VDQ_DIMS) + ["cases"]].itertuples(index=False)]
@@ -172,6 +188,21 @@ def _structural_zero(source: str, measure: str) -> bool:
     """Source `unknown` holds only requests whose case is in no export: its case counts are 0 by the contract, so
     a reader knows them whatever is published. They are no cells: never hidden (hiding one would protect nothing)."""
     return source == UNKNOWN_SOURCE and measure in CASE_MEASURES
+
+
+def _no_speed_cell(source: str, incident: str, measure: str) -> bool:
+    """Removals within 24 h / 48 h are cells only where the mart publishes their rate: source and incident `all`."""
+    return measure in SPEED_MEASURES and not (source == ALL and incident == ALL)
+
+
+def linked(grid: Grid, cell: int) -> list[int]:
+    """The cells of the same row that must be hidden with this one (LINKED, followed to the end)."""
+    key, found = grid.keys[cell], []
+    for measure in LINKED.get(key[1], ()) if key[0] == "pm" else ():
+        other = grid.index.get((key[0], measure, *key[2:]))
+        if other is not None:
+            found += [other, *linked(grid, other)]
+    return found
 
 
 def _quarter(month):
@@ -219,19 +250,20 @@ def suppress(grid: Grid) -> Grid:
 
 
 def link_rates(grid: Grid) -> bool:
-    """A hidden removed count hides the final-outcome count of its row (the rate would give it back)."""
+    """A hidden removed count hides the final-outcome count of its row (the rate would give it back), and a hidden
+    final-outcome count the removals within 24 h and 48 h (published only as rates over it)."""
     changed = False
-    for key, cell in grid.index.items():
-        if key[1] == "D" and grid.hidden[cell]:
-            final = grid.index[(key[0], "F", *key[2:])]
-            if not grid.hidden[final]:
-                grid.hidden[final] = changed = True
+    for cell, key in enumerate(grid.keys):
+        if key[1] in LINKED and grid.hidden[cell]:
+            for other in linked(grid, cell):
+                if not grid.hidden[other]:
+                    grid.hidden[other] = changed = True
     return changed
 
 
 def _needs_protection(grid: Grid, cell: int) -> bool:
     """A hidden count the marts publish as NULL, or a small complement (a reader must not narrow either)."""
-    if cell in grid.derived or grid.keys[cell][1] == "F":
+    if cell in grid.derived or grid.keys[cell][1] in ("F", *SPEED_MEASURES):
         return grid.primary[cell]
     return grid.is_hidden(cell)
 
@@ -308,7 +340,7 @@ PATTERN_COLUMNS = [
     "measure",
     "is_primary",
 ]
-PM_NAMES = {**CASE_MEASURES, **REQUEST_MEASURES}
+PM_NAMES = {**CASE_MEASURES, **REQUEST_MEASURES, **SPEED_MEASURES}
 
 
 def suppressed_cells(pm: pd.DataFrame, vdq: pd.DataFrame, k: int, method: Callable[[Grid], Grid]) -> pd.DataFrame:

@@ -39,6 +39,8 @@ select month, source, platform, incident_type,
        coalesce(requests, 0) as takedown_requests,
        coalesce(removed, 0) as takedowns_removed,
        coalesce(final_requests, 0) as final_requests,
+       coalesce(removed_within_24h, 0) as removed_within_24h,
+       coalesce(removed_within_48h, 0) as removed_within_48h,
        median_hours,
        p90_hours
 from (select * from case_platforms union all select * from case_totals) as case_side

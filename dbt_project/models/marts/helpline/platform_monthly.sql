@@ -8,7 +8,9 @@ with hidden as (
            bool_or(measure = 'ai_generated_cases') as ai_hidden,
            bool_or(measure = 'takedown_requests') as requests_hidden,
            bool_or(measure = 'takedowns_removed') as removed_hidden,
-           bool_or(measure = 'final_requests') as final_hidden
+           bool_or(measure = 'final_requests') as final_hidden,
+           bool_or(measure = 'removed_within_24h') as within_24h_hidden,
+           bool_or(measure = 'removed_within_48h') as within_48h_hidden
     from {{ ref('int_suppressed_cells') }}
     where mart = 'platform_monthly'
     group by all
@@ -20,7 +22,9 @@ cells as (
            coalesce(hidden.ai_hidden, false) as ai_hidden,
            coalesce(hidden.requests_hidden, false) as requests_hidden,
            coalesce(hidden.removed_hidden, false) as removed_hidden,
-           coalesce(hidden.final_hidden, false) as final_hidden
+           coalesce(hidden.final_hidden, false) as final_hidden,
+           coalesce(hidden.within_24h_hidden, false) as within_24h_hidden,
+           coalesce(hidden.within_48h_hidden, false) as within_48h_hidden
     from {{ ref('int_platform_monthly_cells') }} as cells
     left join hidden using (month, source, platform, incident_type)
 )
@@ -36,6 +40,12 @@ select
     case when not removed_hidden then takedowns_removed end as takedowns_removed,
     case when not (removed_hidden or final_hidden) and final_requests >= {{ suppression_k() }}
          then takedowns_removed::double / final_requests end as removal_rate,
+    {%- for hours in (24, 48) %}
+    case when source = 'all' and incident_type = 'all'
+              and not (removed_hidden or final_hidden or within_{{ hours }}h_hidden)
+              and final_requests >= {{ suppression_k() }}
+         then removed_within_{{ hours }}h::double / final_requests end as removed_within_{{ hours }}h_rate,
+    {%- endfor %}
     case when not removed_hidden and takedowns_removed >= {{ suppression_k() }} then median_hours end
         as median_hours_to_removal,
     case when not removed_hidden and takedowns_removed >= {{ suppression_k() }} then p90_hours end
