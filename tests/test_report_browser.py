@@ -152,8 +152,14 @@ def _expected(row: dict, marts: dict[str, pd.DataFrame]) -> float | None:
             if pd.isna(cell["cases"]) or pd.isna(cell["ai_generated_cases"]) or cell["cases"] == 0:
                 return None
             return 100 * cell["ai_generated_cases"] / cell["cases"]
-        if row["measure"] == "removal_pct":
-            return None if pd.isna(cell["removal_rate"]) else 100 * cell["removal_rate"]
+        rates = {
+            "removal_pct": "removal_rate",
+            "within_24h_pct": "removed_within_24h_rate",
+            "within_48h_pct": "removed_within_48h_rate",
+        }
+        if row["measure"] in rates:
+            rate = cell[rates[row["measure"]]]
+            return None if pd.isna(rate) else 100 * rate
         value = cell[row["measure"]]
         return None if pd.isna(value) else float(value)
     if row["mart"] == "platform_statements_monthly":
