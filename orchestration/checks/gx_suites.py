@@ -19,6 +19,7 @@ import pandas as pd
 
 from orchestration._compat import forget_gx_batches, stop_gx_batch_fingerprints
 from orchestration.settings import EXPECTATIONS_DIR, SEEDS_DIR
+from orchestration.sources import Source, by_asset, loaded_by_reader
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -70,7 +71,31 @@ def platform_vocabulary() -> list[str]:
 
 
 def suite_spec(name: str) -> dict:
-    return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text())
+    """The versioned suite `expectations/<name>.json`; for a raw batch of a source that has none, the checks its
+    declaration implies (declared_suite)."""
+    path = EXPECTATIONS_DIR / f"{name}.json"
+    if not path.exists() and name in (s.asset for s in loaded_by_reader()):
+        return declared_suite(by_asset(name))
+    return json.loads(path.read_text())
+
+
+def declared_suite(source: Source) -> dict:
+    """What a declaration alone says of every loaded row: its required columns are there, its load reference
+    appears once per load, its derived day counts are not after the export date (one day of grace)."""
+    error = {"severity": "error"}
+    expectations = [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": c}, "meta": error} for c in source.required
+    ]
+    if source.load_reference:
+        expectations.append(
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "load_reference"}, "meta": error}
+        )
+    expectations += [
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": c, "max_value": 1}, "meta": error}
+        for c in source.derived
+        if c.startswith("days_after_export")
+    ]
+    return {"name": source.asset, "expectations": expectations}
 
 
 @functools.cache

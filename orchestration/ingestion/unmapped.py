@@ -20,11 +20,15 @@ import pandas as pd
 
 from orchestration.ingestion.landing import LandedFile, scan
 from orchestration.ingestion.platform_aliases import ALIAS_SEED, alias_keys_sql
-from orchestration.ingestion.readers import CHILDFOCUS_COLUMNS, IGVM_STRUCTURE, TAKEDOWN_COLUMNS, _code_lists
-from orchestration.ingestion.survey_reader import QUESTIONS, VALID_CODES, read_frame
+from orchestration.ingestion.readers.childfocus import CHILDFOCUS_COLUMNS
+from orchestration.ingestion.readers.igvm import IGVM_STRUCTURE
+from orchestration.ingestion.readers.survey import QUESTIONS, VALID_CODES, read_frame
+from orchestration.ingestion.readers.takedown import TAKEDOWN_COLUMNS
+from orchestration.ingestion.staging import code_lists
 from orchestration.ingestion.textfiles import detect_encoding
 from orchestration.privacy import describe_sql, hash_sql, normalise_platform_sql, sql_params
 from orchestration.settings import Settings
+from orchestration.sources import loaded_by_reader
 
 IGVM_FIELDS = {  # code map field -> its place in a report (the reader's IGVM_STRUCTURE)
     "channel": "channel",
@@ -58,7 +62,7 @@ def _export(landed: LandedFile) -> str:
 def _csv_values(landed: LandedFile, out: list[tuple]) -> None:
     """(source, label, kind, value, export) of every coded and platform cell of a CSV export."""
     delimiter, columns, platform = CSV_SOURCES[landed.source]
-    coded = _code_lists(landed.source)
+    coded = code_lists(landed.source)
     export = _export(landed)
     with landed.path.open(encoding=detect_encoding(landed.path), newline="") as handle:
         for record in csv.DictReader(handle, delimiter=delimiter):
@@ -75,7 +79,7 @@ def _csv_values(landed: LandedFile, out: list[tuple]) -> None:
 
 def _igvm_values(conn: duckdb.DuckDBPyConnection, landed: LandedFile, out: list[tuple]) -> None:
     """The IGVM fields as the reader parses them (a nested object in a code field becomes its JSON text)."""
-    coded = [field for field in IGVM_FIELDS if field in _code_lists("igvm")]
+    coded = [field for field in IGVM_FIELDS if field in code_lists("igvm")]
     rows = conn.execute(
         f"""SELECT {", ".join(f"d.{IGVM_FIELDS[field]}" for field in coded)},
                    CASE WHEN json_type(d.incident.platforms) = 'ARRAY'
@@ -131,8 +135,8 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
             return [], unreadable
         codes = [
             (source, field, code)
-            for source in ("childfocus", "igvm", "takedown")
-            for field, listed in _code_lists(source).items()
+            for source in (s.name for s in loaded_by_reader() if s.checked_codes)
+            for field, listed in code_lists(source).items()
             for code in listed
         ]
         columns = ["source", "field", "label", "kind", "value", "export"]
@@ -140,7 +144,7 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
         conn.register("known_codes", pd.DataFrame(codes, columns=["source", "field", "code"]))
         rows = conn.execute(
             f"""WITH aliases AS ({alias_keys_sql()}),
-                codes AS (  -- as `_unknown_code` in readers.py: trimmed, not listed for the field (case-insensitive)
+                codes AS (  -- as `unknown_code` in staging.py: trimmed, not listed for the field (case-insensitive)
                     SELECT source, label, export, trim(coalesce(value, '')) AS value FROM landing_values v
                     WHERE kind = 'code' AND trim(coalesce(value, '')) <> '' AND NOT EXISTS (
                         SELECT 1 FROM known_codes k WHERE k.source = v.source AND k.field = v.field

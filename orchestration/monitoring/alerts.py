@@ -30,6 +30,7 @@ from urllib3.util import Retry
 from orchestration.monitoring import drift
 from orchestration.monitoring.checks import CheckResult
 from orchestration.monitoring.store import ensure_schema
+from orchestration.sources import SOURCES
 
 log = logging.getLogger("ncii.alerts")
 
@@ -115,7 +116,7 @@ def drift_conditions(results: list[CheckResult]) -> list[Condition]:
         group.sort(key=lambda r: r.subject)
         status = drift.worst([r.status for r in group])
         first = group[0]
-        unit = {"takedown": "requests", "dsa": "statements"}.get(source, "cases")
+        unit = SOURCES[source].unit if source in SOURCES else "cases"
         what = CHECK_TITLES[check].format(subjects=", ".join(r.subject for r in group), unit=unit, count=len(group))
         month = f"{first.period:%Y-%m}" if first.period else "now"
         baseline = f", against the {first.baseline_months} months before" if first.baseline_months else ""

@@ -25,7 +25,7 @@ import pandas as pd
 
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
-from orchestration.ingestion.readers import ReadResult
+from orchestration.ingestion.staging import ReadResult
 from orchestration.privacy import describe
 from orchestration.settings import SEEDS_DIR
 
