@@ -21,7 +21,7 @@ import pandas as pd
 from orchestration.ingestion.landing import LandedFile, scan
 from orchestration.ingestion.platform_aliases import ALIAS_SEED, alias_keys_sql
 from orchestration.ingestion.readers.childfocus import CHILDFOCUS_COLUMNS
-from orchestration.ingestion.readers.igvm import IGVM_STRUCTURE
+from orchestration.ingestion.readers.igvm import IGVM_CODED, IGVM_STRUCTURE
 from orchestration.ingestion.readers.survey import QUESTIONS, VALID_CODES, read_frame
 from orchestration.ingestion.readers.takedown import TAKEDOWN_COLUMNS
 from orchestration.ingestion.staging import code_lists
@@ -30,14 +30,6 @@ from orchestration.privacy import describe_sql, hash_sql, normalise_platform_sql
 from orchestration.settings import Settings
 from orchestration.sources import loaded_by_reader
 
-IGVM_FIELDS = {  # code map field -> its place in a report (the reader's IGVM_STRUCTURE)
-    "channel": "channel",
-    "victim_gender": "victim.gender",
-    "victim_region": "victim.region",
-    "incident_type": "incident.type",
-    "incident_offender": "incident.offender",
-    "status": "status",
-}
 CSV_SOURCES = {  # source -> (delimiter, header -> field name of the code map, platform header)
     "childfocus": (";", CHILDFOCUS_COLUMNS, "Platformen"),
     "takedown": (",", TAKEDOWN_COLUMNS, "platform"),
@@ -79,9 +71,9 @@ def _csv_values(landed: LandedFile, out: list[tuple]) -> None:
 
 def _igvm_values(conn: duckdb.DuckDBPyConnection, landed: LandedFile, out: list[tuple]) -> None:
     """The IGVM fields as the reader parses them (a nested object in a code field becomes its JSON text)."""
-    coded = [field for field in IGVM_FIELDS if field in code_lists("igvm")]
+    coded = [field for field in IGVM_CODED if field in code_lists("igvm")]
     rows = conn.execute(
-        f"""SELECT {", ".join(f"d.{IGVM_FIELDS[field]}" for field in coded)},
+        f"""SELECT {", ".join(f"d.{IGVM_CODED[field]}" for field in coded)},
                    CASE WHEN json_type(d.incident.platforms) = 'ARRAY'
                         THEN from_json(d.incident.platforms, '["VARCHAR"]') END
             FROM (SELECT from_json(line, $structure) AS d
@@ -94,7 +86,7 @@ def _igvm_values(conn: duckdb.DuckDBPyConnection, landed: LandedFile, out: list[
     for row in rows:
         for field, value in zip(coded, row):
             if value is not None:
-                out.append(("igvm", field, IGVM_FIELDS[field], "code", value, export))
+                out.append(("igvm", field, IGVM_CODED[field], "code", value, export))
         for name in row[-1] or []:
             out.append(("igvm", "", "incident.platforms", "platform", name, export))
 

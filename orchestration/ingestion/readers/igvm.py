@@ -40,6 +40,15 @@ IGVM_STRUCTURE = json.dumps(
     }
 )
 
+IGVM_CODED = {  # code map field -> its place in a report
+    "channel": "channel",
+    "victim_gender": "victim.gender",
+    "victim_region": "victim.region",
+    "incident_type": "incident.type",
+    "incident_offender": "incident.offender",
+    "status": "status",
+}
+
 
 def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> ReadResult:
     """JSON Lines: each line is read as text and parsed by DuckDB's JSON functions, so a broken
@@ -78,14 +87,7 @@ def read_igvm(conn: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -
         f"CASE WHEN regexp_matches(trim(submitted_at), '{ISO_OFFSET}') "
         "THEN TRY_CAST(trim(submitted_at) AS TIMESTAMPTZ) END"
     )
-    coded = {
-        "channel": "channel",
-        "victim_gender": "victim.gender",
-        "victim_region": "victim.region",
-        "incident_type": "incident.type",
-        "incident_offender": "incident.offender",
-        "status": "status",
-    }
+    coded = IGVM_CODED
     fields = {  # check column -> the field's check (every field but the report id and submission time)
         "age_defect": field_check(
             f"WHEN age_type NOT IN ('NULL', 'UBIGINT', 'BIGINT', 'VARCHAR') THEN ['victim.age', 'unreadable age']\n"
