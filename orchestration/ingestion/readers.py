@@ -33,7 +33,6 @@ moved forward one hour, an ambiguous autumn time is taken as the later (winter-t
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 
@@ -44,7 +43,7 @@ from orchestration.ingestion.landing import LandedFile
 from orchestration.ingestion.pseudonymise import hmac_pads, pseudonym_sql
 from orchestration.ingestion.textfiles import check_header, detect_encoding, read_header, utf8_view
 from orchestration.privacy import describe_sql, platform_list_sql, sql_params
-from orchestration.settings import SEEDS_DIR
+from orchestration.vocabularies import code_lists
 
 MAX_LINE_BYTES = 1 << 27  # a 50 MB free-text summary must not stop a load
 MAX_PLATFORM_CHARS = 1000
@@ -110,16 +109,6 @@ TAKEDOWN_COLUMNS = {
 @dataclass(frozen=True)
 class ReadResult:
     rows_read: int
-
-
-def _code_lists(source: str) -> dict[str, list[str]]:
-    """Accepted codes per field of a source, lower-cased, from the one code map seed."""
-    lists: dict[str, list[str]] = {}
-    with (SEEDS_DIR / "code_map.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["source"] == source:
-                lists.setdefault(row["field"], []).append(row["code"].strip().lower())
-    return lists
 
 
 def _unknown_code(expression: str, field: str, label: str) -> str:
@@ -324,7 +313,7 @@ def _bind(sql: str, params: dict) -> dict:
 def _params(key: bytes, landed: LandedFile, source: str) -> dict:
     ipad, opad = hmac_pads(key)
     params = {"ipad": ipad, "opad": opad, "export_date": landed.export_date, **sql_params(key)}
-    params.update({f"codes_{field}": codes for field, codes in _code_lists(source).items()})
+    params.update({f"codes_{field}": codes for field, codes in code_lists(source).items()})
     return params
 
 
