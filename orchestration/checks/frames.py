@@ -13,8 +13,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.settings import SEEDS_DIR
 from orchestration.sources import by_asset, loaded_by_reader
+from orchestration.vocabularies import code_map
 
 # suite -> (source, raw table), for every source a reader loads
 RAW_SUITES = {s.asset: (s.name, s.raw_table) for s in loaded_by_reader()}
@@ -37,7 +37,8 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     derived columns added, codes mapped to their canonical values (`UNMAPPED` when the code map lacks
     them, never the code: GX keeps unexpected values in its results; the raw layer keeps source codes)."""
     declared = by_asset(suite)
-    source, table, coded = declared.name, declared.raw_table, declared.checked_codes
+    table, coded = declared.raw_table, declared.checked_codes
+    mapping = code_map(declared.name)  # (field, code, canonical) rows of the source
     replaced = [
         f"array_to_string(list_transform({c}, lambda n: n.name_hash), '|') AS {c}" for c in declared.list_columns
     ]
@@ -62,14 +63,19 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     table = conn.sql(
         f"""WITH codes AS (
                 SELECT field, lower(trim(code)) AS code, any_value(canonical) AS canonical
-                FROM read_csv($code_map, all_varchar = true, header = true)
-                WHERE source = $source GROUP BY ALL
+                FROM (SELECT unnest($fields) AS field, unnest($codes) AS code, unnest($canonicals) AS canonical)
+                GROUP BY ALL
             ), batch AS (
                 SELECT * FROM raw.{table} WHERE load_id IN (SELECT unnest($load_ids))
             )
             SELECT r.* {"REPLACE (" + ", ".join(replaced) + ")" if replaced else ""} {derived}
             FROM batch r{joins}""",
-        params={"code_map": str(SEEDS_DIR / "code_map.csv"), "source": source, "load_ids": load_ids},
+        params={
+            "fields": [field for field, _, _ in mapping],
+            "codes": [code for _, code, _ in mapping],
+            "canonicals": [canonical for _, _, canonical in mapping],
+            "load_ids": load_ids,
+        },
     ).to_arrow_table()
     text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     return table.to_pandas(date_as_object=False, categories=text, types_mapper={pa.uint64(): pd.UInt64Dtype()}.get)

@@ -33,7 +33,6 @@ moved forward one hour, an ambiguous autumn time is taken as the later (winter-t
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 import duckdb
@@ -42,7 +41,7 @@ from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
 from orchestration.ingestion.pseudonymise import hmac_pads
 from orchestration.privacy import describe_sql, platform_list_sql, sql_params
-from orchestration.settings import SEEDS_DIR
+from orchestration.vocabularies import code_lists
 
 MAX_LINE_BYTES = 1 << 27  # a 50 MB free-text summary must not stop a load
 MAX_PLATFORM_CHARS = 1000
@@ -57,16 +56,6 @@ ISO_OFFSET = r"(Z|[+-]\d\d:?\d\d)$"
 @dataclass(frozen=True)
 class ReadResult:
     rows_read: int
-
-
-def code_lists(source: str) -> dict[str, list[str]]:
-    """Accepted codes per field of a source, lower-cased, from the one code map seed."""
-    lists: dict[str, list[str]] = {}
-    with (SEEDS_DIR / "code_map.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["source"] == source:
-                lists.setdefault(row["field"], []).append(row["code"].strip().lower())
-    return lists
 
 
 def unknown_code(expression: str, field: str, label: str) -> str:

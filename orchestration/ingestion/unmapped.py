@@ -19,16 +19,16 @@ import duckdb
 import pandas as pd
 
 from orchestration.ingestion.landing import LandedFile, scan
-from orchestration.ingestion.platform_aliases import ALIAS_SEED, alias_keys_sql
+from orchestration.ingestion.platform_aliases import alias_keys_sql, alias_params
 from orchestration.ingestion.readers.childfocus import CHILDFOCUS_COLUMNS
 from orchestration.ingestion.readers.igvm import IGVM_CODED, IGVM_STRUCTURE
-from orchestration.ingestion.readers.survey import QUESTIONS, VALID_CODES, read_frame
+from orchestration.ingestion.readers.survey import QUESTIONS, read_frame, valid_codes
 from orchestration.ingestion.readers.takedown import TAKEDOWN_COLUMNS
-from orchestration.ingestion.staging import code_lists
 from orchestration.ingestion.textfiles import detect_encoding
 from orchestration.privacy import describe_sql, hash_sql, normalise_platform_sql, sql_params
 from orchestration.settings import Settings
 from orchestration.sources import loaded_by_reader
+from orchestration.vocabularies import code_lists
 
 CSV_SOURCES = {  # source -> (delimiter, header -> field name of the code map, platform header)
     "childfocus": (";", CHILDFOCUS_COLUMNS, "Platformen"),
@@ -95,12 +95,13 @@ def _survey_values(landed: LandedFile, out: list[tuple]) -> None:
     """The answers the survey reader quarantines as unknown codes (compared as it compares them)."""
     frame = read_frame(landed).astype(str)
     export = _export(landed)
+    valid = valid_codes()
     for question in QUESTIONS:
         if question not in frame.columns:
             continue
         text = frame[question].str.strip()
         codes = pd.to_numeric(text.replace("", None), errors="coerce")
-        bad = text.ne("") & ~codes.isin(VALID_CODES[question])
+        bad = text.ne("") & ~codes.isin(valid[question])
         out.extend(("survey", question, question, "answer", value, export) for value in text[bad])
 
 
@@ -156,7 +157,7 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
                 )
                 SELECT source, label, value, {describe_sql("value")}, count(*), min(export), max(export)
                 FROM unknown GROUP BY ALL ORDER BY count(*) DESC, source, label, value""",
-            {"seed": str(ALIAS_SEED), **sql_params(key)},
+            {**alias_params(), **sql_params(key)},
         ).fetchall()
         return [Unmapped(*row) for row in rows], unreadable
     finally:
@@ -180,7 +181,8 @@ def format_unmapped(found: list[Unmapped], unreadable: list[str], width: int = 6
             f"{u.first_export:<10}  {u.last_export:<10}  {shown}"
         )
     lines.append(
-        "Add a platform name to seeds/platform_aliases.csv or a code to seeds/code_map.csv and run again; "
+        "Add a platform name to seeds/platform_aliases.csv (a new platform: a row of seeds/platforms.csv too) or a "
+        "code to seeds/code_map.csv and run again; "
         "have personal data typed into a field corrected in the source system."
     )
     return "\n".join(lines + notes)

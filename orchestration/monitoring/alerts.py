@@ -50,7 +50,8 @@ WHAT_TO_DO = {
     "missing_rate": "Ask the {source} export owner whether the field was renamed or stopped being filled; "
     "figures split by this field undercount until it is fixed.",
     "unmapped_value": "Run `ncii unmapped` to see the values behind these hashes (it reads the landing files and "
-    "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
+    "writes nothing). Add a name to seeds/platform_aliases.csv (a new platform: a row of seeds/platforms.csv too; "
+    "a code: to seeds/code_map.csv) "
     "and run again; until then it counts as 'other' (a code: that field counts as unknown). "
     "A value that is personal data: have it corrected in the source system.",
     # dsa: the platforms' daily dumps (orchestration/monitoring/dsa_drift.py)
