@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from orchestration.checks import frames
-from orchestration.checks.gx_suites import _label, platform_vocabulary, suite_spec, validate_frame
+from orchestration.checks.gx_suites import _label, suite_spec, validate_frame, vocabulary_parameters
 from orchestration.runner import run_main_job
 from orchestration.settings import EXPECTATIONS_DIR, PUBLISHED_MARTS
 from tests.conftest import PipelineRun, fixture_landing, make_settings
@@ -246,7 +246,8 @@ def _value_set(kwargs: dict) -> list:
     value_set = kwargs["value_set"]
     if not isinstance(value_set, dict):
         return list(value_set)
-    return {"small_counts": list(range(1, K)), "platforms": platform_vocabulary()}[value_set["$PARAMETER"]]
+    name = value_set["$PARAMETER"]
+    return list(range(1, K)) if name == "small_counts" else vocabulary_parameters()[name]
 
 
 def _duplicated(frame: pd.DataFrame, columns: list[str]) -> list[Probe]:
