@@ -18,7 +18,6 @@ alert.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -95,6 +94,7 @@ def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             str(dbt_in_warehouse.EXECUTABLE),
+            *dbt_in_warehouse.settings_arguments(settings),
             "build",
             "--project-dir",
             str(project),
@@ -105,7 +105,6 @@ def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
             "--log-path",
             str(project.parent / "logs"),
         ],
-        env={**os.environ, **settings.dbt_env()},
         capture_output=True,
         text=True,
     )

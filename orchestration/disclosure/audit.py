@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import database
 from orchestration.disclosure.memo import passed_before, remember_passed, system_fingerprint
 from orchestration.disclosure.relations import read_publication
 from orchestration.disclosure.system import Interval, whole_range, whole_width
@@ -112,7 +113,7 @@ def audit_publication(published_db: Path, k: int, verdicts: Path | None = None) 
     """Audit a published file, opened read-only (readers keep reading while it runs)."""
     if not published_db.exists():
         raise FileNotFoundError(f"nothing published yet at {published_db}: run `ncii run` first")
-    conn = duckdb.connect(str(published_db), read_only=True)
+    conn = database.connect(published_db, read_only=True)
     try:
         return audit_connection(conn, k, verdicts)
     finally:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from orchestration import database
 from orchestration.ingestion.landing import LandedFile, scan
 from orchestration.ingestion.platform_aliases import alias_keys_sql, alias_params
 from orchestration.ingestion.readers.childfocus import CHILDFOCUS_COLUMNS
@@ -108,7 +109,7 @@ def _survey_values(landed: LandedFile, out: list[tuple]) -> None:
 def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
     """Every unknown value of every landing file, most frequent first; and the files that could not be read."""
     key = settings.require_key()
-    conn = duckdb.connect(":memory:")
+    conn = database.connect()
     try:
         values: list[tuple] = []
         unreadable: list[str] = []

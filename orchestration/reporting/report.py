@@ -22,7 +22,7 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from orchestration import vocabularies
+from orchestration import database, vocabularies
 from orchestration.reporting import charts, platforms
 from orchestration.reporting.charts import PUBLISHED, Figure
 from orchestration.settings import Settings
@@ -835,7 +835,7 @@ def _drift_section(marts: Marts) -> str:
 
 
 def _quality_section(settings: Settings) -> str:
-    history = settings.reports_dir / "validation" / "history.jsonl"
+    history = settings.validation_history
     if not history.exists():
         return "<h2>Data quality</h2><p class='note'>No validation results yet.</p>"
     entries = [json.loads(line) for line in history.read_text().splitlines() if line]
@@ -866,7 +866,7 @@ def _section(
 def build_report(settings: Settings) -> Path:
     """Write report.html into the reports folder (next to validation/) and return its path."""
     k = settings.suppression_k
-    conn = duckdb.connect(str(settings.published_db), read_only=True)
+    conn = database.connect(settings.published_db, read_only=True)
     try:
         marts = Marts(conn)
         coverage = Coverage(marts)
@@ -908,9 +908,9 @@ def build_report(settings: Settings) -> Path:
             index += 1
         body.append(text.replace("{figures}", "".join(rendered)) if figures else text)
     links = '<a href="validation/index.html">validation reports</a>'
-    if (settings.warehouse_dir / "docs" / "index.html").exists():
+    if (settings.docs_dir / "index.html").exists():
         links += ' · <a href="../docs/index.html">documentation of the marts (dbt docs)</a>'
-    bundle = charts.vega_bundle(settings.warehouse_dir / "cache") if index else ""
+    bundle = charts.vega_bundle(settings.cache_dir) if index else ""
     script = f"<script>{bundle}</script><script>{charts.EMBED_SCRIPT}</script>" if index else ""
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -923,7 +923,7 @@ def build_report(settings: Settings) -> Path:
         + "</body></html>"
     )
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.reports_dir / "report.html"
+    target = settings.report_path
     tmp = target.with_suffix(".html.tmp")
     tmp.write_text(page)
     tmp.replace(target)
