@@ -181,7 +181,7 @@ class Settings:
 
     @property
     def audit_verdicts(self) -> Path:
-        """Fingerprints of the candidate publications that passed the disclosure audit (orchestration/disclosure/memo.py)."""
+        """Fingerprints of the candidates that passed the disclosure audit (orchestration/disclosure/memo.py)."""
         return self.warehouse_dir / "audit_verdicts.json"
 
     @property
