@@ -254,14 +254,13 @@ def cold_parse_seconds() -> float:
     """`dbt parse` of the project from nothing (what the first run after a change of the dbt project pays)."""
     import tempfile
 
-    from orchestration.transformation.dbt_in_warehouse import WRAPPER_ENV
-    from orchestration.transformation.manifest import parse_command
+    from orchestration.transformation.manifest import parse_command, parse_environment
 
     with tempfile.TemporaryDirectory() as target:
         started = time.perf_counter()
         subprocess.run(
             parse_command(Path(target)),
-            env={**os.environ, **WRAPPER_ENV},  # the command `ensure_manifest` runs
+            env=parse_environment(),  # the command `ensure_manifest` runs
             check=True,
             capture_output=True,
         )

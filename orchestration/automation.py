@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration import database
 from orchestration.ingestion.landing import scan
 from orchestration.ingestion.ledger import file_sha256
 from orchestration.locking import run_lock_is_free
@@ -43,7 +44,7 @@ def loaded_checksums(settings: Settings) -> set[str]:
     if not settings.warehouse_db.exists():
         return set()
     try:
-        conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
+        conn = database.connect(settings.warehouse_db, read_only=True)
     except duckdb.Error as exc:  # a run holds the file
         raise WarehouseBusy(str(exc).splitlines()[0]) from None
     try:
@@ -109,8 +110,9 @@ def scan_landing(landing_dir: Path, cursor: dict, loaded: set[str] = frozenset()
     return new, {"files": files}
 
 
-def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition) -> tuple[list, list]:
-    """The sensors and schedules for the main job (sensors, schedules)."""
+def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition, settings: Settings) -> tuple[list, list]:
+    """The sensors and schedules for the main job (sensors, schedules), on the warehouse `settings` describe
+    (those of the definitions they belong to: the sensors read no environment)."""
 
     @dg.sensor(
         job=job,
@@ -119,7 +121,6 @@ def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition) ->
         description="Starts the main job when a new export file lands (one it has not seen before).",
     )
     def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-        settings = Settings.from_env()
         running = context.instance.get_run_records(dg.RunsFilter(job_name=job.name, statuses=IN_FLIGHT))
         orphaned = fail_orphaned_runs(context.instance, running, settings)
         if len(running) > len(orphaned):  # DuckDB takes one writer: let the current run finish; its files stay new
@@ -158,6 +159,6 @@ def build_automation(job: dg.JobDefinition | dg.UnresolvedAssetJobDefinition) ->
     )
     def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
         step, reason = describe_failure(context.get_step_failure_events())
-        alert_failed_run(Settings.from_env(), context.dagster_run.run_id, step, reason)
+        alert_failed_run(settings, context.dagster_run.run_id, step, reason)
 
     return [landing_sensor, alert_on_run_failure], [daily]

@@ -16,7 +16,7 @@ from orchestration.publishing.exports import PublishedDataError
 from orchestration.settings import Settings, SettingsError, create_demo_key
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Make a realistic sample landing folder, then run everything once on it."""
     from orchestration.reporting.progress import watched
     from orchestration.sample_data.demo_guard import check_demo_folders, land_new_files, mark_demo_folders
@@ -24,26 +24,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from orchestration.sample_data.helpline import generate_helpline_landing
     from orchestration.sample_data.survey import generate_survey_landing
 
-    settings = Settings.from_env()
     check_demo_folders(settings)  # never into real exports or a real warehouse
     mark_demo_folders(settings, [])
     key_file = create_demo_key(settings.warehouse_dir)
-    settings = Settings.from_env()
+    settings = settings.with_key_file()  # the demo key, unless NCII_PSEUDONYM_KEY gave one
     print(f"Writing sample exports to {settings.landing_dir} (demo key: {key_file}) ...", flush=True)
     with watched("writing sample exports"), tempfile.TemporaryDirectory(prefix="ncii-demo-") as generated:
         generate_helpline_landing(Path(generated), seed=args.seed)
         generate_survey_landing(Path(generated))
         generate_demo_dsa(Path(generated), seed=args.seed)
         land_new_files(settings, Path(generated))
-    return cmd_run(args)
+    return cmd_run(args, settings)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the whole pipeline once on the configured landing folder; exit 0 only when published."""
     from orchestration.key_fingerprint import check_pseudonym_key
     from orchestration.reporting.progress import watched
 
-    settings = Settings.from_env()
     check_pseudonym_key(settings, record=False)  # a wrong key is refused at once, before Dagster loads
     print(f"Running the pipeline on {settings.landing_dir} ...", flush=True)
     with watched("loading Dagster"):  # the imports alone take seconds
@@ -60,17 +58,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_dev(args: argparse.Namespace) -> int:
+def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     """The Dagster UI and daemon (sensors, schedule, run monitoring) on this warehouse's own instance."""
     import os
 
     from orchestration.dagster_home import prepare_dagster_home
     from orchestration.key_fingerprint import check_pseudonym_key
 
-    settings = Settings.from_env()
     check_pseudonym_key(settings)
     home = prepare_dagster_home(settings)
     dagster = Path(sys.executable).with_name("dagster")
+    # Dagster loads the definitions in processes of its own: the settings reach them as variables, and
+    # the definitions module reads them there (its edge)
     env = {**os.environ, **settings.environment(), "DAGSTER_HOME": str(home)}
     print(f"Starting Dagster on http://{args.host}:{args.port} (instance: {home}) ...", flush=True)
     os.execve(
@@ -96,9 +95,8 @@ def _alerts_to_file(settings: Settings) -> None:
     """Alerts are logged in full to logs/alerts.log; the terminal keeps its one-line error and the summary."""
     import logging
 
-    log_dir = settings.warehouse_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(log_dir / "alerts.log", encoding="utf-8")
+    settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(settings.logs_dir / "alerts.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     alerts = logging.getLogger("ncii.alerts")
     alerts.handlers = [handler]
@@ -106,25 +104,24 @@ def _alerts_to_file(settings: Settings) -> None:
     alerts.propagate = False
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild the HTML report from the published marts (every successful run also does this)."""
     from orchestration.reporting.report import build_report
 
-    settings = Settings.from_env()
     if not settings.published_db.exists():
         raise FileNotFoundError(f"nothing published yet at {settings.published_db}: run `ncii run` first")
     print(f"Wrote {build_report(settings)}")
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     """Run one SELECT against the published tables and print the result.
 
     The query runs in a sandbox: no file read or written, no ATTACH, no extension, no setting
     changed, nothing but the published tables."""
     from orchestration.publishing.exports import run_query
 
-    frame = run_query(Settings.from_env(), args.sql)
+    frame = run_query(settings, args.sql)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
@@ -133,34 +130,34 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export one published table to CSV, XLSX or Parquet, sorted by its grain, spreadsheet formulas neutralised."""
     from orchestration.publishing.exports import export_mart
 
-    target = export_mart(Settings.from_env(), args.mart, args.format, args.output)
+    target = export_mart(settings, args.mart, args.format, args.output)
     print(f"Wrote {target}")
     return 0
 
 
-def cmd_tables(args: argparse.Namespace) -> int:
+def cmd_tables(args: argparse.Namespace, settings: Settings) -> int:
     """List the published tables with their row counts and what each holds."""
     import textwrap
 
     from orchestration.publishing.exports import list_tables
 
-    for table in list_tables(Settings.from_env()):
+    for table in list_tables(settings):
         print(f"{table.name}  ({table.rows:,} rows)")
         print(textwrap.fill(table.description, width=100, initial_indent="    ", subsequent_indent="    "))
     return 0
 
 
-def cmd_describe(args: argparse.Namespace) -> int:
+def cmd_describe(args: argparse.Namespace, settings: Settings) -> int:
     """Show a published table's columns with their types and descriptions."""
     import textwrap
 
     from orchestration.publishing.exports import describe_table
 
-    description, columns = describe_table(Settings.from_env(), args.table)
+    description, columns = describe_table(settings, args.table)
     print(f"{args.table}\n{textwrap.fill(description, width=100)}\n")
     width = max(len(c) for c in columns["column"]) + 2
     kind_width = max(len(k) for k in columns["type"]) + 2
@@ -172,19 +169,18 @@ def cmd_describe(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_unmapped(args: argparse.Namespace) -> int:
+def cmd_unmapped(args: argparse.Namespace, settings: Settings) -> int:
     """List the values the taxonomy does not know, read from the landing files now; writes nothing."""
     from orchestration.ingestion.unmapped import find_unmapped, format_unmapped
 
-    print(format_unmapped(*find_unmapped(Settings.from_env())))
+    print(format_unmapped(*find_unmapped(settings)))
     return 0
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     """The disclosure test on the current publication: exit 0 when no suppressed count is recoverable."""
     from orchestration.disclosure.audit import audit_publication
 
-    settings = Settings.from_env()
     result = audit_publication(args.db or settings.published_db, settings.suppression_k)
     for line in result.lines():
         print(line)
@@ -274,7 +270,8 @@ def _add_examples(parser: argparse.ArgumentParser, sub: argparse._SubParsersActi
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        settings = Settings.from_env()  # the edge: the one place `ncii` reads the NCII_* variables
+        return args.func(args, settings)
     except KeyboardInterrupt:
         print("ncii: interrupted", file=sys.stderr)
         return 130

@@ -15,13 +15,9 @@ from orchestration.settings import Settings
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 
 
-def dagster_home(settings: Settings) -> Path:
-    return settings.warehouse_dir / "dagster"
-
-
 def prepare_dagster_home(settings: Settings) -> Path:
     """Create the folder with the project's dagster.yaml unless it has one (an operator's edits are kept)."""
-    home = dagster_home(settings)
+    home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")

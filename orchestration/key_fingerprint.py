@@ -12,20 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from pathlib import Path
 
 from orchestration.settings import Settings, SettingsError
 
-FINGERPRINT_FILE_NAME = ".pseudonym_key.fingerprint"
 _LABEL = b"ncii-warehouse pseudonym key fingerprint v1"
 
 
 def key_fingerprint(key: bytes) -> str:
     return hmac.new(key, _LABEL, hashlib.sha256).hexdigest()
-
-
-def fingerprint_path(settings: Settings) -> Path:
-    return settings.warehouse_dir / FINGERPRINT_FILE_NAME
 
 
 def check_pseudonym_key(settings: Settings, record: bool = True) -> None:
@@ -35,7 +29,7 @@ def check_pseudonym_key(settings: Settings, record: bool = True) -> None:
     fingerprint (`record=False` only checks, for a quick answer before the lock is taken).
     """
     fingerprint = key_fingerprint(settings.require_key())
-    path = fingerprint_path(settings)
+    path = settings.key_fingerprint_file
     if path.exists():
         if not hmac.compare_digest(path.read_text().strip(), fingerprint):
             raise SettingsError(

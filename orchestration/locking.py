@@ -26,7 +26,7 @@ class RunInProgress(RuntimeError):
 @contextmanager
 def run_lock(settings: Settings) -> Iterator[None]:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    path = str(settings.warehouse_dir / ".run.lock")
+    path = str(settings.run_lock_path)
     with _guard:
         if _held.get(path):
             _held[path] += 1
@@ -58,7 +58,7 @@ def run_lock_is_free(settings: Settings) -> bool:
 
     The probe takes the lock for an instant; call it only when no run should be starting.
     """
-    path = settings.warehouse_dir / ".run.lock"
+    path = settings.run_lock_path
     if not path.exists():
         return True
     with _guard:

@@ -1,32 +1,87 @@
-"""Dagster resources: the settings and short-lived connections to the internal warehouse."""
+"""Dagster resources: the settings of the run and short-lived connections to the internal warehouse."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Dagster reads `ResourceDependency` from the evaluated annotations.
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from orchestration import database
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
-from orchestration.settings import DUCKDB_MEMORY_LIMIT, Settings
+from orchestration.settings import Settings
+
+
+@dataclass(frozen=True)
+class WarehouseSecrets:
+    """The settings Dagster must never show: the pseudonym key and the webhook URL (whoever has it can post).
+
+    Dagster shows a resource's config in its UI and keeps it in the code location's snapshot, so these are not
+    config fields: the warehouse resource holds them as a dependency on a plain object, which Dagster lists by
+    its type name only. `repr` leaves them out too.
+    """
+
+    pseudonym_key: bytes | None = field(default=None, repr=False)
+    alert_webhook_url: str | None = field(default=None, repr=False)
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Settings plus short-lived DuckDB connections to warehouse.duckdb.
+    """The settings of the run, plus short-lived DuckDB connections to warehouse.duckdb.
 
-    Settings come from the environment only (`NCII_*`): the dbt subprocess reads the same
-    environment, so there is one way to point the whole pipeline somewhere else.
+    Made from a `Settings` value (`from_settings`) where the definitions are built: `ncii run` hands its own,
+    `dagster dev` and the daemon the one the definitions module read from the environment. The fields are the
+    settings Dagster may show; `settings()` gives the value back and reads no environment.
     DuckDB allows one writing process per file and dbt runs in a subprocess, so every step
     opens the file, does its work and closes it again: nothing holds it between steps.
     """
 
+    landing_dir: str
+    warehouse_dir: str
+    suppression_k: int
+    drift_baseline_months: int
+    freshness_days: int
+    landing_quiet_seconds: float
+    dsa_engine: str
+    spark_master: str | None = None
+    dsa_scratch_dir: str | None = None
+    secrets: dg.ResourceDependency[WarehouseSecrets]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "WarehouseResource":
+        return cls(
+            landing_dir=str(settings.landing_dir),
+            warehouse_dir=str(settings.warehouse_dir),
+            suppression_k=settings.suppression_k,
+            drift_baseline_months=settings.drift_baseline_months,
+            freshness_days=settings.freshness_days,
+            landing_quiet_seconds=settings.landing_quiet_seconds,
+            dsa_engine=settings.dsa_engine,
+            spark_master=settings.spark_master,
+            dsa_scratch_dir=str(settings.dsa_scratch_dir) if settings.dsa_scratch_dir else None,
+            secrets=WarehouseSecrets(settings.pseudonym_key, settings.alert_webhook_url),
+        )
+
     def settings(self) -> Settings:
-        return Settings.from_env()
+        """The settings this resource was made from (checked again: config given at launch could differ)."""
+        return Settings(
+            landing_dir=Path(self.landing_dir),
+            warehouse_dir=Path(self.warehouse_dir),
+            pseudonym_key=self.secrets.pseudonym_key,
+            alert_webhook_url=self.secrets.alert_webhook_url,
+            suppression_k=self.suppression_k,
+            drift_baseline_months=self.drift_baseline_months,
+            freshness_days=self.freshness_days,
+            dsa_engine=self.dsa_engine,
+            spark_master=self.spark_master,
+            dsa_scratch_dir=Path(self.dsa_scratch_dir) if self.dsa_scratch_dir else None,
+            landing_quiet_seconds=self.landing_quiet_seconds,
+        )
 
     @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
         """Hold the warehouse's run lock while a run uses it, however the run was started
         (the daemon's runs included); `ncii run` already holds it, and the lock is re-entrant."""
         settings = self.settings()
@@ -39,10 +94,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         settings = self.settings()
         settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(
-            str(settings.warehouse_db), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT}
-        )
-        conn.execute("SET enable_progress_bar = false")  # long loads would draw bars into `ncii run`'s output
+        conn = database.connect(settings.warehouse_db, read_only=read_only)
         try:
             yield conn
         finally:

@@ -13,7 +13,6 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration._compat import read_step_log
-from orchestration.dagster_home import dagster_home
 from orchestration.key_fingerprint import check_pseudonym_key
 from orchestration.locking import run_lock
 from orchestration.monitoring.failures import alert_failed_run, describe_failure
@@ -61,7 +60,10 @@ class _ProgressHandler(logging.Handler):
 
 
 def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
-    """Materialise every asset once through Dagster (in process) with the given settings."""
+    """Materialise every asset once through Dagster (in process) with the given settings.
+
+    The settings reach the job as its warehouse resource (the definitions are built from them) and dbt as
+    arguments of its command: nothing is read from or written to this process's environment."""
     settings.require_key()
     if not settings.landing_dir.is_dir():
         raise FileNotFoundError(f"landing folder {settings.landing_dir} does not exist (set NCII_LANDING_DIR)")
@@ -72,15 +74,15 @@ def run_main_job(settings: Settings, progress: bool = False) -> RunOutcome:
 
 
 def _run(settings: Settings, progress: bool) -> RunOutcome:
-    with run_lock(settings), settings_environment(settings):
+    with run_lock(settings):
         check_pseudonym_key(settings)  # before any work: another key would give every case a second pseudonym
         if beat := progress_lines.active():
             beat.doing("loading the pipeline (Dagster, the dbt project)")
         ensure_manifest()  # the definitions read the dbt manifest and never parse: a new or changed project parses here
-        from orchestration.definitions import MAIN_JOB_NAME, defs  # late: Dagster and dbt take seconds to import
+        from orchestration.definitions import MAIN_JOB_NAME, build_definitions  # late: Dagster and dbt take seconds
 
         instance = _instance(settings)
-        job = defs.resolve_job_def(MAIN_JOB_NAME)
+        job = build_definitions(settings).resolve_job_def(MAIN_JOB_NAME)
         run_config = {}
         if progress:  # people get one line per step instead of Dagster's debug console
             job = job.with_logger_defs({"progress": progress_logger})
@@ -102,7 +104,7 @@ def _instance(settings: Settings) -> dg.DagsterInstance:
     this run and the landing sensor waits for it); else a throw-away one."""
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
-    home = dagster_home(settings)
+    home = settings.dagster_home
     if (home / "dagster.yaml").exists():
         return dg.DagsterInstance.from_config(str(home))
     return dg.DagsterInstance.ephemeral()
@@ -114,9 +116,8 @@ def _engine_output(settings: Settings, enabled: bool) -> Iterator[Path | None]:
     if not enabled:
         yield None
         return
-    log_dir = settings.warehouse_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
+    settings.logs_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.logs_dir / f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
     with log_path.open("w") as handle, redirect_stdout(handle):
         yield log_path
 
@@ -132,19 +133,3 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
         elif entry.step_key in started:
             durations[entry.step_key] = entry.timestamp - started[entry.step_key]
     return durations
-
-
-@contextmanager
-def settings_environment(settings: Settings) -> Iterator[None]:
-    """Settings live in the environment (resources and the dbt subprocess read it): set, then restore."""
-    values = settings.environment()
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value

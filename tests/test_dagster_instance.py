@@ -17,7 +17,7 @@ import pytest
 
 from orchestration import automation
 from orchestration.dagster_home import prepare_dagster_home
-from orchestration.definitions import defs
+from orchestration.definitions import MAIN_JOB_NAME, build_definitions
 from orchestration.ingestion.ingest import ingest_source
 from orchestration.locking import run_lock_is_free
 from orchestration.resources import WarehouseResource
@@ -26,6 +26,7 @@ from tests.conftest import FIXTURE_LANDING, fixture_landing, make_settings
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The settings, also in the environment for the commands these tests start (`ncii run`, `ncii dev`)."""
     landing = fixture_landing(tmp_path / "landing", ["childfocus_cases_20260201.csv", "igvm_reports_20260301.jsonl"])
     settings = make_settings(landing, tmp_path / "warehouse")
     for name, value in settings.environment().items():
@@ -34,8 +35,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return settings
 
 
-def tick(instance: dg.DagsterInstance, cursor: str | None):
-    sensor = defs.resolve_sensor_def("landing_sensor")
+def tick(settings, instance: dg.DagsterInstance, cursor: str | None):
+    sensor = build_definitions(settings).resolve_sensor_def("landing_sensor")
     return sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=cursor))
 
 
@@ -53,16 +54,16 @@ def test_the_instance_has_run_monitoring_and_logs_at_info(env) -> None:
 
 def test_a_new_instance_does_not_rerun_files_the_warehouse_already_loaded(env) -> None:
     """`make dev` on a warehouse that `ncii run` or `ncii demo` filled: the first tick starts nothing."""
-    with WarehouseResource().connect() as conn:
+    with WarehouseResource.from_settings(env).connect() as conn:
         for source in ("childfocus", "igvm"):
             ingest_source(conn, env, source)
     instance = dg.DagsterInstance.ephemeral()
-    first = tick(instance, None)
+    first = tick(env, instance, None)
     assert first.run_requests == [] and first.skip_message == "no new export files"
     (env.landing_dir / "takedown_requests_20260301.csv").write_bytes(
         (FIXTURE_LANDING / "takedown_requests_20260301.csv").read_bytes()
     )
-    new = tick(instance, first.cursor)
+    new = tick(env, instance, first.cursor)
     assert [r.run_key for r in new.run_requests] == ["landing:takedown_requests_20260301.csv"]
 
 
@@ -94,19 +95,19 @@ def test_a_run_killed_with_sigkill_is_marked_failed_and_the_sensor_resumes(
         (run,) = instance.get_runs()
         assert run.status == dg.DagsterRunStatus.STARTED  # what Dagster itself is left with
 
-        waiting = tick(instance, None)  # within the grace period a started run may not hold the lock yet
+        waiting = tick(env, instance, None)  # within the grace period a started run may not hold the lock yet
         assert "in progress" in waiting.skip_message
         monkeypatch.setattr(automation, "ORPHAN_GRACE_SECONDS", 0)
-        resumed = tick(instance, None)
+        resumed = tick(env, instance, None)
         assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
         assert "in progress" not in (resumed.skip_message or "")
 
 
 def test_runs_log_to_the_console_at_info() -> None:
     """The daemon's runs print to `ncii dev`'s console; Dagster's default console logger prints DEBUG."""
-    from orchestration.definitions import MAIN_JOB_NAME
+    from orchestration.settings import Settings
 
-    console = defs.resolve_job_def(MAIN_JOB_NAME).loggers["console"]
+    console = build_definitions(Settings()).resolve_job_def(MAIN_JOB_NAME).loggers["console"]
     assert console.apply_config_mapping({}).value["config"]["log_level"] == "INFO"
 
 

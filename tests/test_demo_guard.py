@@ -18,7 +18,13 @@ REAL_EXPORT = "childfocus_cases_20260301.csv"
 def demo(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path):
     """`ncii demo` on folders under tmp_path, with the pipeline run itself left out (it has its own tests)."""
     runs: list[Path] = []
-    monkeypatch.setattr(cli, "cmd_run", lambda args: runs.append(Path(args.command)) or 0)
+
+    def cmd_run(args, settings) -> int:
+        settings.require_key()  # the run gets the settings `ncii demo` was given, with the demo key it wrote
+        runs.append(Path(args.command))
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_run", cmd_run)
     monkeypatch.delenv("NCII_PSEUDONYM_KEY", raising=False)
 
     def run(landing: Path, warehouse: Path) -> tuple[int, list[str], int]:

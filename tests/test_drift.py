@@ -99,14 +99,14 @@ def test_shift_severity_grows_with_the_shift() -> None:
 def test_small_months_are_skipped_not_judged() -> None:
     verdict = drift.distribution_shift({"a": 500, "b": 500}, {"a": 12, "b": 0})
     assert verdict.status == drift.SKIPPED and verdict.statistic is None
-    assert drift.missing_rate_jump(30, 600, 10, 12).status == drift.SKIPPED
+    assert drift.missing_rate_jump(30, 600, 10, 12, k=5).status == drift.SKIPPED
 
 
 def test_volume_band_is_robust_to_one_odd_baseline_month() -> None:
     baseline = [300, 310, 290, 305, 900, 295]  # one month with a duplicate export, say
-    assert drift.volume_anomaly(baseline, 320).status == drift.OK
-    assert drift.volume_anomaly(baseline, 150).status == drift.ERROR
-    assert drift.volume_anomaly(baseline, 240).status == drift.WARN
+    assert drift.volume_anomaly(baseline, 320, k=5).status == drift.OK
+    assert drift.volume_anomaly(baseline, 150, k=5).status == drift.ERROR
+    assert drift.volume_anomaly(baseline, 240, k=5).status == drift.WARN
 
 
 def test_freshness_is_measured_against_today(tmp_path) -> None:

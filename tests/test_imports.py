@@ -97,6 +97,7 @@ def traced_ensure_manifest():
 manifest.ensure_manifest = traced_ensure_manifest
 
 import orchestration.definitions
+orchestration.definitions.defs()  # and load them, as Dagster does (the settings are read from the environment)
 print(json.dumps({"started": started, "prepared": len(prepared)}))
 """
 

@@ -18,7 +18,6 @@ alert.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -90,12 +89,12 @@ def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
     """`dbt build` as the pipeline runs it: `ncii-dbt`, in the warehouse folder (all warehouses share one
     profile, so the module's project is parsed once), after the alias seed's hashes (as a run writes them)."""
     with duckdb.connect(str(settings.warehouse_db)) as conn:
-        seed = project.parent / SEEDS_DIR.name / "platform_aliases.csv"
-        write_platform_alias_keys(conn, settings.require_key(), seed)
+        write_platform_alias_keys(conn, settings.require_key(), project.parent / SEEDS_DIR.name)
     target = project.parent / "target"
     return subprocess.run(
         [
             str(dbt_in_warehouse.EXECUTABLE),
+            *dbt_in_warehouse.settings_arguments(settings),
             "build",
             "--project-dir",
             str(project),
@@ -106,7 +105,6 @@ def dbt_build(project: Path, settings: Settings) -> subprocess.CompletedProcess:
             "--log-path",
             str(project.parent / "logs"),
         ],
-        env={**os.environ, **settings.dbt_env()},
         capture_output=True,
         text=True,
     )

@@ -21,9 +21,9 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from orchestration.ingestion import readers
 from orchestration.ingestion.ingest import ingest_source
 from orchestration.ingestion.landing import near_miss, scan
+from orchestration.ingestion.readers import childfocus as childfocus_reader
 from orchestration.monitoring.checks import newest_exports
 from orchestration.reporting.summary import run_summary
 from orchestration.runner import run_main_job
@@ -262,7 +262,7 @@ def test_a_file_that_grows_while_it_is_read_is_not_committed(landing, monkeypatc
     """The second look, just before the commit: a writer appends rows after the file was hashed and read."""
     folder, settings, conn = landing
     write_cf(folder / CF_NAME, fixture_text())
-    real_reader = readers.READERS["childfocus"]
+    real_reader = childfocus_reader.read_childfocus
 
     def read_then_writer_appends(cursor, landed, key):
         result = real_reader(cursor, landed, key)
@@ -273,7 +273,7 @@ def test_a_file_that_grows_while_it_is_read_is_not_committed(landing, monkeypatc
         writer.join()
         return result
 
-    monkeypatch.setitem(readers.READERS, "childfocus", read_then_writer_appends)
+    monkeypatch.setattr(childfocus_reader, "read_childfocus", read_then_writer_appends)
     summary = ingest_source(conn, settings, "childfocus")
     assert summary.files[0].status == "deferred"
     assert conn.execute("SELECT count(*) FROM raw.childfocus_cases").fetchone() == (0,)

@@ -9,9 +9,10 @@ import duckdb
 import pytest
 
 from orchestration.ingestion.ingest import ingest_source
-from orchestration.ingestion.platform_aliases import ALIAS_SEED, write_platform_alias_keys
+from orchestration.ingestion.platform_aliases import write_platform_alias_keys
 from orchestration.ingestion.raw_schema import OutdatedWarehouse, ensure_raw_schema
 from orchestration.privacy import value_hash
+from orchestration.settings import SEEDS_DIR
 from tests.conftest import TEST_KEY, fixture_landing, make_settings
 
 KEY = TEST_KEY.encode()
@@ -22,7 +23,7 @@ def test_the_alias_keys_are_the_seed_hashed_as_a_typed_name_is(tmp_path) -> None
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as conn:
         count = write_platform_alias_keys(conn, KEY)
         held = dict(conn.execute("SELECT name_hash, platform FROM raw.platform_alias_keys").fetchall())
-    with ALIAS_SEED.open(newline="") as handle:
+    with (SEEDS_DIR / "platform_aliases.csv").open(newline="") as handle:
         seed = {value_hash(row["alias"], KEY): row["platform"] for row in csv.DictReader(handle)}
     assert count == len(seed) and held == seed
 

@@ -1,8 +1,10 @@
-"""Following the unmapped-platform alert's advice works: a new platform added to the alias seed is published.
+"""Following the unmapped-platform alert's advice works: a new platform added to the platform seed, with its names
+in the alias seed, is published.
 
 And a seed mistake that fails a dbt test gives a one-line reason naming that test. Both tests edit the
-repository's seeds/platform_aliases.csv for the length of one run and put it back byte for byte, so they are
-marked serial: a pipeline run of another test worker would read the edited seed (`make test` runs them after).
+repository's seeds/platforms.csv and seeds/platform_aliases.csv for the length of one run and put them back byte
+for byte, so they are marked serial: a pipeline run of another test worker would read the edited seeds (`make test`
+runs them after).
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ BLUESKY_ROW = (
 
 @pytest.fixture
 def alias_seed() -> Iterator[Path]:
-    seed = SEEDS_DIR / "platform_aliases.csv"
-    original = seed.read_bytes()
+    """The alias seed; the platform seed beside it is put back too."""
+    seeds = [SEEDS_DIR / "platform_aliases.csv", SEEDS_DIR / "platforms.csv"]
+    originals = [seed.read_bytes() for seed in seeds]
     try:
-        yield seed
+        yield seeds[0]
     finally:
-        seed.write_bytes(original)
+        for seed, original in zip(seeds, originals):
+            seed.write_bytes(original)
 
 
 def add_aliases(seed: Path, *rows: str) -> None:
@@ -53,6 +57,7 @@ def landing_with_bluesky(tmp_path: Path) -> Path:
 def test_a_platform_added_to_the_alias_seed_is_published(
     alias_seed: Path, landing_with_bluesky: Path, tmp_path: Path
 ) -> None:
+    add_aliases(SEEDS_DIR / "platforms.csv", "bluesky,14,")  # no colour: the report gives it a spare one
     add_aliases(alias_seed, "bluesky,bluesky", "bsky,bluesky")
     settings = make_settings(landing_with_bluesky, tmp_path / "warehouse")
     outcome = run_main_job(settings)
@@ -66,10 +71,13 @@ def test_a_failing_dbt_test_is_named_in_the_one_line_reason(
     alias_seed: Path, landing_with_bluesky: Path, tmp_path: Path
 ) -> None:
     add_aliases(alias_seed, "bluesky,Other")  # not a vocabulary member: `other` is what unknown names count as
+    add_aliases(alias_seed, "bsky,bluesky")  # a platform seeds/platforms.csv does not list
     settings = make_settings(landing_with_bluesky, tmp_path / "warehouse")
     outcome = run_main_job(settings)
     assert not outcome.success
     assert "\n" not in outcome.reason
-    assert "dbt build failed: test vocabulary_member_platform_aliases_platform" in outcome.reason, outcome.reason
+    assert "dbt build failed: test " in outcome.reason, outcome.reason
+    assert "test vocabulary_member_platform_aliases_platform" in outcome.reason, outcome.reason
+    assert "test relationships_platform_aliases_platform" in outcome.reason, outcome.reason
     assert "The dbt CLI process" not in outcome.reason
     assert not settings.published_db.exists()

@@ -56,7 +56,7 @@ def test_hexadecimal_pseudonyms_of_an_older_warehouse_are_migrated() -> None:
                 "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'raw'"
             ).fetchall()
         )
-        assert {types[pair] for pair in PSEUDONYM_COLUMNS.items()} == {"UHUGEINT"}
+        assert {types[pair] for pair in PSEUDONYM_COLUMNS} == {"UHUGEINT"}
         assert conn.execute("SELECT dossier_key FROM raw.childfocus_cases ORDER BY load_id").fetchall() == [
             (pseudonym(key, "CF-1"),),
             (pseudonym(key, "CF-2"),),

@@ -1,21 +1,24 @@
-"""The quality gate: every GX suite passes on good data and fails on data that breaks it, and a
-failed check blocks publication and leaves the previous one byte for byte."""
+"""The quality gate: every GX suite passes on good data, every expectation of every suite fails on a frame
+that breaks it, and a failed check blocks publication and leaves the previous one byte for byte."""
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import shutil
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 import pytest
 
 from orchestration.checks import frames
-from orchestration.checks.gx_suites import validate_frame
+from orchestration.checks.gx_suites import _label, suite_spec, validate_frame, vocabulary_parameters
 from orchestration.runner import run_main_job
+from orchestration.settings import EXPECTATIONS_DIR, PUBLISHED_MARTS
 from tests.conftest import PipelineRun, fixture_landing, make_settings
 
 
@@ -88,7 +91,7 @@ def good_frames(pipeline_run: PipelineRun) -> dict[str, pd.DataFrame]:
             r[0] for r in conn.execute("SELECT load_id FROM raw.load_ledger WHERE status = 'loaded'").fetchall()
         ]
         out = {suite: frames.raw_batch(conn, suite, load_ids) for suite in frames.RAW_SUITES}
-        out.update({m: frames.mart(conn, m) for m in BREAKERS if m not in frames.RAW_SUITES})
+        out.update({m: frames.mart(conn, m) for m in PUBLISHED_MARTS})
         return out
     finally:
         conn.close()
@@ -106,6 +109,295 @@ def test_each_suite_passes_on_good_data_and_fails_on_broken_data(good_frames, su
     assert not failed.success
     assert [o.expectation for o in failed.failed_errors] == [expected_failure]
     assert expected_failure in failed.summary()
+
+
+# --- Every expectation of every suite, broken on its own --------------------------------------------------
+# The cases are read from the suites themselves (expectations/*.json): an expectation added to a suite is a
+# case here without an edit, and test_one_case_per_expectation_of_every_suite keeps the two counts equal.
+# Each case breaks the good frame just enough for that one expectation (from its type and parameters; the
+# bounds of a range from INTENDED_BOUNDS below) and asserts that the validation reports that expectation
+# failed, on exactly the rows the break put outside it, and that the rows it put on the edge still pass.
+
+K = 5  # the suppression threshold every frame here is validated with
+SUITES = sorted(path.stem for path in EXPECTATIONS_DIR.glob("*.json"))
+CASES = [(suite, _label(spec)) for suite in SUITES for spec in suite_spec(suite)["expectations"]]
+
+# The interval each `between` expectation (and each row count) is meant to enforce: "[" and "]" include the
+# bound, "(" and ")" leave it out, inf is no bound. Written here, apart from the suites, on purpose: a break
+# derived from the suite's own min_value/max_value moves with them, so a widened bound (the IGVM age range
+# made 0..999) still finds a value outside it and fails nothing. The break puts values just outside and
+# exactly on each bound of these intervals (a far value on an unbounded side) and expects only the outside
+# ones to fail, so a suite bound loosened, tightened or made strict fails its case. A bounded expectation
+# missing here, or listed here but gone from the suites, fails test_intended_bounds_name_every_bounded_expectation.
+INTENDED_BOUNDS: dict[str, dict[str, str]] = {
+    "platform_exposure_vs_reports": {"case_share_pct": "[0, 100]", "removal_rate": "[0, 1]"},
+    "platform_monthly": {
+        "cases": "[0, inf)",
+        "ai_generated_cases": "[0, inf)",
+        "takedown_requests": "[0, inf)",
+        "takedowns_removed": "[0, inf)",
+        "removal_rate": "[0, 1]",
+        "median_hours_to_removal": "[0, inf)",
+    },
+    "platform_responsiveness": {
+        "takedown_requests": "[0, inf)",
+        "removal_rate": "[0, 1]",
+        "median_hours_to_removal": "[0, inf)",
+        "tf_statements": "[0, inf)",
+        "tf_automated_share_pct": "[0, 100]",
+        "statements_per_request": "[0, inf)",
+        "median_days_to_database": "[-3650, 3650]",
+    },
+    "platform_statements_monthly": {
+        "statements": "[1, inf)",  # a row exists because statements do
+        "automated_detections": "[0, inf)",
+        "fully_automated_decisions": "[0, inf)",
+        "content_removed": "[0, inf)",
+        "median_days_to_database": "[-3650, 3650]",
+        "median_days_to_decision": "[-3650, 3650]",
+    },
+    "raw_childfocus_cases": {
+        "leeftijd_slachtoffer": "[0, 99]",
+        "days_after_export_opened": "(-inf, 1]",
+        "days_after_export_closed": "(-inf, 1]",
+        "table": "[1, 20000000]",
+    },
+    "raw_igvm_reports": {
+        "victim_age": "[0, 99]",
+        "days_after_export_submitted": "(-inf, 1]",
+        "table": "[1, 20000000]",
+    },
+    "raw_survey_responses": {"finished_weight": "(0, inf)", "q1": "[15, 25]", "table": "[30, 1000000]"},
+    "raw_takedown_requests": {
+        "days_after_export_submitted": "(-inf, 1]",
+        "hours_to_resolution": "[0, inf)",
+        "table": "[1, 20000000]",
+    },
+    "survey_prevalence": {"weighted_pct": "[0, 100]", "ci_low_pct": "[0, 100]", "ci_high_pct": "[0, 100]"},
+    "victim_demographics_quarterly": {
+        "cases": "[0, inf)",
+        "share_pct": "[0, 100]",
+        "group_share_total": "[99.999, 100.001]",
+    },
+}
+BOUNDED = ("expect_column_values_to_be_between", "expect_table_row_count_to_be_between")
+
+# Expectations that cannot fail on their own, each with the reason: (suite, label) -> why. None today, every
+# expectation has a break; test_exemptions_name_expectations_that_exist keeps this from naming a stale one.
+EXEMPT: dict[tuple[str, str], str] = {}
+
+FAR = 1e9  # a value far out on a side without a bound: it must pass
+OUTSIDER = "UNMAPPED"  # what frames.raw_batch writes for a code the code map lacks: in no value set
+
+
+@dataclass(frozen=True)
+class Bound:
+    value: float
+    included: bool
+
+
+def _interval(text: str) -> tuple[Bound | None, Bound | None]:
+    low, high = (part.strip() for part in text[1:-1].split(","))
+    return (
+        None if low == "-inf" else Bound(float(low), text[0] == "["),
+        None if high == "inf" else Bound(float(high), text[-1] == "]"),
+    )
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A frame to validate and what the expectation under test must report on it: failed, on exactly
+    `unexpected` rows when it counts rows (a table-level one counts none: None), or passed."""
+
+    frame: pd.DataFrame
+    fails: bool = True
+    unexpected: int | None = None
+
+
+def _integer(series: pd.Series) -> bool:
+    return pd.api.types.is_integer_dtype(series.dtype)
+
+
+def _step(series: pd.Series, at: float) -> float:
+    """The smallest move past a value: 1 in an integer column, a millionth of it (at least 1e-6) in a float one."""
+    return 1 if _integer(series) else 1e-6 * max(1.0, abs(at))
+
+
+def _put(frame: pd.DataFrame, column: str, values: list) -> pd.DataFrame:
+    """Write values into the first rows of a column, one per row (a categorical gains the categories it lacks,
+    a numpy boolean column becomes pandas' nullable one to take a null)."""
+    assert len(frame) >= len(values), f"{column}: {len(frame)} rows, {len(values)} needed for the break"
+    series = frame[column]
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        new = [v for v in dict.fromkeys(values) if v is not None and v not in series.cat.categories]
+        frame[column] = series.cat.add_categories(new)
+    elif series.dtype == bool and None in values:
+        frame[column] = series.astype("boolean")
+    elif _integer(series):
+        values = [v if v is None else int(v) for v in values]
+    for row, value in zip(frame.index, values):
+        frame.loc[row, column] = value
+    return frame
+
+
+def _value_set(kwargs: dict) -> list:
+    """An expectation's value set; the run-time parameters resolved as the gate resolves them, except the
+    small counts, which are the disclosure rule itself (1..k-1 never published), stated here."""
+    value_set = kwargs["value_set"]
+    if not isinstance(value_set, dict):
+        return list(value_set)
+    name = value_set["$PARAMETER"]
+    return list(range(1, K)) if name == "small_counts" else vocabulary_parameters()[name]
+
+
+def _duplicated(frame: pd.DataFrame, columns: list[str]) -> list[Probe]:
+    """The frame with one more copy of a row whose key is complete: both copies fail."""
+    row = frame[columns].notna().all(axis=1).idxmax()
+    assert frame.loc[row, columns].notna().all(), f"no row with {columns} all present"
+    return [Probe(pd.concat([frame, frame.loc[[row]]], ignore_index=True), unexpected=2)]
+
+
+def break_between(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    column = kwargs["column"]
+    outside, inside = [], []
+    for bound, side in zip(_interval(INTENDED_BOUNDS[suite][column]), (-1, 1)):
+        if bound is None:
+            inside.append(side * FAR)
+            continue
+        step = _step(frame[column], bound.value)
+        outside.append(bound.value + side * step if bound.included else bound.value)
+        inside.append(bound.value if bound.included else bound.value - side * step)
+    return [Probe(_put(frame, column, outside + inside), unexpected=len(outside))]
+
+
+def break_row_count(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    """One row fewer than the minimum fails and the minimum passes (the good frame's first rows); one row more
+    than the maximum fails and the maximum passes, as frames without columns: the count is all this reads,
+    and the good frame at 20 million rows would take minutes."""
+    low, high = _interval(INTENDED_BOUNDS[suite]["table"])
+    assert low and high and low.included and high.included, "row counts are closed intervals"
+    least, most = int(low.value), int(high.value)
+    return [
+        Probe(frame.iloc[: least - 1]),
+        Probe(frame.iloc[:least], fails=False),
+        Probe(pd.DataFrame(index=pd.RangeIndex(most + 1))),
+        Probe(pd.DataFrame(index=pd.RangeIndex(most)), fails=False),
+    ]
+
+
+def break_column_set(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    """A column of the set missing, and one column too many (which fails only with exact_match)."""
+    return [Probe(frame.drop(columns=[kwargs["column_set"][-1]])), Probe(frame.assign(unexpected_column=0))]
+
+
+def break_in_set(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    allowed = _value_set(kwargs)
+    numeric = all(isinstance(v, (int, float)) for v in allowed)
+    outsider = max(allowed) + 1 if numeric else OUTSIDER
+    assert outsider not in allowed
+    return [Probe(_put(frame, kwargs["column"], [outsider]), unexpected=1)]
+
+
+def break_not_in_set(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    """Every forbidden value, one per row; for the small counts also 0 and k, which are published."""
+    forbidden = _value_set(kwargs)
+    allowed = [0, K] if kwargs["value_set"] == {"$PARAMETER": "small_counts"} else []
+    return [Probe(_put(frame, kwargs["column"], forbidden + allowed), unexpected=len(forbidden))]
+
+
+def break_not_null(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    return [Probe(_put(frame, kwargs["column"], [None]), unexpected=1)]
+
+
+def break_unique(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    return _duplicated(frame, [kwargs["column"]])
+
+
+def break_compound_unique(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    return _duplicated(frame, kwargs["column_list"])
+
+
+def break_pair(frame: pd.DataFrame, kwargs: dict, suite: str) -> list[Probe]:
+    """The label reads A >= B: a row with B just above A fails, a row with B equal to A passes."""
+    a, b = kwargs["column_A"], kwargs["column_B"]
+    value = frame[a].dropna().iloc[0]
+    _put(frame, a, [value, value])
+    return [Probe(_put(frame, b, [value + _step(frame[b], value), value]), unexpected=1)]
+
+
+BREAKS: dict[str, Callable[[pd.DataFrame, dict, str], list[Probe]]] = {
+    "expect_column_values_to_be_between": break_between,
+    "expect_table_row_count_to_be_between": break_row_count,
+    "expect_table_columns_to_match_set": break_column_set,
+    "expect_column_values_to_be_in_set": break_in_set,
+    "expect_column_values_to_not_be_in_set": break_not_in_set,
+    "expect_column_values_to_not_be_null": break_not_null,
+    "expect_column_values_to_be_unique": break_unique,
+    "expect_compound_columns_to_be_unique": break_compound_unique,
+    "expect_column_pair_values_a_to_be_greater_than_b": break_pair,
+}
+
+
+@pytest.fixture(scope="module")
+def good_results(good_frames) -> dict:
+    return {suite: validate_frame(suite, good_frames[suite], k=K) for suite in SUITES}
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_every_expectation_passes_on_good_data(good_results, suite: str) -> None:
+    """Warnings too: an expectation that already fails on good data would prove nothing when broken."""
+    assert good_results[suite].rows > 0
+    assert not good_results[suite].failed, good_results[suite].summary()
+
+
+@pytest.mark.parametrize(("suite", "label"), CASES, ids=[f"{suite}:{label}" for suite, label in CASES])
+def test_each_expectation_fails_on_a_frame_that_breaks_it(good_frames, good_results, suite: str, label: str) -> None:
+    if (suite, label) in EXEMPT:
+        pytest.skip(EXEMPT[suite, label])
+    assert next(o for o in good_results[suite].outcomes if o.expectation == label).success
+    spec = next(e for e in suite_spec(suite)["expectations"] if _label(e) == label)
+    assert spec["type"] in BREAKS, f"no break for {spec['type']}: add one to BREAKS, or an exemption saying why"
+    for probe in BREAKS[spec["type"]](good_frames[suite].copy(), spec["kwargs"], suite):
+        result = validate_frame(suite, probe.frame, k=K)
+        outcome = next(o for o in result.outcomes if o.expectation == label)
+        if not probe.fails:
+            assert outcome.success, f"{label} failed on a frame within its bounds: {outcome.observed}"
+            continue
+        assert label in [o.expectation for o in result.failed], result.summary()
+        if outcome.severity == "error":  # the gate refuses the frame
+            assert label in [o.expectation for o in result.failed_errors] and not result.success
+        if (expected := probe.unexpected) is not None:
+            assert outcome.unexpected == expected, (
+                f"{label} failed on {outcome.unexpected} rows, not the {expected} the break put outside "
+                f"its bounds: the suite has {outcome.parameters}"
+            )
+
+
+def test_one_case_per_expectation_of_every_suite() -> None:
+    """As many parametrised cases as the suites hold expectations, each named once (validate_frame reports
+    outcomes by label: two expectations of one suite with one label would be one outcome), and every suite is
+    one of the gate's checks (a raw batch or a published mart), so none goes without its good frame."""
+    cases = next(
+        m for m in test_each_expectation_fails_on_a_frame_that_breaks_it.pytestmark if m.name == "parametrize"
+    ).args[1]
+    total = sum(len(json.loads(path.read_text())["expectations"]) for path in EXPECTATIONS_DIR.glob("*.json"))
+    assert len(cases) == len(set(cases)) == total
+    assert set(SUITES) == set(frames.RAW_SUITES) | set(PUBLISHED_MARTS)
+
+
+def test_exemptions_name_expectations_that_exist() -> None:
+    assert set(EXEMPT) <= set(CASES), set(EXEMPT) - set(CASES)
+    assert all(why.strip() for why in EXEMPT.values())
+
+
+def test_intended_bounds_name_every_bounded_expectation() -> None:
+    bounded = {
+        (suite, spec["kwargs"].get("column", "table"))
+        for suite in SUITES
+        for spec in suite_spec(suite)["expectations"]
+        if spec["type"] in BOUNDED
+    }
+    assert {(suite, target) for suite, targets in INTENDED_BOUNDS.items() for target in targets} == bounded
 
 
 def test_a_missing_column_fails_its_expectations_instead_of_the_check(good_frames) -> None:

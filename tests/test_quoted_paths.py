@@ -7,7 +7,6 @@ the publishing code.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,20 +24,18 @@ from orchestration.transformation.manifest import ensure_manifest, prepare_targe
 from tests.conftest import FIXTURE_LANDING, make_settings
 
 
-def test_landing_and_warehouse_folders_with_quotes(tmp_path: Path, monkeypatch) -> None:
+def test_landing_and_warehouse_folders_with_quotes(tmp_path: Path) -> None:
     root = tmp_path / 'it\'s "here"'
     landing = root / "d'landing"
     shutil.copytree(FIXTURE_LANDING, landing)
     for survey in (FIXTURE_LANDING.parent / "survey").iterdir():
         shutil.copy(survey, landing / survey.name)
     settings = make_settings(landing, root / "o'warehouse")
-    for name, value in settings.environment().items():
-        monkeypatch.setenv(name, value)
 
     with run_lock(settings):
         assert not run_lock_is_free(settings)
         check_pseudonym_key(settings)
-        with WarehouseResource().connect() as conn:
+        with WarehouseResource.from_settings(settings).connect() as conn:
             sources = ("childfocus", "igvm", "takedown", "survey")
             summaries = [ingest_source(conn, settings, source) for source in sources]
     assert all(not s.rejected for s in summaries)
@@ -47,8 +44,14 @@ def test_landing_and_warehouse_folders_with_quotes(tmp_path: Path, monkeypatch) 
     ensure_manifest()
     target = prepare_target_dir(settings)
     build = subprocess.run(
-        [str(dbt_in_warehouse.EXECUTABLE), "build", "--target-path", str(target), "--quiet"],
-        env={**os.environ, **settings.dbt_env()},
+        [
+            str(dbt_in_warehouse.EXECUTABLE),
+            *dbt_in_warehouse.settings_arguments(settings),
+            "build",
+            "--target-path",
+            str(target),
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -14,11 +14,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.reporting.charts import PLATFORM_COLOURS, SPARE_COLOURS
+from orchestration import vocabularies
+from orchestration.reporting.charts import SPARE_COLOURS
 from orchestration.reporting.report import build_report
 from orchestration.settings import Settings
 
 MONTHS = [date(2025, m, 1) for m in range(1, 13)] + [date(2026, 1, 1), date(2026, 2, 1)]
+PLATFORM_COLOURS = vocabularies.platform_colours()  # seeds/platforms.csv: the platforms in order, with colours
 PLATFORMS = list(PLATFORM_COLOURS)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from orchestration import cli
-from orchestration.key_fingerprint import FINGERPRINT_FILE_NAME, check_pseudonym_key, key_fingerprint
+from orchestration.key_fingerprint import check_pseudonym_key, key_fingerprint
 from orchestration.settings import Settings, SettingsError, create_demo_key
 from tests.conftest import FIXTURE_LANDING, TEST_KEY, fixture_landing, make_settings
 
@@ -87,7 +87,7 @@ def test_another_key_is_refused_and_the_publication_stays_byte_identical(
     small_publication: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     before = publication_bytes(small_publication)
-    fingerprint = (small_publication.warehouse_dir / FINGERPRINT_FILE_NAME).read_text()
+    fingerprint = small_publication.key_fingerprint_file.read_text()
     assert TEST_KEY not in fingerprint and fingerprint.strip() == key_fingerprint(TEST_KEY.encode())
     code, err = run_cli(monkeypatch, capsys, small_publication, "run", NCII_PSEUDONYM_KEY=OTHER_KEY)
     assert code == 2
@@ -134,7 +134,7 @@ def test_the_demo_key_keeps_working_and_an_old_warehouse_adopts_its_key(tmp_path
     warehouse = tmp_path / "warehouse"
     create_demo_key(warehouse)
     demo = Settings.from_env({"NCII_WAREHOUSE_DIR": str(warehouse)})
-    assert not (warehouse / FINGERPRINT_FILE_NAME).exists()  # as a warehouse from before fingerprints
+    assert not demo.key_fingerprint_file.exists()  # as a warehouse from before fingerprints
     check_pseudonym_key(demo)  # adopted
     check_pseudonym_key(Settings.from_env({"NCII_WAREHOUSE_DIR": str(warehouse)}))  # and kept
     with pytest.raises(SettingsError, match="not the key"):

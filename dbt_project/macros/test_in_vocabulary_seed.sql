@@ -1,11 +1,15 @@
-{#- Generic test: every value is a member of a vocabulary kept in a seed (`to`, `field`), or one of
-    `extra_values` (members every vocabulary has: `other`, `unknown`, the `all` total). The seed is the one
-    place a vocabulary lives, so adding a member there (a new platform) needs no edit of a test. -#}
-{% test in_vocabulary_seed(model, column_name, to, field, extra_values=[]) %}
+{#- Generic test: every value is a member of a vocabulary kept in a seed (`to`, `field`; `seed_where` picks the
+    seed's rows, e.g. one field's canonical values in the code map), or one of `extra_values` (members the
+    models add themselves: `unknown`, the `all` total). The seed is the one place a vocabulary lives, so adding a
+    member there needs no edit of a test. (A seed that is the vocabulary itself, like platforms: `relationships`.) -#}
+{% test in_vocabulary_seed(model, column_name, to, field, extra_values=[], seed_where=none) %}
 select {{ column_name }} as value
 from {{ model }}
 where {{ column_name }} is not null
-  and {{ column_name }} not in (select {{ field }} from {{ to }} where {{ field }} is not null)
+  and {{ column_name }} not in (
+      select {{ field }} from {{ to }}
+      where {{ field }} is not null{% if seed_where %} and ({{ seed_where }}){% endif %}
+  )
   {%- for value in extra_values %}
   and {{ column_name }} <> '{{ value }}'
   {%- endfor %}

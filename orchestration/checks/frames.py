@@ -1,10 +1,9 @@
 """What each suite validates: the rows of this run's loads, or the whole mart, as pandas frames.
 
-Some rules compare a row with its file or its group; the columns they need are derived here,
-in plain sight, so the suites stay plain GX expectations:
-days after the export date, hours to resolution, codes mapped to their canonical values
-(the raw layer keeps source codes), one key per load and reference, and the share total of
-groups with nothing suppressed.
+Some rules compare a row with its file or its group; the columns they need are derived here (for a raw batch, as
+its source's declaration in orchestration/sources.py says), so the suites stay plain GX expectations: days after
+the export date, hours to resolution, codes mapped to their canonical values (the raw layer keeps source codes),
+one key per load and reference, and the share total of groups with nothing suppressed.
 Raw batches are prepared inside DuckDB, which is many times faster than pandas on millions of rows.
 """
 
@@ -14,72 +13,37 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from orchestration.settings import SEEDS_DIR
+from orchestration.sources import by_asset, loaded_by_reader
+from orchestration.vocabularies import code_map
 
-RAW_SUITES = {
-    "raw_childfocus_cases": ("childfocus", "childfocus_cases"),
-    "raw_igvm_reports": ("igvm", "igvm_reports"),
-    "raw_takedown_requests": ("takedown", "takedown_requests"),
-    "raw_survey_responses": ("survey", "survey_responses"),
-}
-CODED = {
-    "childfocus": ["kanaal", "geslacht_slachtoffer", "provincie", "type_feiten", "ai_gegenereerd"],
-    "igvm": ["channel", "victim_gender", "victim_region", "incident_type", "status"],
-    "takedown": ["content_type", "outcome"],
-}
-
-
-def _days_after_export(instant: str) -> str:
-    """Days from the export date (midnight, Belgian time) to an instant read as Belgian local time."""
-    return f"(epoch(timezone('Europe/Brussels', {instant})) - epoch(export_date::TIMESTAMP)) / 86400"
-
-
-# Columns derived for the suites, computed in DuckDB.
-DERIVED = {
-    "childfocus": {
-        "days_after_export_opened": _days_after_export("datum_opening"),
-        "days_after_export_closed": _days_after_export("datum_afsluiting"),
-    },
-    "igvm": {"days_after_export_submitted": _days_after_export("submitted_at")},
-    "takedown": {
-        "days_after_export_submitted": _days_after_export("submitted_at"),
-        "hours_to_resolution": "(epoch(resolved_at) - epoch(submitted_at)) / 3600",
-    },
-    "survey": {"finished_weight": "CASE WHEN finished = 1 THEN weight END"},
-}
-# GX fingerprints every batch with pandas' row hashing, which cannot hash list cells and then pickles
-# the whole frame instead (seconds per 100,000 rows): lists of platform names (hash and shape structs)
-# are handed over as text, their hashes joined; the one name of a takedown request as its hash.
-LIST_COLUMNS = {"childfocus": ["platform_names"], "igvm": ["incident_platform_names"]}
-STRUCT_COLUMNS = {"takedown": ["platform_name"]}
-# References (128-bit pseudonyms, or request ids as text) are only checked for presence and uniqueness,
-# so they are handed over as 64-bit hashes (NULL stays NULL): pandas has no 128-bit integer (a float
-# would merge neighbouring keys), and as text each of GX's frame copies would move every string again.
-# Two different references would have to share a hash to fail the uniqueness check falsely (about one
-# chance in a million at ten million rows); a real duplicate always fails it.
-KEY_COLUMNS = {
-    "childfocus": ["dossier_key"],
-    "igvm": ["report_key"],
-    "takedown": ["request_id", "case_key"],
-}
-# A reference appears once per load: checked on `load_reference`, one 64-bit hash of (load_id, reference),
-# NULL when the reference is missing (its not-null expectation fails then). pandas finds the duplicates
-# of one integer column several times faster than those of a pair of columns (at millions of rows);
-# a false duplicate needs a 64-bit collision, like the hashed references above.
-LOAD_REFERENCES = {"childfocus": "dossier_key", "igvm": "report_key", "takedown": "request_id"}
+# suite -> (source, raw table), for every source a reader loads
+RAW_SUITES = {s.asset: (s.name, s.raw_table) for s in loaded_by_reader()}
+# GX fingerprints every batch with pandas' row hashing, which cannot hash list cells and then pickles the whole
+# frame instead (seconds per 100,000 rows): lists of platform names (hash and shape structs) are handed over as
+# text, their hashes joined; the one name of a takedown request as its hash (a declaration's list_columns and
+# struct_columns). References (128-bit pseudonyms, or request ids as text) are only checked for presence and
+# uniqueness, so they are handed over as 64-bit hashes (NULL stays NULL; its key_columns): pandas has no 128-bit
+# integer (a float would merge neighbouring keys), and as text each of GX's frame copies would move every string
+# again. Two different references would have to share a hash to fail the uniqueness check falsely (about one
+# chance in a million at ten million rows); a real duplicate always fails it. A reference appears once per load:
+# checked on `load_reference`, one 64-bit hash of (load_id, reference), NULL when the reference is missing (its
+# not-null expectation fails then). pandas finds the duplicates of one integer column several times faster than
+# those of a pair of columns (at millions of rows); a false duplicate needs a 64-bit collision, like the hashed
+# references above.
 
 
 def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) -> pd.DataFrame:
     """The rows loaded by the given loads (this run's batch), prepared for the suite in one query:
     derived columns added, codes mapped to their canonical values (`UNMAPPED` when the code map lacks
     them, never the code: GX keeps unexpected values in its results; the raw layer keeps source codes)."""
-    source, table = RAW_SUITES[suite]
-    coded = CODED.get(source, [])
+    declared = by_asset(suite)
+    table, coded = declared.raw_table, declared.checked_codes
+    mapping = code_map(declared.name)  # (field, code, canonical) rows of the source
     replaced = [
-        f"array_to_string(list_transform({c}, lambda n: n.name_hash), '|') AS {c}" for c in LIST_COLUMNS.get(source, [])
+        f"array_to_string(list_transform({c}, lambda n: n.name_hash), '|') AS {c}" for c in declared.list_columns
     ]
-    replaced += [f"r.{c}.name_hash AS {c}" for c in STRUCT_COLUMNS.get(source, [])]
-    replaced += [f"CASE WHEN r.{c} IS NOT NULL THEN hash(r.{c}) END AS {c}" for c in KEY_COLUMNS.get(source, [])]
+    replaced += [f"r.{c}.name_hash AS {c}" for c in declared.struct_columns]
+    replaced += [f"CASE WHEN r.{c} IS NOT NULL THEN hash(r.{c}) END AS {c}" for c in declared.key_columns]
     replaced += [
         f"CASE WHEN r.{c} IS NULL THEN NULL ELSE coalesce(m{i}.canonical, 'UNMAPPED') END AS {c}"
         for i, c in enumerate(coded)
@@ -87,9 +51,9 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     joins = "".join(
         f" LEFT JOIN codes m{i} ON m{i}.field = '{c}' AND m{i}.code = lower(trim(r.{c}))" for i, c in enumerate(coded)
     )
-    derived = "".join(f", {expression} AS {name}" for name, expression in DERIVED[source].items())
-    if source in LOAD_REFERENCES:
-        reference = f"r.{LOAD_REFERENCES[source]}"
+    derived = "".join(f", {expression} AS {name}" for name, expression in declared.derived.items())
+    if declared.load_reference:
+        reference = f"r.{declared.load_reference}"
         derived += f", CASE WHEN {reference} IS NOT NULL THEN hash(r.load_id, {reference}) END AS load_reference"
     # Through Arrow: several times faster than `.df()` for millions of strings. Nullable integers
     # arrive as floats (NaN for NULL); no suite depends on that (the hashed references arrive as
@@ -99,14 +63,19 @@ def raw_batch(conn: duckdb.DuckDBPyConnection, suite: str, load_ids: list[str]) 
     table = conn.sql(
         f"""WITH codes AS (
                 SELECT field, lower(trim(code)) AS code, any_value(canonical) AS canonical
-                FROM read_csv($code_map, all_varchar = true, header = true)
-                WHERE source = $source GROUP BY ALL
+                FROM (SELECT unnest($fields) AS field, unnest($codes) AS code, unnest($canonicals) AS canonical)
+                GROUP BY ALL
             ), batch AS (
                 SELECT * FROM raw.{table} WHERE load_id IN (SELECT unnest($load_ids))
             )
             SELECT r.* {"REPLACE (" + ", ".join(replaced) + ")" if replaced else ""} {derived}
             FROM batch r{joins}""",
-        params={"code_map": str(SEEDS_DIR / "code_map.csv"), "source": source, "load_ids": load_ids},
+        params={
+            "fields": [field for field, _, _ in mapping],
+            "codes": [code for _, code, _ in mapping],
+            "canonicals": [canonical for _, _, canonical in mapping],
+            "load_ids": load_ids,
+        },
     ).to_arrow_table()
     text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     return table.to_pandas(date_as_object=False, categories=text, types_mapper={pa.uint64(): pd.UInt64Dtype()}.get)

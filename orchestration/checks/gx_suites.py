@@ -3,13 +3,12 @@
 GX's SQL datasource fails on DuckDB through duckdb-engine (every metric raises IndexError,
 upstream issues #10738 and #11579), so batches and marts are read from DuckDB into pandas and
 validated through GX's pandas datasource, which really executes. Parameters that depend on
-settings (the small counts 1..k-1) or on a seed (the platform vocabulary) are passed at run
-time, never written into the JSON.
+settings (the small counts 1..k-1) or on a seed (every vocabulary: `vocabulary_parameters`) are
+passed at run time, never written into the JSON.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import logging
@@ -17,8 +16,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from orchestration import vocabularies
 from orchestration._compat import forget_gx_batches, stop_gx_batch_fingerprints
-from orchestration.settings import EXPECTATIONS_DIR, SEEDS_DIR
+from orchestration.settings import EXPECTATIONS_DIR
+from orchestration.sources import Source, by_asset, loaded_by_reader
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -61,16 +62,57 @@ class SuiteResult:
         return f"{self.suite}: failed {names}"
 
 
-def platform_vocabulary() -> list[str]:
-    """The canonical platforms of the alias seed, and the members every mart adds (`other`, `unknown`, `all`):
-    a platform added to the seed is accepted by the gate without an edit here."""
-    with (SEEDS_DIR / "platform_aliases.csv").open(newline="", encoding="utf-8") as handle:
-        seeded = {row["platform"].strip() for row in csv.DictReader(handle) if row.get("platform")}
-    return sorted(seeded | {"other", "unknown", "all"})
+def vocabulary_parameters() -> dict[str, list]:
+    """The value sets the suites name as `{"$PARAMETER": name}`, read from the seeds when the suites run: a value
+    added to a seed is accepted by the gate without an edit here or in a suite. The marts add `all` (the total)
+    and `unknown` (no value recorded) to a vocabulary themselves; a raw batch holds codes mapped through the code
+    map (`canonical_<source>_<field>`), its survey answers as codes (`survey_codes_<variable>`)."""
+    parameters: dict[str, list] = {
+        "platforms": [*vocabularies.platforms(), "all"],  # `other` and `unknown` are members of the seed
+        "takedown_outcomes": vocabularies.takedown_outcomes(),
+        "harm_groups": [*vocabularies.harm_groups(), "all"],
+        "source_types": [*dict.fromkeys(vocabularies.dsa_source_types().values()), "all"],
+        "victim_genders": [
+            *dict.fromkeys(
+                vocabularies.canonical_values("childfocus", "geslacht_slachtoffer")
+                + vocabularies.canonical_values("igvm", "victim_gender")
+                + ["unknown", "all"]
+            )
+        ],
+    }
+    for source, coded in vocabularies.coded_fields():
+        parameters[f"canonical_{source}_{coded}"] = vocabularies.canonical_values(source, coded)
+    for variable, codes in vocabularies.valid_survey_codes().items():
+        parameters[f"survey_codes_{variable.lower()}"] = sorted(codes)
+    return parameters
 
 
 def suite_spec(name: str) -> dict:
-    return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text())
+    """The versioned suite `expectations/<name>.json`; for a raw batch of a source that has none, the checks its
+    declaration implies (declared_suite)."""
+    path = EXPECTATIONS_DIR / f"{name}.json"
+    if not path.exists() and name in (s.asset for s in loaded_by_reader()):
+        return declared_suite(by_asset(name))
+    return json.loads(path.read_text())
+
+
+def declared_suite(source: Source) -> dict:
+    """What a declaration alone says of every loaded row: its required columns are there, its load reference
+    appears once per load, its derived day counts are not after the export date (one day of grace)."""
+    error = {"severity": "error"}
+    expectations = [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": c}, "meta": error} for c in source.required
+    ]
+    if source.load_reference:
+        expectations.append(
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "load_reference"}, "meta": error}
+        )
+    expectations += [
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": c, "max_value": 1}, "meta": error}
+        for c in source.derived
+        if c.startswith("days_after_export")
+    ]
+    return {"name": source.asset, "expectations": expectations}
 
 
 @functools.cache
@@ -186,6 +228,7 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
 
     spec = suite_spec(suite_name)
     context, batch_definition = _context()
+    run_parameters = {"small_counts": list(range(1, k)), **vocabulary_parameters()}
     by_label = {}
     for columns, expectations in _by_columns(spec["expectations"]).items():
         suite = context.suites.add_or_update(
@@ -200,7 +243,7 @@ def validate_frame(suite_name: str, frame: pd.DataFrame, k: int) -> SuiteResult:
         try:
             result = definition.run(
                 batch_parameters={"dataframe": _only(frame, columns)},
-                expectation_parameters={"small_counts": list(range(1, k)), "platforms": platform_vocabulary()},
+                expectation_parameters=run_parameters,
             )
         finally:
             forget_gx_batches(batch_definition)  # GX keeps every frame it validated otherwise

@@ -24,13 +24,9 @@ vertical-align:top}td{max-width:32rem;overflow-wrap:anywhere}
 .ok{color:#1a7f37}.fail{color:#b42318;font-weight:bold}.warn{color:#9a6700}"""
 
 
-def validation_dir(settings: Settings) -> Path:
-    return settings.reports_dir / "validation"
-
-
 def record_result(settings: Settings, run_id: str, result: SuiteResult) -> Path:
     """Append one suite's result to the history and rewrite this run's page and the index."""
-    directory = validation_dir(settings)
+    directory = settings.validation_dir
     directory.mkdir(parents=True, exist_ok=True)
     entry = {
         "run_id": run_id,
@@ -40,12 +36,12 @@ def record_result(settings: Settings, run_id: str, result: SuiteResult) -> Path:
         "success": result.success,
         "outcomes": [asdict(o) for o in result.outcomes],
     }
-    with (directory / "history.jsonl").open("a") as handle:
+    with settings.validation_history.open("a") as handle:
         handle.write(json.dumps(entry) + "\n")
-    history = [json.loads(line) for line in (directory / "history.jsonl").read_text().splitlines() if line]
+    history = [json.loads(line) for line in settings.validation_history.read_text().splitlines() if line]
     page = directory / f"run-{run_id}.html"
     page.write_text(_run_page(run_id, [h for h in history if h["run_id"] == run_id]))
-    (directory / "index.html").write_text(_index_page(history))
+    settings.validation_index.write_text(_index_page(history))
     return page
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import database
+from orchestration.disclosure.memo import passed_before, remember_passed, system_fingerprint
 from orchestration.disclosure.relations import read_publication
 from orchestration.disclosure.system import Interval, whole_range, whole_width
 
@@ -41,6 +43,7 @@ class AuditResult:
     audited: int
     relations: int
     seconds: float
+    reused: bool = False  # the same system passed an earlier run's audit (memo.py): not solved again
 
     @property
     def passed(self) -> bool:
@@ -64,6 +67,7 @@ class AuditResult:
         return (
             f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
             f"{self.relations} relations: {verdict}"
+            + (" (the same relations as a publication that passed)" if self.reused else "")
         )
 
 
@@ -84,29 +88,41 @@ def is_exposed(interval: Interval, k: int) -> bool:
     return high >= 1 and low <= k - 1
 
 
-def audit_connection(conn: duckdb.DuckDBPyConnection, k: int) -> AuditResult:
+def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | None = None) -> AuditResult:
+    """The contract's test on an open publication. `verdicts`: a file of systems that passed before (the gate's,
+    memo.py); an identical system passes again without its programs being solved. `ncii audit` never uses it."""
     started = time.perf_counter()
     relations = read_publication(conn, k)
     system = relations.system
+    fingerprint = system_fingerprint(system, k) if verdicts is not None else None
+    if fingerprint is not None and passed_before(verdicts, fingerprint):
+        return AuditResult(
+            k, [], [], len(system.targets), system.relation_count, time.perf_counter() - started, reused=True
+        )
     intervals, problems = system.intervals(stop_width=k - 1)
     exposed = [i for i in intervals if is_exposed(i, k)]
-    return AuditResult(k, exposed, problems, len(system.targets), system.relation_count, time.perf_counter() - started)
+    result = AuditResult(
+        k, exposed, problems, len(system.targets), system.relation_count, time.perf_counter() - started
+    )
+    if fingerprint is not None and result.passed:
+        remember_passed(verdicts, fingerprint)
+    return result
 
 
-def audit_publication(published_db: Path, k: int) -> AuditResult:
+def audit_publication(published_db: Path, k: int, verdicts: Path | None = None) -> AuditResult:
     """Audit a published file, opened read-only (readers keep reading while it runs)."""
     if not published_db.exists():
         raise FileNotFoundError(f"nothing published yet at {published_db}: run `ncii run` first")
-    conn = duckdb.connect(str(published_db), read_only=True)
+    conn = database.connect(published_db, read_only=True)
     try:
-        return audit_connection(conn, k)
+        return audit_connection(conn, k, verdicts)
     finally:
         conn.close()
 
 
-def require_safe(candidate_db: Path, k: int) -> AuditResult:
+def require_safe(candidate_db: Path, k: int, verdicts: Path | None = None) -> AuditResult:
     """The gate: raise with one line when the candidate publication exposes a suppressed count."""
-    result = audit_publication(candidate_db, k)
+    result = audit_publication(candidate_db, k, verdicts)
     if not result.passed:
         counts = f"{len(result.exposed)} counts exposed, {len(result.problems)} contradictions"
         raise DisclosureError(f"{REFUSAL} ({counts}; the run log lists them): {result.lines()[0]}", result)

@@ -96,6 +96,10 @@ class LinearSystem:
     def relation_count(self) -> int:
         return len(self._rows)
 
+    def rows(self) -> list[tuple[dict[int, float], float, float, str]]:
+        """Every relation: coefficients, lower and upper bound, and why it holds."""
+        return list(self._rows)
+
     def intervals(
         self, targets: list[Target] | None = None, stop_width: float | None = None
     ) -> tuple[list[Interval], list[str]]:

@@ -6,13 +6,7 @@ from orchestration.ingestion.ingest import ingest_source
 from orchestration.ingestion.platform_aliases import write_platform_alias_keys
 from orchestration.monitoring.alerts import raise_landing_alerts
 from orchestration.resources import WarehouseResource
-
-RAW_ASSET_SOURCES = {
-    "raw_childfocus_cases": "childfocus",
-    "raw_igvm_reports": "igvm",
-    "raw_takedown_requests": "takedown",
-    "raw_survey_responses": "survey",
-}
+from orchestration.sources import loaded_by_reader
 
 
 class RejectedFiles(Exception):
@@ -62,4 +56,4 @@ def raw_platform_alias_keys(warehouse: WarehouseResource) -> dg.MaterializeResul
     return dg.MaterializeResult(metadata={"aliases": aliases})
 
 
-INGESTION_ASSETS = [*(_raw_asset(name, source) for name, source in RAW_ASSET_SOURCES.items()), raw_platform_alias_keys]
+INGESTION_ASSETS = [*(_raw_asset(s.asset, s.name) for s in loaded_by_reader()), raw_platform_alias_keys]

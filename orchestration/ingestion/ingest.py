@@ -12,8 +12,8 @@ import duckdb
 from orchestration.ingestion.landing import LandedFile, LandingNote, scan, wait_until_quiet
 from orchestration.ingestion.ledger import FileOutcome, Reader, file_sha256, load_file
 from orchestration.ingestion.raw_schema import ensure_raw_schema
-from orchestration.ingestion.readers import RAW_TABLES, READERS
 from orchestration.settings import Settings
+from orchestration.sources import SOURCES
 
 log = logging.getLogger(__name__)
 INGEST_WORKERS = 2  # files loaded side by side (the machine this runs on has two cores)
@@ -44,13 +44,6 @@ class SourceLoadSummary:
         return sum(f.rows_quarantined for f in self.files)
 
 
-def _survey_loader():
-    """The survey reader plugs into the same ledger; a re-landed wave replaces its rows."""
-    from orchestration.ingestion.survey_reader import read_survey_into_stage
-
-    return read_survey_into_stage
-
-
 def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: str) -> SourceLoadSummary:
     """Load every new file of one source; returns what happened to each file, oldest export first.
 
@@ -69,22 +62,24 @@ def ingest_source(conn: duckdb.DuckDBPyConnection, settings: Settings, source: s
     files = [landed for landed in landing.files if landed.source == source]
     quiet = settings.landing_quiet_seconds
     states = wait_until_quiet([landed.path for landed in files], quiet)
-    if source == "survey":
+    declared = SOURCES[source]
+    if declared.replaces_by:  # a re-landed file replaces its rows: one file after the other, in order
+        column = declared.replaces_by
         outcomes = [
             load_file(
                 conn,
                 landed,
                 key,
-                _survey_loader(),
-                "survey_responses",
-                replace_where=("wave = ?", [landed.wave]),
+                declared.read(),
+                declared.raw_table,
+                replace_where=(f"{column} = ?", [getattr(landed, column)]),
                 state=states[landed.path],
                 quiet_seconds=quiet,
             )
             for landed in files
         ]
     else:
-        outcomes = _load_side_by_side(conn, files, key, READERS[source], RAW_TABLES[source], states, quiet)
+        outcomes = _load_side_by_side(conn, files, key, declared.read(), declared.raw_table, states, quiet)
     for outcome, landed in zip(outcomes, files):
         summary.files.append(outcome)
         if outcome.status == "loaded":

@@ -21,32 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-SOURCES = ("childfocus", "igvm", "takedown", "survey", "dsa")
-EXPORT_TIMEZONE = ZoneInfo("Europe/Brussels")
+from orchestration.sources import SOURCES
 
-_PATTERNS = {
-    "childfocus": re.compile(r"^childfocus_cases_(?P<date>\d{8})\.csv$"),
-    "igvm": re.compile(r"^igvm_reports_(?P<date>\d{8})\.jsonl$"),
-    "takedown": re.compile(r"^takedown_requests_(?P<date>\d{8})\.csv$"),
-    "survey": re.compile(r"^survey_(?P<wave>[A-Za-z0-9-]+?)(?:_qualtrics\.csv|\.sav)$"),
-    # dsa: the EU DSA Transparency Database's daily dump (orchestration/ingestion/dsa/)
-    "dsa": re.compile(r"^sor-global-(?P<date>\d{4}-\d{2}-\d{2})-full\.zip$"),
-}
-# What each source's names look like to a person: a name starting like this is meant for the source.
-_NAME_STARTS = {
-    "childfocus": "childfocus",
-    "igvm": "igvm",
-    "takedown": "takedown",
-    "survey": "survey",
-    "dsa": "sor-global",
-}
-_EXPECTED = {
-    "childfocus": "childfocus_cases_YYYYMMDD.csv",
-    "igvm": "igvm_reports_YYYYMMDD.jsonl",
-    "takedown": "takedown_requests_YYYYMMDD.csv",
-    "survey": "survey_<wave>_qualtrics.csv or survey_<wave>.sav",
-    "dsa": "sor-global-YYYY-MM-DD-full.zip",
-}
+EXPORT_TIMEZONE = ZoneInfo("Europe/Brussels")
 _COPY_SUFFIX = re.compile(r"\s*\(\d+\)(?=\.[^.]+$)|\s*-\s*(copy|kopie|copie)(?=\.[^.]+$)", re.IGNORECASE)
 _DASHED_DATE = re.compile(r"(\d{4})[-.](\d{2})[-.](\d{2})")
 # Names uploads and downloads use while a file is on its way (renamed when complete): not a near miss.
@@ -91,11 +68,11 @@ def classify(path: Path, today: date | None = None) -> LandedFile | None:
     A name with an impossible date, or one after `today`, still belongs to its source: it is a
     landed file with a `problem`, which ingestion rejects.
     """
-    for source, pattern in _PATTERNS.items():
-        match = pattern.match(path.name)
+    for source, declared in SOURCES.items():
+        match = declared.pattern.match(path.name)
         if not match:
             continue
-        if source == "survey":
+        if declared.by_wave:
             return LandedFile(path, source, None, match["wave"])
         digits = match["date"].replace("-", "")
         try:
@@ -113,9 +90,10 @@ def classify(path: Path, today: date | None = None) -> LandedFile | None:
 def near_miss(name: str) -> tuple[str, str] | None:
     """(source, what is wrong) when a name no source claims was evidently meant for one."""
     lowered = name.strip().lower()
-    source = next((s for s, start in _NAME_STARTS.items() if lowered.startswith(start)), None)
-    if source is None:
+    declared = next((s for s in SOURCES.values() if lowered.startswith(s.name_start)), None)
+    if declared is None:
         return None
+    source = declared.name
     problems = []
     fixed = name
     if fixed != fixed.strip():
@@ -127,15 +105,15 @@ def near_miss(name: str) -> tuple[str, str] | None:
     if " " in fixed:
         problems.append("space inside the name")
         fixed = fixed.replace(" ", "")
-    if fixed != fixed.lower() and source != "survey":
+    if fixed != fixed.lower() and not declared.by_wave:
         problems.append("capital letters (names are lower case, `.csv` not `.CSV`)")
         fixed = fixed.lower()
-    if _DASHED_DATE.search(fixed) and source not in ("survey", "dsa"):  # dsa dumps are dated YYYY-MM-DD
+    if _DASHED_DATE.search(fixed) and declared.compact_date:
         problems.append("date written with separators (expected YYYYMMDD)")
         fixed = _DASHED_DATE.sub(r"\1\2\3", fixed)
-    if not problems or not _PATTERNS[source].match(fixed):
+    if not problems or not declared.pattern.match(fixed):
         problems.append("does not follow the pattern")
-    return source, f"{', '.join(problems)}; expected {_EXPECTED[source]}"
+    return source, f"{', '.join(problems)}; expected {declared.expected_name}"
 
 
 @dataclass(frozen=True)

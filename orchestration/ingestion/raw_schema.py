@@ -24,22 +24,16 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.ingestion.pseudonymise import pseudonym_from_hex_sql
-from orchestration.privacy import PLATFORM_NAME_TYPE
+from orchestration.sources import loaded_by_reader
 
 RAW_SCHEMA = "raw"
 
-LINEAGE_COLUMNS = """
-    load_id        VARCHAR NOT NULL,
-    source_file    VARCHAR NOT NULL,
-    export_date    DATE NOT NULL,
-    row_number     BIGINT NOT NULL,
-"""
-
-DDL: dict[str, str] = {
+# The tables every source shares; each source's own table is declared in orchestration/sources.py.
+SHARED_DDL: dict[str, str] = {
     "load_ledger": """
         CREATE TABLE IF NOT EXISTS raw.load_ledger (
             load_id          VARCHAR PRIMARY KEY,
-            source           VARCHAR NOT NULL,   -- childfocus | igvm | takedown | survey
+            source           VARCHAR NOT NULL,   -- a source of orchestration/sources.py
             file_name        VARCHAR NOT NULL,
             file_sha256      VARCHAR NOT NULL,
             export_date      DATE,               -- date in the file name (survey: NULL)
@@ -78,77 +72,23 @@ DDL: dict[str, str] = {
             name_hash VARCHAR PRIMARY KEY,  -- descriptor hash of an alias of seeds/platform_aliases.csv
             platform  VARCHAR NOT NULL
         )""",
-    "childfocus_cases": f"""
-        CREATE TABLE IF NOT EXISTS raw.childfocus_cases (
-            {LINEAGE_COLUMNS}
-            dossier_key          UHUGEINT NOT NULL,  -- pseudonym of Dossiernummer
-            datum_opening        TIMESTAMPTZ NOT NULL,  -- local Europe/Brussels time, stored as an instant
-            datum_afsluiting     TIMESTAMPTZ,
-            kanaal               VARCHAR,
-            melder               VARCHAR,
-            leeftijd_slachtoffer INTEGER,             -- `14 jaar` -> 14; empty -> NULL
-            geslacht_slachtoffer VARCHAR,
-            provincie            VARCHAR,
-            taal                 VARCHAR,
-            type_feiten          VARCHAR,
-            ai_gegenereerd       VARCHAR,
-            platform_names       {PLATFORM_NAME_TYPE}[],  -- one descriptor per name typed (never the name)
-            relatie_dader        VARCHAR
-        )""",
-    "igvm_reports": f"""
-        CREATE TABLE IF NOT EXISTS raw.igvm_reports (
-            {LINEAGE_COLUMNS}
-            report_key            UHUGEINT NOT NULL,  -- pseudonym of report_id
-            submitted_at          TIMESTAMPTZ NOT NULL,
-            channel               VARCHAR,
-            victim_age            INTEGER,
-            victim_gender         VARCHAR,
-            victim_region         VARCHAR,
-            incident_type         VARCHAR,
-            incident_ai_generated BOOLEAN,
-            incident_platform_names {PLATFORM_NAME_TYPE}[],  -- one descriptor per name listed (never the name)
-            incident_offender     VARCHAR,
-            status                VARCHAR
-        )""",
-    "takedown_requests": f"""
-        CREATE TABLE IF NOT EXISTS raw.takedown_requests (
-            {LINEAGE_COLUMNS}
-            request_id      VARCHAR NOT NULL,
-            case_key        UHUGEINT,                 -- pseudonym of case_ref (a Dossiernummer or a report_id)
-            platform_name   {PLATFORM_NAME_TYPE},  -- descriptor of the name typed (never the name); NULL when empty
-            content_type    VARCHAR,
-            submitted_at    TIMESTAMPTZ NOT NULL,
-            acknowledged_at TIMESTAMPTZ,
-            resolved_at     TIMESTAMPTZ,
-            outcome         VARCHAR
-        )""",
-    "survey_responses": """
-        CREATE TABLE IF NOT EXISTS raw.survey_responses (
-            load_id      VARCHAR NOT NULL,
-            source_file  VARCHAR NOT NULL,
-            wave         VARCHAR NOT NULL,       -- from the file name; a re-landed wave replaces its rows
-            row_number   BIGINT NOT NULL,
-            response_id  VARCHAR NOT NULL,       -- Qualtrics ResponseId (no personal data)
-            finished     SMALLINT NOT NULL,
-            q1 SMALLINT, q2 SMALLINT, q3 SMALLINT, q10 SMALLINT, q11 SMALLINT, q12 SMALLINT, q13 SMALLINT,
-            q15_1 SMALLINT, q15_2 SMALLINT, q15_3 SMALLINT, q15_4 SMALLINT, q15_5 SMALLINT, q15_6 SMALLINT,
-            q15_7 SMALLINT, q15_8 SMALLINT, q15_9 SMALLINT,
-            q16_1 SMALLINT, q16_2 SMALLINT, q16_3 SMALLINT, q16_4 SMALLINT, q16_5 SMALLINT,
-            q17 SMALLINT,
-            weight DOUBLE                        -- NULL only for unfinished responses (never counted)
-        )""",
 }
 
 
+def source_ddl() -> dict[str, str]:
+    """The raw table of every source a reader loads, from its declaration."""
+    return {s.raw_table: s.ddl() for s in loaded_by_reader()}
+
+
 # The pseudonym columns, which warehouses built before 2026-12 hold as 64 hexadecimal characters.
-PSEUDONYM_COLUMNS = {"childfocus_cases": "dossier_key", "igvm_reports": "report_key", "takedown_requests": "case_key"}
+PSEUDONYM_COLUMNS = {(s.raw_table, c) for s in loaded_by_reader() for c in s.pseudonym_columns}
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and its tables if they are missing, and bring older tables up to date (idempotent)."""
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     _refuse_free_text_columns(conn)
-    for ddl in DDL.values():
+    for ddl in [*SHARED_DDL.values(), *source_ddl().values()]:
         conn.execute(ddl)
     # warehouses built before field-level entries existed: every entry they hold is a row not loaded
     conn.execute(f"ALTER TABLE {RAW_SCHEMA}.quarantine ADD COLUMN IF NOT EXISTS level VARCHAR DEFAULT 'row'")
@@ -170,7 +110,7 @@ def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
         "WHERE table_schema = ? AND data_type = 'VARCHAR'",
         [RAW_SCHEMA],
     ).fetchall()
-    for table, column in set(text_columns) & set(PSEUDONYM_COLUMNS.items()):
+    for table, column in set(text_columns) & PSEUDONYM_COLUMNS:
         conn.execute(
             f"ALTER TABLE {RAW_SCHEMA}.{table} ALTER {column} "
             f"SET DATA TYPE UHUGEINT USING {pseudonym_from_hex_sql(column)}"
@@ -178,11 +118,7 @@ def _migrate_hex_pseudonyms(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 # Columns of warehouses built before platform names were stored as descriptors: they hold the names as typed.
-FREE_TEXT_COLUMNS = {
-    ("childfocus_cases", "platformen"),
-    ("igvm_reports", "incident_platforms"),
-    ("takedown_requests", "platform"),
-}
+FREE_TEXT_COLUMNS = {(s.raw_table, c) for s in loaded_by_reader() for c in s.legacy_free_text_columns}
 
 
 class OutdatedWarehouse(RuntimeError):

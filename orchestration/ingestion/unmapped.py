@@ -18,22 +18,19 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from orchestration import database
 from orchestration.ingestion.landing import LandedFile, scan
-from orchestration.ingestion.platform_aliases import ALIAS_SEED, alias_keys_sql
-from orchestration.ingestion.readers import CHILDFOCUS_COLUMNS, IGVM_STRUCTURE, TAKEDOWN_COLUMNS, _code_lists
-from orchestration.ingestion.survey_reader import QUESTIONS, VALID_CODES, read_frame
+from orchestration.ingestion.platform_aliases import alias_keys_sql, alias_params
+from orchestration.ingestion.readers.childfocus import CHILDFOCUS_COLUMNS
+from orchestration.ingestion.readers.igvm import IGVM_CODED, IGVM_STRUCTURE
+from orchestration.ingestion.readers.survey import QUESTIONS, read_frame, valid_codes
+from orchestration.ingestion.readers.takedown import TAKEDOWN_COLUMNS
 from orchestration.ingestion.textfiles import detect_encoding
 from orchestration.privacy import describe_sql, hash_sql, normalise_platform_sql, sql_params
 from orchestration.settings import Settings
+from orchestration.sources import loaded_by_reader
+from orchestration.vocabularies import code_lists
 
-IGVM_FIELDS = {  # code map field -> its place in a report (the reader's IGVM_STRUCTURE)
-    "channel": "channel",
-    "victim_gender": "victim.gender",
-    "victim_region": "victim.region",
-    "incident_type": "incident.type",
-    "incident_offender": "incident.offender",
-    "status": "status",
-}
 CSV_SOURCES = {  # source -> (delimiter, header -> field name of the code map, platform header)
     "childfocus": (";", CHILDFOCUS_COLUMNS, "Platformen"),
     "takedown": (",", TAKEDOWN_COLUMNS, "platform"),
@@ -58,7 +55,7 @@ def _export(landed: LandedFile) -> str:
 def _csv_values(landed: LandedFile, out: list[tuple]) -> None:
     """(source, label, kind, value, export) of every coded and platform cell of a CSV export."""
     delimiter, columns, platform = CSV_SOURCES[landed.source]
-    coded = _code_lists(landed.source)
+    coded = code_lists(landed.source)
     export = _export(landed)
     with landed.path.open(encoding=detect_encoding(landed.path), newline="") as handle:
         for record in csv.DictReader(handle, delimiter=delimiter):
@@ -75,9 +72,9 @@ def _csv_values(landed: LandedFile, out: list[tuple]) -> None:
 
 def _igvm_values(conn: duckdb.DuckDBPyConnection, landed: LandedFile, out: list[tuple]) -> None:
     """The IGVM fields as the reader parses them (a nested object in a code field becomes its JSON text)."""
-    coded = [field for field in IGVM_FIELDS if field in _code_lists("igvm")]
+    coded = [field for field in IGVM_CODED if field in code_lists("igvm")]
     rows = conn.execute(
-        f"""SELECT {", ".join(f"d.{IGVM_FIELDS[field]}" for field in coded)},
+        f"""SELECT {", ".join(f"d.{IGVM_CODED[field]}" for field in coded)},
                    CASE WHEN json_type(d.incident.platforms) = 'ARRAY'
                         THEN from_json(d.incident.platforms, '["VARCHAR"]') END
             FROM (SELECT from_json(line, $structure) AS d
@@ -90,7 +87,7 @@ def _igvm_values(conn: duckdb.DuckDBPyConnection, landed: LandedFile, out: list[
     for row in rows:
         for field, value in zip(coded, row):
             if value is not None:
-                out.append(("igvm", field, IGVM_FIELDS[field], "code", value, export))
+                out.append(("igvm", field, IGVM_CODED[field], "code", value, export))
         for name in row[-1] or []:
             out.append(("igvm", "", "incident.platforms", "platform", name, export))
 
@@ -99,19 +96,20 @@ def _survey_values(landed: LandedFile, out: list[tuple]) -> None:
     """The answers the survey reader quarantines as unknown codes (compared as it compares them)."""
     frame = read_frame(landed).astype(str)
     export = _export(landed)
+    valid = valid_codes()
     for question in QUESTIONS:
         if question not in frame.columns:
             continue
         text = frame[question].str.strip()
         codes = pd.to_numeric(text.replace("", None), errors="coerce")
-        bad = text.ne("") & ~codes.isin(VALID_CODES[question])
+        bad = text.ne("") & ~codes.isin(valid[question])
         out.extend(("survey", question, question, "answer", value, export) for value in text[bad])
 
 
 def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
     """Every unknown value of every landing file, most frequent first; and the files that could not be read."""
     key = settings.require_key()
-    conn = duckdb.connect(":memory:")
+    conn = database.connect()
     try:
         values: list[tuple] = []
         unreadable: list[str] = []
@@ -131,8 +129,8 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
             return [], unreadable
         codes = [
             (source, field, code)
-            for source in ("childfocus", "igvm", "takedown")
-            for field, listed in _code_lists(source).items()
+            for source in (s.name for s in loaded_by_reader() if s.checked_codes)
+            for field, listed in code_lists(source).items()
             for code in listed
         ]
         columns = ["source", "field", "label", "kind", "value", "export"]
@@ -140,7 +138,7 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
         conn.register("known_codes", pd.DataFrame(codes, columns=["source", "field", "code"]))
         rows = conn.execute(
             f"""WITH aliases AS ({alias_keys_sql()}),
-                codes AS (  -- as `_unknown_code` in readers.py: trimmed, not listed for the field (case-insensitive)
+                codes AS (  -- as `unknown_code` in staging.py: trimmed, not listed for the field (case-insensitive)
                     SELECT source, label, export, trim(coalesce(value, '')) AS value FROM landing_values v
                     WHERE kind = 'code' AND trim(coalesce(value, '')) <> '' AND NOT EXISTS (
                         SELECT 1 FROM known_codes k WHERE k.source = v.source AND k.field = v.field
@@ -160,7 +158,7 @@ def find_unmapped(settings: Settings) -> tuple[list[Unmapped], list[str]]:
                 )
                 SELECT source, label, value, {describe_sql("value")}, count(*), min(export), max(export)
                 FROM unknown GROUP BY ALL ORDER BY count(*) DESC, source, label, value""",
-            {"seed": str(ALIAS_SEED), **sql_params(key)},
+            {**alias_params(), **sql_params(key)},
         ).fetchall()
         return [Unmapped(*row) for row in rows], unreadable
     finally:
@@ -184,7 +182,8 @@ def format_unmapped(found: list[Unmapped], unreadable: list[str], width: int = 6
             f"{u.first_export:<10}  {u.last_export:<10}  {shown}"
         )
     lines.append(
-        "Add a platform name to seeds/platform_aliases.csv or a code to seeds/code_map.csv and run again; "
+        "Add a platform name to seeds/platform_aliases.csv (a new platform: a row of seeds/platforms.csv too) or a "
+        "code to seeds/code_map.csv and run again; "
         "have personal data typed into a field corrected in the source system."
     )
     return "\n".join(lines + notes)

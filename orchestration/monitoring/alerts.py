@@ -30,6 +30,7 @@ from urllib3.util import Retry
 from orchestration.monitoring import drift
 from orchestration.monitoring.checks import CheckResult
 from orchestration.monitoring.store import ensure_schema
+from orchestration.sources import SOURCES
 
 log = logging.getLogger("ncii.alerts")
 
@@ -49,7 +50,8 @@ WHAT_TO_DO = {
     "missing_rate": "Ask the {source} export owner whether the field was renamed or stopped being filled; "
     "figures split by this field undercount until it is fixed.",
     "unmapped_value": "Run `ncii unmapped` to see the values behind these hashes (it reads the landing files and "
-    "writes nothing). Add a name to seeds/platform_aliases.csv (or a code to seeds/code_map.csv) "
+    "writes nothing). Add a name to seeds/platform_aliases.csv (a new platform: a row of seeds/platforms.csv too; "
+    "a code: to seeds/code_map.csv) "
     "and run again; until then it counts as 'other' (a code: that field counts as unknown). "
     "A value that is personal data: have it corrected in the source system.",
     # dsa: the platforms' daily dumps (orchestration/monitoring/dsa_drift.py)
@@ -115,7 +117,7 @@ def drift_conditions(results: list[CheckResult]) -> list[Condition]:
         group.sort(key=lambda r: r.subject)
         status = drift.worst([r.status for r in group])
         first = group[0]
-        unit = {"takedown": "requests", "dsa": "statements"}.get(source, "cases")
+        unit = SOURCES[source].unit if source in SOURCES else "cases"
         what = CHECK_TITLES[check].format(subjects=", ".join(r.subject for r in group), unit=unit, count=len(group))
         month = f"{first.period:%Y-%m}" if first.period else "now"
         baseline = f", against the {first.baseline_months} months before" if first.baseline_months else ""

@@ -46,7 +46,7 @@ def _check_name(source: str, check: str) -> str:
 )
 def source_monitoring(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     settings = warehouse.settings()
-    report = str(settings.reports_dir / "report.html")
+    report = str(settings.report_path)
     with warehouse.connect() as conn:
         results = run_checks(
             conn,

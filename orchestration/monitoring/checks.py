@@ -9,7 +9,8 @@ case that appears in every cumulative export is counted once, as in the marts.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 import duckdb
@@ -17,6 +18,7 @@ import pandas as pd
 
 from orchestration.monitoring import drift
 from orchestration.privacy import DESCRIPTOR
+from orchestration.sources import SOURCES as DECLARED
 
 MIN_BASELINE_MONTHS = 3  # fewer months of history: shares and volumes have nothing to stand on
 
@@ -38,63 +40,22 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """Where a source's rows are and which of their fields the checks look at."""
+    """A monitored source and where its rows are (its declaration's Drift, orchestration/sources.py)."""
 
     source: str
     relation: str  # one row per case or request
     month_column: str
     where: str
-    distributions: dict[str, tuple[str, str]]  # dimension -> (relation, column); same month column and filter
-    missing: dict[str, str]  # field -> SQL predicate true when the field is empty or recorded as unknown
-    unmapped: tuple[str, str]  # (relation, key column) holding platform_name and is_mapped
+    distributions: Mapping[str, tuple[str, str]]
+    missing: Mapping[str, str]
+    unmapped: tuple[str, str]
     unit: str = "cases"
 
 
-_CASE_DISTRIBUTIONS = {
-    # platform mix counts mentions: a case naming two platforms counts for each, as in platform_monthly.
-    # The chi-square gate then sees a slightly larger n than there are cases; PSI (shares) is unaffected.
-    "platform_mix": ("intermediate.int_case_platforms", "platform"),
-    "victim_gender": ("intermediate.int_cases", "victim_gender"),
-    "victim_age_band": ("intermediate.int_cases", "victim_age_band"),
-    "channel": ("intermediate.int_cases", "channel"),
-}
-_CASE_MISSING = {
-    "victim_age": "victim_age IS NULL",
-    "victim_gender": "coalesce(victim_gender, 'unknown') = 'unknown'",
-    "region": "coalesce(region, 'unknown') = 'unknown'",
-    "channel": "coalesce(channel, 'unknown') = 'unknown'",
-    "incident_type": "coalesce(incident_type, 'unknown') = 'unknown'",
-    "ai_generated": "ai_generated IS NULL",
-    "offender_relation": "coalesce(offender_relation, 'unknown') = 'unknown'",
-    "platforms": "coalesce(len(platform_names), 0) = 0",
-}
-
 SOURCES: tuple[SourceSpec, ...] = tuple(
-    SourceSpec(
-        source=name,
-        relation="intermediate.int_cases",
-        month_column="opened_month",
-        where=f"source = '{name}'",
-        distributions=_CASE_DISTRIBUTIONS,
-        missing=_CASE_MISSING,
-        unmapped=("intermediate.int_case_platforms", "case_key"),
-    )
-    for name in ("childfocus", "igvm")
-) + (
-    SourceSpec(
-        source="takedown",
-        relation="intermediate.int_takedown_requests",
-        month_column="submitted_month",
-        where="true",
-        distributions={"platform_mix": ("intermediate.int_takedown_requests", "platform")},
-        missing={
-            "case_reference": "case_key IS NULL",
-            "platform": "coalesce(platform, 'unknown') = 'unknown'",
-            "content_type": "content_type IS NULL",
-        },
-        unmapped=("intermediate.int_takedown_requests", "request_id"),
-        unit="requests",
-    ),
+    SourceSpec(source=s.name, unit=s.unit, **{f.name: getattr(s.drift, f.name) for f in fields(s.drift)})
+    for s in DECLARED.values()
+    if s.drift
 )
 
 

@@ -34,8 +34,6 @@ import numpy as np
 from scipy.special import rel_entr
 from scipy.stats import chi2_contingency, median_abs_deviation
 
-from orchestration.settings import DEFAULT_SUPPRESSION_K
-
 OK, WARN, ERROR, SKIPPED = "ok", "warn", "error", "skipped"
 SEVERITY_ORDER = {OK: 0, SKIPPED: 0, WARN: 1, ERROR: 2}
 
@@ -76,7 +74,7 @@ def distribution_shift(baseline: Mapping[str, float], current: Mapping[str, floa
     return Verdict(psi, PSI_WARN, status, f"PSI {psi:.2f} (chi-square p={p_value:.0e}); largest moves: {shifts}")
 
 
-def volume_anomaly(baseline_counts: Sequence[float], current: float, k: int = DEFAULT_SUPPRESSION_K) -> Verdict:
+def volume_anomaly(baseline_counts: Sequence[float], current: float, k: int) -> Verdict:
     """Robust z of the period's count against the baseline months (median and scaled MAD).
 
     A count from 1 to k-1 (the period's, or a baseline month's that the median could give back) is not stated,
@@ -103,9 +101,7 @@ def volume_anomaly(baseline_counts: Sequence[float], current: float, k: int = DE
     )
 
 
-def missing_rate_jump(
-    baseline_missing: int, baseline_n: int, current_missing: int, current_n: int, k: int = DEFAULT_SUPPRESSION_K
-) -> Verdict:
+def missing_rate_jump(baseline_missing: int, baseline_n: int, current_missing: int, current_n: int, k: int) -> Verdict:
     """Rise of a field's empty share in percentage points, gated by a chi-square test of equal shares.
 
     The rise is stated in steps of whole points coarse enough (for the period's published case count) that the

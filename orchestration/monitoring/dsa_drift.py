@@ -17,7 +17,7 @@ import duckdb
 
 from orchestration.monitoring import drift
 from orchestration.monitoring.checks import CheckResult
-from orchestration.settings import SEEDS_DIR
+from orchestration.vocabularies import platform_aliases
 
 SOURCE = "dsa"
 BASELINE_DAYS = 7
@@ -85,11 +85,15 @@ def _daily(conn: duckdb.DuckDBPyConnection, dimension: str, days: list[date]) ->
     rows = conn.execute(
         f"""SELECT {expression} AS subject, c.dump_date, sum(c.statements)::BIGINT
             FROM raw.dsa_daily_counts c
-            LEFT JOIN read_csv($aliases, header = true, all_varchar = true) a
+            LEFT JOIN (SELECT unnest($aliases) AS alias, unnest($alias_platforms) AS platform) a
                    ON a.alias = lower(trim(regexp_replace(c.platform_name, '\\s+', ' ', 'g')))
             WHERE c.dump_date IN (SELECT unnest($days)) AND {expression} IS NOT NULL
             GROUP BY ALL""",
-        {"aliases": str(SEEDS_DIR / "platform_aliases.csv"), "days": days},
+        {
+            "aliases": [alias for alias, _ in platform_aliases()],
+            "alias_platforms": [platform for _, platform in platform_aliases()],
+            "days": days,
+        },
     ).fetchall()
     out: dict[str, dict[date, int]] = {}
     for subject, day, n in rows:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from orchestration import database
 from orchestration._compat import is_step_error_wrapper
 from orchestration.disclosure.audit import REFUSAL
 from orchestration.monitoring.alerts import deliver_pending, pipeline_condition, raise_pipeline_alert
@@ -44,10 +45,10 @@ def alert_failed_run(settings: Settings, run_id: str, step_key: str | None, reas
         if REFUSAL in reason
         else "run_failed"
     )
-    page = settings.reports_dir / "validation" / f"run-{run_id}.html"
-    report = str(page if page.exists() else settings.reports_dir / "validation" / "index.html")
+    page = settings.validation_dir / f"run-{run_id}.html"
+    report = str(page if page.exists() else settings.validation_index)
     try:
-        conn = duckdb.connect(str(settings.warehouse_db))
+        conn = database.connect(settings.warehouse_db)
         try:
             raise_pipeline_alert(conn, run_id, pipeline_condition(kind, step_key or "run", reason), report)
             deliver_pending(conn, settings.alert_webhook_url)

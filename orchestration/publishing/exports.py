@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from orchestration import database
 from orchestration.publishing.catalog import table_doc
 from orchestration.publishing.publish import quote_ident
 from orchestration.settings import PUBLISHED_MARTS, PUBLISHED_MONITORING, Settings
@@ -51,7 +52,7 @@ def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
             f"nothing published yet at {settings.published_db}: run `ncii run` first "
             "(or set NCII_WAREHOUSE_DIR to the warehouse folder)"
         )
-    return duckdb.connect(str(settings.published_db), read_only=True, config=dict(SANDBOX_CONFIG))
+    return database.connect(settings.published_db, read_only=True, config=SANDBOX_CONFIG)
 
 
 def run_query(settings: Settings, sql: str, params: list[Any] | None = None) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import database
 from orchestration.disclosure.audit import AuditResult, require_safe
 from orchestration.publishing.catalog import table_doc
 from orchestration.settings import PUBLISHED_MARTS, Settings
@@ -69,7 +70,7 @@ def publish_marts(
     monitoring history) from warehouse.duckdb into a new published file and Parquet folder, run the
     disclosure audit on that candidate, then swap (a failed audit raises and publishes nothing)."""
     tables = {mart: f"{MART_SCHEMA}.{mart}" for mart in marts} | (extra_tables or {})
-    _remove_leftovers(settings.warehouse_dir)
+    _remove_leftovers(settings)
     # sortable by time even for publications within the same second (pruning keeps the newest)
     stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{time.time_ns() % 10**9:09d}-{uuid.uuid4().hex[:6]}"
     staging_dir = _parquet_root(settings)
@@ -78,7 +79,7 @@ def publish_marts(
     tmp_db = settings.warehouse_dir / f".published-{stamp}.duckdb"
 
     row_counts: dict[str, int] = {}
-    conn = duckdb.connect(":memory:")
+    conn = database.connect()
     try:
         conn.execute(f"ATTACH ? AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')", [str(tmp_db)])
         conn.execute("ATTACH ? AS wh (READ_ONLY)", [str(settings.warehouse_db)])
@@ -105,7 +106,7 @@ def publish_marts(
         raise
     conn.close()
     try:  # the disclosure audit is part of the gate: a candidate a reader could narrow a count in never goes out
-        audit = require_safe(tmp_db, settings.suppression_k)
+        audit = require_safe(tmp_db, settings.suppression_k, settings.audit_verdicts)
     except BaseException:
         tmp_db.unlink(missing_ok=True)
         shutil.rmtree(version_dir, ignore_errors=True)
@@ -198,14 +199,14 @@ def _prune_versions(versions_dir: Path, current: str, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _remove_leftovers(warehouse_dir: Path) -> None:
+def _remove_leftovers(settings: Settings) -> None:
     """A run killed mid-publish leaves a half-built file, link or folder behind; the live ones are untouched."""
-    for leftover in warehouse_dir.glob(".published-*"):
+    for leftover in settings.warehouse_dir.glob(".published-*"):
         if leftover.is_symlink() or leftover.is_file():
             leftover.unlink(missing_ok=True)
         elif leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
-    published = warehouse_dir / "published"
+    published = settings.published_dir
     if published.is_dir() and not published.is_symlink():
         for leftover in published.glob(".*.parquet.*"):
             leftover.unlink(missing_ok=True)

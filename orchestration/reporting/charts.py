@@ -19,31 +19,20 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-# One colour per canonical platform, the same in every chart (13 values: a 10-colour scheme repeats).
-PLATFORM_COLOURS = {
-    "snapchat": "#e0b000",
-    "instagram": "#c2185b",
-    "facebook": "#1f4e9c",
-    "messenger": "#8e6bbf",
-    "whatsapp": "#2e8b3a",
-    "tiktok": "#17a2b8",
-    "x": "#1a1a1a",
-    "telegram": "#64a8e0",
-    "discord": "#8c564b",
-    "youtube": "#d62728",
-    "reddit": "#ff7f0e",
-    "other": "#7f7f7f",
-    "unknown": "#bdbdbd",
-}
-PLATFORMS = list(PLATFORM_COLOURS)
-SPARE_COLOURS = ["#6b8e23", "#b8860b", "#4b0082", "#008b8b", "#a0522d"]  # a platform the contract adds later
+from orchestration import vocabularies
+
+# A platform's colour is its `colour` in seeds/platforms.csv, the same in every chart; a platform without one there,
+# or one the data hold that the seed does not list yet, takes a spare colour by its sorted place among those.
+SPARE_COLOURS = ["#6b8e23", "#b8860b", "#4b0082", "#008b8b", "#a0522d"]
 
 
 def platform_colour(platform: str, extra: list[str]) -> str:
-    """The platform's fixed colour; one added to the taxonomy since gets a spare colour by its sorted place."""
-    if platform in PLATFORM_COLOURS:
-        return PLATFORM_COLOURS[platform]
-    return SPARE_COLOURS[sorted(extra).index(platform) % len(SPARE_COLOURS)]
+    """The platform's fixed colour (`extra`: the platforms of the data the seed does not list)."""
+    colours = vocabularies.platform_colours()
+    if platform in colours:
+        return colours[platform]
+    spare = sorted({*extra, *(p for p in vocabularies.platforms() if p not in colours)})
+    return SPARE_COLOURS[spare.index(platform) % len(SPARE_COLOURS)]
 
 
 SOURCE_COLOURS = {"childfocus": "#0b6e4f", "igvm": "#7a3e9d", "unknown": "#9e9e9e", "all": "#333333"}
@@ -65,7 +54,9 @@ class Figure:
 
 
 def platform_scale() -> alt.Scale:
-    return alt.Scale(domain=PLATFORMS, range=list(PLATFORM_COLOURS.values()))
+    """The platforms in the contract's order (seeds/platforms.csv), each in its colour."""
+    order = vocabularies.platforms()
+    return alt.Scale(domain=order, range=[platform_colour(p, []) for p in order])
 
 
 def state_text(state: str, k: int) -> str:

@@ -24,7 +24,7 @@ def generate_dbt_docs(settings: Settings) -> Path:
     The page describes the project's models, so it is the same for every warehouse built from the
     same project files: one generated page per project fingerprint is shared by all warehouses.
     """
-    docs_dir = settings.warehouse_dir / "docs"
+    docs_dir = settings.docs_dir
     target = docs_dir / "index.html"
     stamp = docs_dir / "fingerprint"
     fingerprint = project_fingerprint()
@@ -48,6 +48,7 @@ def _shared_page(settings: Settings, fingerprint: str) -> Path:
         subprocess.run(
             [
                 str(dbt_in_warehouse.EXECUTABLE),
+                *dbt_in_warehouse.settings_arguments(settings),
                 "docs",
                 "generate",
                 "--static",
@@ -64,7 +65,6 @@ def _shared_page(settings: Settings, fingerprint: str) -> Path:
                 "--partial-parse-file-path",
                 str(settings.dbt_target_dir / "partial_parse.msgpack"),
             ],
-            env={**os.environ, **settings.dbt_env()},
             check=True,
             capture_output=True,
         )

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from orchestration import vocabularies
 from orchestration.reporting import charts
-from orchestration.reporting.charts import PLATFORMS, PUBLISHED, Figure
+from orchestration.reporting.charts import PUBLISHED, Figure
 
 PUBLIC = "published (public data: not suppressed)"
 SCORECARD_COLUMNS = [
@@ -53,7 +54,8 @@ SHARES = {
 def _platforms(frame: pd.DataFrame) -> list[str]:
     """The platforms in the data, in the taxonomy's order (then any the taxonomy adds later)."""
     present = set(frame["platform"]) - {"all"}
-    return [p for p in PLATFORMS if p in present] + sorted(present - set(PLATFORMS))
+    order = vocabularies.platforms()
+    return [p for p in order if p in present] + sorted(present - set(order))
 
 
 def _months(frame: pd.DataFrame) -> list[pd.Timestamp]:
@@ -179,7 +181,7 @@ def share_figure(statements: pd.DataFrame, measure: str) -> Figure | None:
     rows = _share_rows(statements, measure)
     key, label, what = SHARES[measure]
     panels, datasets, frames = [], {}, []
-    extra = sorted(set(rows["platform"]) - set(PLATFORMS))
+    extra = sorted(set(rows["platform"]) - set(vocabularies.platforms()))
     for number, platform in enumerate(rows["platform"].drop_duplicates()):
         name = f"dsa-{measure}-{number}"
         series = charts.segments(rows[rows["platform"] == platform])

@@ -22,13 +22,13 @@ import altair as alt
 import duckdb
 import pandas as pd
 
+from orchestration import database, vocabularies
 from orchestration.reporting import charts, platforms
-from orchestration.reporting.charts import PLATFORMS, PUBLISHED, Figure
+from orchestration.reporting.charts import PUBLISHED, Figure
 from orchestration.settings import Settings
 
 SOURCES = {"childfocus": "Child Focus (minors)", "igvm": "IGVM (adults)", "all": "both helplines"}
 GENDERS = {"female": "#c2185b", "male": "#1f4e9c", "non_binary": "#e0b000", "unknown": "#bdbdbd"}
-AGE_BANDS = ["under_12", "12_14", "15_17", "18_21", "22_25", "26_34", "35_plus", "unknown"]
 COUNT_COLUMNS = ("cases", "helpline_cases", "takedown_requests", "helpline requests", "n_base")
 STYLE = """body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:76rem;color:#222;padding:0 1rem}
 h2{margin-top:2.2rem;border-bottom:1px solid #ddd}.note{color:#555;font-size:.88rem}
@@ -227,7 +227,8 @@ def _platform_panels(
     without: tuple[str, ...] = (),
 ) -> list[Panel]:
     """One panel per platform of the contract, in its order, then any platform the data add."""
-    extra = sorted(set(marts.monthly["platform"]) - set(PLATFORMS) - {"all"})
+    order = vocabularies.platforms()
+    extra = sorted(set(marts.monthly["platform"]) - set(order) - {"all"})
     return [
         Panel(
             p,
@@ -238,7 +239,7 @@ def _platform_panels(
             value_format,
             y_domain,
         )
-        for p in [*PLATFORMS, *extra]
+        for p in [*order, *extra]
         if p not in without
     ]
 
@@ -385,12 +386,13 @@ def _demographics_figure(marts: Marts, coverage: Coverage, k: int) -> Figure | N
             "note",
         ]
     ].reset_index(drop=True)
+    age_bands = [*vocabularies.age_band_order(), "unknown"]  # youngest first (seeds/age_bands.csv), then no age
     x = {
         "field": "victim_age_band",
         "type": "nominal",
         "title": None,
-        "sort": AGE_BANDS,
-        "scale": {"domain": AGE_BANDS},
+        "sort": age_bands,
+        "scale": {"domain": age_bands},
     }
     offset = {"field": "victim_gender", "type": "nominal", "sort": list(GENDERS), "scale": {"domain": list(GENDERS)}}
     colour = {
@@ -774,6 +776,11 @@ def _headline(marts: Marts, coverage: Coverage, k: int) -> str:
     )
 
 
+def _and(words: list[str]) -> str:
+    """`a, b and c`."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
 def _platforms_section(marts: Marts, k: int) -> tuple[str, list[Figure]]:
     """The platforms' own statements for Belgium (DSA Transparency Database) and the scorecard beside the helplines."""
     figures = [platforms.statements_figure(marts.statements)] if not marts.statements.empty else []
@@ -787,7 +794,7 @@ def _platforms_section(marts: Marts, k: int) -> tuple[str, list[Figure]]:
             "<p class='note'>Source: platform_responsiveness. Left: the helplines' takedown requests to the "
             "platform that month, the % removed (of requests with a final outcome) and the median hours to "
             "removal, suppressed like every helpline count. Right: the platform's own statements for Belgium "
-            "from trusted flaggers in the harm groups csam, intimate_deepfake and intimate_image_abuse, the % of "
+            f"from trusted flaggers in the harm groups {_and(vocabularies.scorecard_harm_groups())}, the % of "
             "those detected automatically, the median days from the decision to the database (the reporting "
             "delay) and statements per helpline request. "
             f"{charts.data_link('platform-responsiveness', every)} (every month).</p>"
@@ -828,7 +835,7 @@ def _drift_section(marts: Marts) -> str:
 
 
 def _quality_section(settings: Settings) -> str:
-    history = settings.reports_dir / "validation" / "history.jsonl"
+    history = settings.validation_history
     if not history.exists():
         return "<h2>Data quality</h2><p class='note'>No validation results yet.</p>"
     entries = [json.loads(line) for line in history.read_text().splitlines() if line]
@@ -859,7 +866,7 @@ def _section(
 def build_report(settings: Settings) -> Path:
     """Write report.html into the reports folder (next to validation/) and return its path."""
     k = settings.suppression_k
-    conn = duckdb.connect(str(settings.published_db), read_only=True)
+    conn = database.connect(settings.published_db, read_only=True)
     try:
         marts = Marts(conn)
         coverage = Coverage(marts)
@@ -901,9 +908,9 @@ def build_report(settings: Settings) -> Path:
             index += 1
         body.append(text.replace("{figures}", "".join(rendered)) if figures else text)
     links = '<a href="validation/index.html">validation reports</a>'
-    if (settings.warehouse_dir / "docs" / "index.html").exists():
+    if (settings.docs_dir / "index.html").exists():
         links += ' · <a href="../docs/index.html">documentation of the marts (dbt docs)</a>'
-    bundle = charts.vega_bundle(settings.warehouse_dir / "cache") if index else ""
+    bundle = charts.vega_bundle(settings.cache_dir) if index else ""
     script = f"<script>{bundle}</script><script>{charts.EMBED_SCRIPT}</script>" if index else ""
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -916,7 +923,7 @@ def build_report(settings: Settings) -> Path:
         + "</body></html>"
     )
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.reports_dir / "report.html"
+    target = settings.report_path
     tmp = target.with_suffix(".html.tmp")
     tmp.write_text(page)
     tmp.replace(target)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration import database
 from orchestration.settings import Settings
 
 
 def run_summary(settings: Settings) -> str:
     """Cases per source, months covered, quarantined rows by reason, what the landing folder held that was
     not loaded, and where the marts are."""
-    conn = duckdb.connect(str(settings.warehouse_db), read_only=True)
+    conn = database.connect(settings.warehouse_db, read_only=True)
     try:
         lines = [
             f"Published marts: {settings.published_db} (open read-only) and {settings.published_dir}/<mart>.parquet",
-            f"Report: {settings.reports_dir / 'report.html'}   "
-            f"Validation: {settings.reports_dir / 'validation' / 'index.html'}",
+            f"Report: {settings.report_path}   Validation: {settings.validation_index}",
         ]
         for source, cases, first, last in conn.execute(
             """SELECT source, count(*), min(opened_month), max(opened_month)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.ingestion.survey_reader import QUESTIONS
+from orchestration.ingestion.readers.survey import QUESTIONS
 
 PLATFORM_OPTIONS = ["snapchat", "x", "instagram", "tiktok", "telegram", "whatsapp", "facebook", "discord", "other"]
 REASONS = ["humiliate", "revenge", "curiosity", "popularity", "other"]

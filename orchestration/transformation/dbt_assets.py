@@ -8,7 +8,6 @@ Each warehouse builds in its own dbt target folder, which starts from the parse 
 """
 
 import json
-import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -67,10 +66,11 @@ def warehouse_dbt_models(
 ) -> Iterator[Any]:
     """`dbt build`: seeds, models and their dbt tests, in dependency order, into warehouse.duckdb."""
     settings = warehouse.settings()
-    os.environ.update(settings.dbt_env())  # the dbt subprocess inherits this environment
     target = prepare_target_dir(settings)
     started = time.time()
-    invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
+    # the settings dbt reads travel on ncii-dbt's command line: `cli` takes no environment (see dbt_in_warehouse)
+    command = [*dbt_in_warehouse.settings_arguments(settings), "build"]
+    invocation = dbt.cli(command, context=context, target_path=target, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():  # dagster-dbt's own error names no model or test
         raise DbtBuildFailed(describe_dbt_failure(target / "run_results.json", started))

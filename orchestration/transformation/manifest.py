@@ -26,7 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
+from orchestration.settings import DBT_PROJECT_DIR, DBT_VARIABLES, SEEDS_DIR, Settings
 from orchestration.transformation.dbt_in_warehouse import WRAPPER_ENV
 
 DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
@@ -73,9 +73,17 @@ def require_current_manifest() -> Path:
     )
 
 
+def parse_environment() -> dict[str, str]:
+    """The environment of the project's `dbt parse`: `WRAPPER_ENV` (parsing opens no database: plain `dbt`, in any
+    folder, with the variable the profile otherwise refuses plain `dbt` without) and the default settings' dbt
+    variables (a macro reads NCII_SUPPRESSION_K). One parse serves every warehouse: a build with another k
+    re-renders only what reads it, as dbt compares the variables with those of the parse state."""
+    return {**os.environ, **Settings().environment(DBT_VARIABLES), **WRAPPER_ENV}
+
+
 def parse_command(target: Path) -> list[str]:
     """`dbt parse` of the project into `target`: plain `dbt` beside this interpreter (parsing opens no database),
-    run with WRAPPER_ENV. The benchmark times the same command cold."""
+    run with `parse_environment()`. The benchmark times the same command cold."""
     dbt = Path(sys.executable).with_name("dbt")
     return [
         str(dbt),
@@ -98,16 +106,7 @@ def ensure_manifest() -> Path:
         fingerprint = project_fingerprint()
         if _parsed_from(fingerprint):
             return MANIFEST_PATH
-        # The same environment the build gets (a macro reads NCII_SUPPRESSION_K, the profile NCII_DBT_WRAPPER),
-        # so the parse state also fits the first build of a new warehouse. Parsing opens no database: plain
-        # `dbt`, in any folder, with the variable the profile otherwise refuses plain `dbt` without.
-        env = {**os.environ, **Settings.from_env().dbt_env(), **WRAPPER_ENV}
-        result = subprocess.run(
-            parse_command(DBT_TARGET_DIR),
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        result = subprocess.run(parse_command(DBT_TARGET_DIR), env=parse_environment(), capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"dbt parse failed: {(result.stdout + result.stderr).strip()[-2000:]}")
         FINGERPRINT_PATH.write_text(fingerprint)

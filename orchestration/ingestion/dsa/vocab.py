@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import cache
 
-from orchestration.settings import SEEDS_DIR
+from orchestration import vocabularies
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"  # the dump's `YYYY-MM-DD HH:MM:SS` (UTC)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -17,8 +15,6 @@ FULLY_AUTOMATED = "AUTOMATED_DECISION_FULLY"
 JSON_ARRAY_COLUMNS = ("decision_visibility", "category_addition", "category_specification", "territorial_scope")
 TIMESTAMP_COLUMNS = ("application_date", "created_at", "content_date")  # content_date may be empty
 REQUIRED_TIMESTAMPS = ("application_date", "created_at")
-# The harm groups whose trusted-flagger statements platform_responsiveness sets beside the helplines' requests.
-RESPONSIVENESS_GROUPS = ("csam", "intimate_deepfake", "intimate_image_abuse")
 
 
 @dataclass(frozen=True)
@@ -29,18 +25,15 @@ class Vocabulary:
     source_types: dict[str, str]  # source_type API key -> published source_type
 
 
-@cache
 def vocabulary() -> Vocabulary:
     keyword: dict[str, int] = {}
     category: dict[str, int] = {}
     groups: dict[int, str] = {}
-    with (SEEDS_DIR / "dsa_harm_groups.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            priority = int(row["priority"])
-            groups[priority] = row["harm_group"]
-            (keyword if row["field"] == "keyword" else category)[row["code"]] = priority
-    with (SEEDS_DIR / "dsa_source_types.csv").open(encoding="utf-8", newline="") as handle:
-        source_types = {row["code"]: row["source_type"] for row in csv.DictReader(handle)}
+    for row in vocabularies.dsa_harm_groups():
+        priority = int(row["priority"])
+        groups[priority] = row["harm_group"]
+        (keyword if row["field"] == "keyword" else category)[row["code"]] = priority
+    source_types = vocabularies.dsa_source_types()
     if sorted(groups) != list(range(1, len(groups) + 1)):
         raise ValueError("seeds/dsa_harm_groups.csv: priorities must run 1, 2, 3... (one per harm group)")
     return Vocabulary(keyword, category, groups, source_types)

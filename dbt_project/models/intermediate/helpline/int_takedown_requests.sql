@@ -50,9 +50,9 @@ select
     year(outcomes.submitted_at_local)::integer as submitted_year,
     outcomes.resolved_at,
     outcomes.outcome,
-    outcomes.outcome in ('removed', 'geo_blocked', 'rejected', 'no_response') as is_final,
-    outcomes.outcome = 'removed' as is_removed,
-    case when outcomes.outcome = 'removed'
+    coalesce(meaning.is_final, false) as is_final,
+    coalesce(meaning.is_removed, false) as is_removed,
+    case when meaning.is_removed
          then epoch(outcomes.resolved_at - outcomes.submitted_at) / 3600.0 end as hours_to_removal,
     coalesce(cases.source, 'unknown') as case_source,
     coalesce(cases.incident_type, 'unknown') as case_incident_type,
@@ -63,3 +63,5 @@ from outcomes
 join loads using (load_id)
 left join {{ source('raw', 'platform_alias_keys') }} as aliases on aliases.name_hash = outcomes.platform_name.name_hash
 left join {{ ref('int_cases') }} as cases using (case_key)
+-- what an outcome means (final, removed) is the outcome seed's, never a list here
+left join {{ ref('takedown_outcomes') }} as meaning on meaning.outcome = outcomes.outcome

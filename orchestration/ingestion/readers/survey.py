@@ -25,9 +25,9 @@ import pandas as pd
 
 from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.landing import LandedFile
-from orchestration.ingestion.readers import ReadResult
+from orchestration.ingestion.staging import ReadResult
 from orchestration.privacy import describe
-from orchestration.settings import SEEDS_DIR
+from orchestration.vocabularies import survey_value_labels, valid_survey_codes
 
 QUESTIONS = [
     "Q1",
@@ -42,18 +42,8 @@ QUESTIONS = [
     "Q17",
 ]
 REQUIRED = ["ResponseId", "Finished", *QUESTIONS, "weight"]
-# Valid answer codes; multi-select options are 1 (selected) or empty, some exports write 0 for "not selected".
-VALID_CODES = {
-    "Q1": set(range(15, 26)),
-    "Q2": {1, 2, 3, 4},
-    "Q3": set(range(1, 13)),
-    "Q10": {1, 2, 3},
-    "Q11": {1, 2, 3},
-    "Q12": {1, 2},
-    "Q13": {1, 2},
-    "Q17": {1, 2},
-    **{q: {0, 1} for q in QUESTIONS if q.startswith(("Q15_", "Q16_"))},
-}
+# Q1 is the respondent's age in years (a number, not a labelled code): the ages the survey is put to.
+SURVEY_AGES = frozenset(range(15, 26))
 # Post-stratification weights are scaled to a mean near 1 and usually trimmed to a few units; 100
 # leaves room for any real design while a typo (1e308) can no longer overflow the weighted sums.
 MAX_WEIGHT = 100.0
@@ -64,12 +54,21 @@ def _normal(label: str) -> str:
     return " ".join(str(label).casefold().split())
 
 
+def valid_codes() -> dict[str, set[int]]:
+    """The valid answer codes of each question: the codes seeds/survey_value_labels.csv labels (a multi-select
+    option is 1, selected, or empty; some exports write 0, labelled "not selected"), and Q1 the survey's ages."""
+    labelled = valid_survey_codes()
+    unlabelled = [q for q in QUESTIONS if q != "Q1" and q not in labelled]
+    if unlabelled:
+        raise ValueError(f"seeds/survey_value_labels.csv labels no code of {', '.join(unlabelled)}")
+    return {question: set(SURVEY_AGES) if question == "Q1" else labelled[question] for question in QUESTIONS}
+
+
 def _codebook_labels() -> dict[str, dict[str, int]]:
     """variable -> normalised label -> the code it names, from seeds/survey_value_labels.csv."""
     labels: dict[str, dict[str, int]] = {}
-    with (SEEDS_DIR / "survey_value_labels.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            labels.setdefault(row["variable"], {})[_normal(row["label"])] = int(row["code"])
+    for variable, code, label in survey_value_labels():
+        labels.setdefault(variable, {})[_normal(label)] = code
     return labels
 
 
@@ -159,10 +158,11 @@ def read_survey_into_stage(conn: duckdb.DuckDBPyConnection, landed: LandedFile, 
 
     flag(rows["response_id"] == "", "ResponseId", "missing ResponseId")
     flag(~rows["finished"].isin([0, 1]), "Finished", "Finished is not 0 or 1")
+    valid = valid_codes()
     for question in QUESTIONS:
         values = _codes(frame[question])
         unreadable = frame[question].str.strip().ne("") & values.isna()
-        bad = unreadable | (values.notna() & ~values.isin(VALID_CODES[question]))
+        bad = unreadable | (values.notna() & ~values.isin(valid[question]))
         named = (
             frame[question]
             .str.strip()[bad]
