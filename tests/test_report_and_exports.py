@@ -28,7 +28,7 @@ def test_every_run_leaves_a_report_with_every_chart_drawn(report_html: str) -> N
     from tests.test_report_contents import rows, specs
 
     charts = specs(report_html)
-    assert len(charts) == 12
+    assert len(charts) == 13 and "takedown-within_48h_pct-by-platform" in charts
     for spec in charts.values():  # each chart has data to draw, not just axes (drawing: test_report_browser)
         assert len(rows(spec)) > 20
     # opens from disk: vega-embed is inlined, nothing is fetched
