@@ -6,7 +6,8 @@ orchestration/ingestion/readers/ over the shared staging engine), the raw table 
 hold pseudonyms, how the quality gate prepares a batch (coded fields mapped to canonical values, derived
 columns, references handed over as hashes) and what the drift checks look at. Adding a source is one
 declaration here, one reader module and its dbt staging model (README, "Adding a source"); its GX suite is
-`expectations/raw_<table>.json`, or, without one, the checks the declaration implies (suite_for).
+`expectations/raw_<table>.json`, or, without one, the checks the declaration implies
+(`checks/gx_suites.declared_suite`).
 
 The dsa dumps have an engine of their own (orchestration/ingestion/dsa/): their declaration gives the landing
 rules only.
