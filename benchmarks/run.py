@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from benchmarks.compare import MART_KEYS, mart_differences
+from benchmarks.compare import MART_KEYS, published_differences
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
@@ -141,7 +141,7 @@ def compare_all(pipeline_dir: Path, baselines: dict[str, Path]) -> None:
     for mart, keys in MART_KEYS.items():
         got = pd.read_parquet(pipeline_dir / f"{mart}.parquet")
         for name, directory in baselines.items():
-            problems = mart_differences(got, pd.read_parquet(directory / f"{mart}.parquet"), keys)
+            problems = published_differences(got, pd.read_parquet(directory / f"{mart}.parquet"), keys)
             if problems:
                 raise SystemExit(
                     f"EQUALITY CHECK FAILED: pipeline vs {name} baseline, {mart}:\n  " + "\n  ".join(problems)
