@@ -161,17 +161,23 @@ def _number_records(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("DROP TABLE scan_reject_scans")
     if conn.execute("SELECT count(*) FROM scan_rejects").fetchone()[0] == 0:  # the usual case: numbering is final
         return
-    # Good record i is the i-th record not rejected: add the rejects that come before it.
+    renumber_around_rejects(conn, "checked", "scan_rejects", "row_number")
+
+
+def renumber_around_rejects(conn: duckdb.DuckDBPyConnection, table: str, rejects: str, column: str) -> None:
+    """TEMP `table` numbered its good records 1, 2, ... in `column` (the CSV reader skips malformed ones); renumber
+    them as records of the file, the malformed records of TEMP `rejects` (their file numbers in `column`) counted
+    in. Good record i is the i-th record not rejected: add the rejects that come before it."""
     conn.execute(
-        """CREATE TEMP TABLE renumbered AS
-           WITH gaps AS (SELECT row_number - row_number() OVER (ORDER BY row_number) AS goods_before,
-                                row_number() OVER (ORDER BY row_number) AS rejects_so_far
-                         FROM scan_rejects)
-           SELECT c.* REPLACE (c.row_number + coalesce(g.rejects_so_far, 0) AS row_number)
-           FROM checked c ASOF LEFT JOIN gaps g ON c.row_number > g.goods_before"""
+        f"""CREATE OR REPLACE TEMP TABLE renumbered AS
+           WITH gaps AS (SELECT {column} - row_number() OVER (ORDER BY {column}) AS goods_before,
+                                row_number() OVER (ORDER BY {column}) AS rejects_so_far
+                         FROM {rejects})
+           SELECT t.* REPLACE (t.{column} + coalesce(g.rejects_so_far, 0) AS {column})
+           FROM {table} t ASOF LEFT JOIN gaps g ON t.{column} > g.goods_before"""
     )
-    conn.execute("DROP TABLE checked")
-    conn.execute("ALTER TABLE renumbered RENAME TO checked")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE renumbered RENAME TO {table}")
 
 
 def stage(

@@ -13,6 +13,7 @@ import duckdb
 from orchestration.ingestion.dsa import vocab
 from orchestration.ingestion.dsa.dump import READ_COLUMNS, Part
 from orchestration.ingestion.dsa.engine import BAD_UTF8, MALFORMED, PartCounts, window
+from orchestration.ingestion.staging import renumber_around_rejects
 
 MAX_LINE_BYTES = 1 << 27  # a long decision_facts must not stop a load
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -155,17 +156,7 @@ class DuckDBEngine:
             },
         )
         if conn.execute("SELECT count(*) FROM dsa_part_malformed").fetchone()[0]:
-            # Good record i is the i-th record not rejected: add the rejects that come before it.
-            conn.execute(
-                """CREATE OR REPLACE TEMP TABLE dsa_part_renumbered AS
-                   WITH gaps AS (SELECT rn - row_number() OVER (ORDER BY rn) AS goods_before,
-                                        row_number() OVER (ORDER BY rn) AS rejects_so_far
-                                 FROM dsa_part_malformed)
-                   SELECT p.* REPLACE (p.rn + coalesce(g.rejects_so_far, 0) AS rn)
-                   FROM dsa_part p ASOF LEFT JOIN gaps g ON p.rn > g.goods_before"""
-            )
-            conn.execute("DROP TABLE dsa_part")
-            conn.execute("ALTER TABLE dsa_part_renumbered RENAME TO dsa_part")
+            renumber_around_rejects(conn, "dsa_part", "dsa_part_malformed", "rn")
         conn.execute(
             """INSERT INTO dsa_day_rejects
                SELECT rn + $offset, problem[1], problem[2] || ' (part ' || $part || ', record ' || rn || ')'

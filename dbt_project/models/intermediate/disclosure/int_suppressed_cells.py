@@ -18,7 +18,9 @@ def model(dbt, session):
         previous = session.execute(f"SELECT * FROM {dbt.this}").df()
     except Exception:  # noqa: BLE001 (a first build: no table yet, or one from before the fingerprint)
         previous = None
-    built_from = set(previous["input_fingerprint"]) if previous is not None and "input_fingerprint" in previous else {}
+    built_from = (
+        set(previous["input_fingerprint"]) if previous is not None and "input_fingerprint" in previous else set()
+    )
     if built_from == {fingerprint}:  # an empty pattern is decided again: it costs nothing
         return previous
     cells = suppressed_cells(platform_monthly, demographics, k, method=protect)
