@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingestion.dsa.dump import ALL_COLUMNS
+from orchestration.ingestion.dsa.dump import ALL_COLUMNS, FILES_ON_DISK, parts
 from orchestration.ingestion.dsa.engine_duckdb import DuckDBEngine
 from orchestration.ingestion.dsa.load import UUID_WINDOW_DAYS, load_day
 from orchestration.ingestion.landing import classify
@@ -259,3 +261,33 @@ def test_a_process_killed_mid_day_leaves_no_half_day(tmp_path):
     with duckdb.connect(str(db)) as conn:
         assert all(value in (0, []) for value in snapshot(conn).values())
         assert load_day(conn, classify(dump), engine).rows_loaded == 30
+
+
+def test_parts_come_in_order_with_at_most_two_csv_files_on_disk(tmp_path):
+    """The next part is unzipped while the engine reads one; never more than two CSV files on disk, and closing
+    the iterator early stops the unzipping and deletes the scratch folder."""
+    many = [[encode(ALL_COLUMNS, statement(10 * p + n)) for n in range(10)] for p in range(6)]
+    dump = write_dump(tmp_path, date(2025, 7, 3), many)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    seen, on_disk = [], []
+
+    def csv_files() -> int:
+        return len(list(scratch.rglob("*.csv")))
+
+    for part in parts(dump, scratch):  # the engine at work: the unzipping runs ahead as far as it may
+        deadline = time.monotonic() + 10
+        while part.index < 5 and csv_files() < FILES_ON_DISK and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)  # room for a third file, if anything allowed it
+        seen.append((part.index, part.path.read_bytes().count(b"\n") - 1))
+        on_disk.append(csv_files())
+    assert seen == [(i, 10) for i in range(6)]
+    assert on_disk == [2, 2, 2, 2, 2, 1] and FILES_ON_DISK == 2 and not list(scratch.iterdir())
+
+    day = parts(dump, scratch)
+    first = next(day)
+    assert first.path.exists()
+    day.close()
+    assert not list(scratch.iterdir())
+    assert not [t for t in threading.enumerate() if t.name == "dsa-unzip"]

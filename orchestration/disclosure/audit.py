@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import database
-from orchestration.disclosure.memo import passed_before, remember_passed, system_fingerprint
+from orchestration.disclosure.memo import passed_parts, remember_passed, system_fingerprint
 from orchestration.disclosure.relations import read_publication
 from orchestration.disclosure.system import Interval, whole_range, whole_width
 
@@ -43,7 +43,8 @@ class AuditResult:
     audited: int
     relations: int
     seconds: float
-    reused: bool = False  # the same system passed an earlier run's audit (memo.py): not solved again
+    reused: int = 0  # independent parts that passed an earlier run's audit unchanged (memo.py): not solved again
+    parts: int = 0  # independent parts of the system (blocks of unknowns)
 
     @property
     def passed(self) -> bool:
@@ -67,7 +68,12 @@ class AuditResult:
         return (
             f"disclosure audit (k={self.k}): {self.audited} suppressed or derived counts over "
             f"{self.relations} relations: {verdict}"
-            + (" (the same relations as a publication that passed)" if self.reused else "")
+            + (
+                f" ({self.reused} of its {self.parts} independent parts unchanged since a passed audit, not solved"
+                " again)"
+                if self.reused
+                else ""
+            )
         )
 
 
@@ -89,23 +95,39 @@ def is_exposed(interval: Interval, k: int) -> bool:
 
 
 def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | None = None) -> AuditResult:
-    """The contract's test on an open publication. `verdicts`: a file of systems that passed before (the gate's,
-    memo.py); an identical system passes again without its programs being solved. `ncii audit` never uses it."""
+    """The contract's test on an open publication. `verdicts`: a file of the independent parts of systems that
+    passed before (the gate's, memo.py); an identical part passes again without its programs being solved (a new
+    month changes the blocks of its own year only). `ncii audit` never uses it."""
     started = time.perf_counter()
-    relations = read_publication(conn, k)
-    system = relations.system
-    fingerprint = system_fingerprint(system, k) if verdicts is not None else None
-    if fingerprint is not None and passed_before(verdicts, fingerprint):
-        return AuditResult(
-            k, [], [], len(system.targets), system.relation_count, time.perf_counter() - started, reused=True
-        )
-    intervals, problems = system.intervals(stop_width=k - 1)
-    exposed = [i for i in intervals if is_exposed(i, k)]
+    system = read_publication(conn, k).system
+    parts = system.parts()
+    fingerprints = [system_fingerprint(part, k) for part in parts] if verdicts is not None else [None] * len(parts)
+    known = passed_parts(verdicts) if verdicts is not None else set()
+    exposed: list[Interval] = []
+    problems: list[str] = []
+    passed, reused = [], 0
+    for part, fingerprint in zip(parts, fingerprints):
+        if fingerprint is not None and fingerprint in known:
+            reused += 1
+            continue
+        intervals, contradictions = part.intervals(stop_width=k - 1)
+        found = [i for i in intervals if is_exposed(i, k)]
+        exposed += found
+        problems += contradictions
+        if fingerprint is not None and not found and not contradictions:
+            passed.append(fingerprint)
     result = AuditResult(
-        k, exposed, problems, len(system.targets), system.relation_count, time.perf_counter() - started
+        k,
+        exposed,
+        problems,
+        len(system.targets),
+        system.relation_count,
+        time.perf_counter() - started,
+        reused=reused,
+        parts=len(parts),
     )
-    if fingerprint is not None and result.passed:
-        remember_passed(verdicts, fingerprint)
+    if verdicts is not None and result.passed:
+        remember_passed(verdicts, [f for f in fingerprints if f is not None])
     return result
 
 

@@ -12,14 +12,15 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from orchestration.disclosure.suppression import PM_DIMS, VDQ_DIMS
 from orchestration.disclosure.system import LinearSystem
 
-KEPT_VERDICTS = 5  # passed audits remembered (a few, so a run that goes back to an earlier state still hits)
+KEPT_PARTS = 5_000  # fingerprints of passed parts remembered (the demo's system has 73 parts; a year adds a few)
 
 
 @functools.cache
@@ -43,6 +44,41 @@ def frames_fingerprint(frames: Sequence[tuple[pd.DataFrame, Sequence[str]]], k: 
     return digest.hexdigest()
 
 
+def decided_by_year(
+    pm: pd.DataFrame,
+    vdq: pd.DataFrame,
+    k: int,
+    decide: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame],
+    previous: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The suppression pattern, decided one year at a time and kept for every year whose cells did not change.
+
+    No relation of the grid crosses a year (months add up to their quarter and their year, never further:
+    suppression.build_grid), so a year's pattern is a function of that year's cells alone and equals the part of
+    the pattern decided over all years. `previous` is the last table (None before the first build); each of its
+    rows carries the fingerprint of its year's cells, k and the code in `input_fingerprint`. A new month decides
+    its own year again (and any year whose figures the new exports revised), not the years before it."""
+    pm_year = pd.to_datetime(pm["month"]).dt.year
+    vdq_year = pd.to_datetime(vdq["quarter"]).dt.year
+    kept = (
+        {fp: rows for fp, rows in previous.groupby("input_fingerprint", sort=False)}
+        if previous is not None and "input_fingerprint" in previous
+        else {}
+    )
+    years = sorted(set(pm_year) | set(vdq_year))
+    parts = []
+    for year in years:
+        cells = pm[pm_year == year], vdq[vdq_year == year]
+        fingerprint = frames_fingerprint([(cells[0], PM_DIMS), (cells[1], VDQ_DIMS)], k)
+        if fingerprint in kept:  # a year with nothing hidden has no rows: decided again, which costs nothing
+            parts.append(kept[fingerprint])
+        else:
+            parts.append(decide(*cells).assign(input_fingerprint=fingerprint))
+    if not parts:
+        return decide(pm, vdq).assign(input_fingerprint=pd.Series(dtype="string"))
+    return pd.concat(parts, ignore_index=True)
+
+
 def system_fingerprint(system: LinearSystem, k: int) -> str | None:
     """Everything the audit's verdict depends on (bounds, relations, targets, k and the code), by the names of the
     unknowns, not their numbers: the order relations are built in may differ between runs (rows come back from
@@ -62,20 +98,25 @@ def system_fingerprint(system: LinearSystem, k: int) -> str | None:
     return digest.hexdigest()
 
 
-def passed_before(cache: Path, fingerprint: str) -> bool:
+def passed_parts(cache: Path) -> set[str]:
+    """The fingerprints of independent parts of systems that passed an earlier audit."""
     try:
-        return fingerprint in json.loads(cache.read_text()).get("passed", [])
+        return set(json.loads(cache.read_text()).get("passed", []))
     except (OSError, ValueError):
-        return False
+        return set()
 
 
-def remember_passed(cache: Path, fingerprint: str) -> None:
-    """Add a passed verdict (written whole and swapped in, so a crash never leaves half a file)."""
+def remember_passed(cache: Path, fingerprints: Sequence[str]) -> None:
+    """Add the parts of a system that passed as a whole (written whole and swapped in, so a crash never leaves
+    half a file). The parts of the last few passed systems are kept, so a run that goes back to an earlier state
+    still reuses them."""
     try:
         kept = json.loads(cache.read_text()).get("passed", [])
     except (OSError, ValueError):
         kept = []
-    kept = [f for f in kept if f != fingerprint][-(KEPT_VERDICTS - 1) :] + [fingerprint]
+    new = set(fingerprints)
+    kept = [f for f in kept if f not in new] + list(dict.fromkeys(fingerprints))
+    kept = kept[-KEPT_PARTS:]
     tmp = cache.with_name(cache.name + ".tmp")
     tmp.write_text(json.dumps({"passed": kept}))
     os.replace(tmp, cache)

@@ -100,6 +100,45 @@ class LinearSystem:
         """Every relation: coefficients, lower and upper bound, and why it holds."""
         return list(self._rows)
 
+    def parts(self) -> list[LinearSystem]:
+        """The system as independent systems, each answering for its own targets exactly as the whole would:
+        one per block (its unknowns, the published numbers its relations and targets name, its relations and
+        targets), and one for the relations and targets that hold no unknown at all (checked, never solved).
+        A part that did not change between two publications has the same verdict (memo.py keys on this)."""
+        n = len(self.names)
+        fixed = np.asarray(self.lower, dtype=float) == np.asarray(self.upper, dtype=float)
+        free = np.flatnonzero(~fixed)
+        block_of_free = np.full(n, -1)
+        if len(free):
+            relations = _coefficient_matrix([coeffs for coeffs, *_ in self._rows], n)
+            block_of_free[free] = _blocks(relations[:, free], _target_matrix(self.targets, n)[:, free])
+
+        def block(coeffs: Mapping[int, float]) -> int:
+            return next((int(block_of_free[i]) for i in coeffs if block_of_free[i] >= 0), -1)
+
+        rows: dict[int, list[tuple[dict[int, float], float, float, str]]] = {}
+        for row in self._rows:
+            rows.setdefault(block(row[0]), []).append(row)
+        targets: dict[int, list[Target]] = {}
+        for target in self.targets:
+            targets.setdefault(block(target.coeffs), []).append(target)
+        out = []
+        for b in sorted(set(rows) | set(targets)):
+            part, renumber = LinearSystem(), {}
+
+            def local(coeffs: Mapping[int, float], part=part, renumber=renumber) -> dict[int, float]:
+                for i in coeffs:
+                    if i not in renumber:
+                        renumber[i] = part.variable(self.names[i], self.lower[i], self.upper[i])
+                return {renumber[i]: v for i, v in coeffs.items()}
+
+            for coeffs, low, high, why in rows.get(b, []):
+                part._rows.append((local(coeffs), low, high, why))
+            for target in targets.get(b, []):
+                part.targets.append(Target(target.label, local(target.coeffs), target.kind))
+            out.append(part)
+        return out
+
     def intervals(
         self, targets: list[Target] | None = None, stop_width: float | None = None
     ) -> tuple[list[Interval], list[str]]:
@@ -117,12 +156,7 @@ class _Solver:
         n = len(system.names)
         self.lower = np.asarray(system.lower, dtype=float)
         self.upper = np.asarray(system.upper, dtype=float)
-        rows, cols, vals = [], [], []
-        for r, (coeffs, _, _, _) in enumerate(system._rows):
-            rows += [r] * len(coeffs)
-            cols += list(coeffs)
-            vals += list(coeffs.values())
-        self.matrix = coo_matrix((vals, (rows, cols)), shape=(len(system._rows), n)).tocsr()
+        self.matrix = _coefficient_matrix([coeffs for coeffs, *_ in system._rows], n)
         self.row_low = np.array([row[1] for row in system._rows], dtype=float)
         self.row_high = np.array([row[2] for row in system._rows], dtype=float)
         self.fixed = self.lower == self.upper
@@ -177,14 +211,18 @@ class _Solver:
         return [r for r in results if r is not None], problems
 
 
+def _coefficient_matrix(rows: list[Mapping[int, float]], n: int) -> csr_matrix:
+    """One row per linear expression, one column per unknown."""
+    at, cols, vals = [], [], []
+    for r, coeffs in enumerate(rows):
+        at += [r] * len(coeffs)
+        cols += list(coeffs)
+        vals += list(coeffs.values())
+    return coo_matrix((vals, (at, cols)), shape=(len(rows), n)).tocsr()
+
+
 def _target_matrix(targets: list[Target], n: int) -> csr_matrix:
-    rows, cols, vals = [], [], []
-    for t, target in enumerate(targets):
-        for index, value in target.coeffs.items():
-            rows.append(t)
-            cols.append(index)
-            vals.append(value)
-    return coo_matrix((vals, (rows, cols)), shape=(len(targets), n)).tocsr()
+    return _coefficient_matrix([target.coeffs for target in targets], n)
 
 
 def _blocks(free_matrix: csr_matrix, target_free: csr_matrix) -> np.ndarray:

@@ -3,9 +3,10 @@
 `sor-global-YYYY-MM-DD-full.zip` holds `...-full-NNNNN.csv.zip` parts, each holding one or more
 CSV files. A day is 15 to 75 million statements (about 1 GB zipped, ten times that as CSV), so it
 is never unpacked at once: `parts()` extracts one CSV file at a time into a scratch folder, hands
-its path to the engine and deletes it before the next one. Peak disk use is one uncompressed CSV
-file (plus the inner zip it came from, copied out of the outer zip so that its members can be
-read with cheap seeks: a nested `ZipExtFile` seeks backwards by decompressing from its start).
+its path to the engine and deletes it when the engine moves on, unzipping the next one meanwhile.
+Peak disk use is two uncompressed CSV files (plus the inner zip they came from, copied out of the
+outer zip so that its members can be read with cheap seeks: a nested `ZipExtFile` seeks backwards
+by decompressing from its start).
 
 Columns are matched by the header (dumps before 1 July 2025 have no `content_id_ean`), and only
 the columns the warehouse reads are ever selected: the free-text ones are never loaded.
@@ -14,8 +15,10 @@ the columns the warehouse reads are ever selected: the free-text ones are never 
 from __future__ import annotations
 
 import csv
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from pathlib import Path
 from orchestration.ingestion.errors import FileRejected
 
 COPY_CHUNK = 1 << 22
+FILES_ON_DISK = 2  # the CSV file the engine reads and the next one, unzipped meanwhile
 # The columns the warehouse reads; every other column (free text, `_other` fields, source_identity,
 # explanations, decision_facts, urls, ids) is never selected.
 READ_COLUMNS = (
@@ -110,37 +114,73 @@ def read_header(path: Path) -> tuple[str, ...]:
 
 
 def parts(dump: Path, scratch_dir: Path | None = None) -> Iterator[Part]:
-    """Every CSV file of the day in order, one at a time, each deleted once the caller moves on."""
+    """Every CSV file of the day in order, each deleted once the caller moves on.
+
+    The next file is unzipped in a thread while the caller reads the current one (zlib and the file writes
+    release the GIL, so unzipping overlaps the engine's work): at most `FILES_ON_DISK` CSV files are on disk at
+    once. Close the iterator (`contextlib.closing`) when leaving early: that stops the thread and deletes the
+    scratch folder."""
     try:
         outer = zipfile.ZipFile(dump)
     except (zipfile.BadZipFile, OSError):
         raise FileRejected("not a zip archive (a DSA daily dump is a zip of zipped CSV parts)") from None
     with outer, tempfile.TemporaryDirectory(prefix="ncii-dsa-", dir=scratch_dir) as scratch:
-        inner_names = sorted(n for n in outer.namelist() if n.lower().endswith(".zip") and not n.endswith("/"))
-        if not inner_names:
-            raise FileRejected("the dump holds no zipped CSV part")
-        index = 0
-        for inner_name in inner_names:
-            inner_path = Path(scratch) / "part.zip"
-            with outer.open(inner_name) as src, inner_path.open("wb") as dst:
-                shutil.copyfileobj(src, dst, COPY_CHUNK)
+        room = threading.Semaphore(FILES_ON_DISK)
+        ready: queue.Queue[Part | BaseException | None] = queue.Queue()
+        stop = threading.Event()
+
+        def unzip() -> None:
             try:
-                inner = zipfile.ZipFile(inner_path)
-            except zipfile.BadZipFile:
-                raise FileRejected(f"part {Path(inner_name).name} is not a zip archive") from None
-            with inner:
-                members = sorted(n for n in inner.namelist() if n.lower().endswith(".csv"))
-                if not members:
-                    raise FileRejected(f"part {Path(inner_name).name} holds no CSV file")
-                for member in members:
-                    csv_path = Path(scratch) / "part.csv"
-                    try:
-                        with inner.open(member) as src, csv_path.open("wb") as dst:
-                            shutil.copyfileobj(src, dst, COPY_CHUNK)
-                    except (zipfile.BadZipFile, OSError, EOFError):
-                        raise FileRejected(f"part {Path(inner_name).name} is corrupt (cannot be unzipped)") from None
-                    label = f"{Path(inner_name).name}/{Path(member).name}"
-                    yield Part(index, label, csv_path, read_header(csv_path))
-                    csv_path.unlink(missing_ok=True)
-                    index += 1
-            inner_path.unlink(missing_ok=True)
+                for part in _extract(outer, Path(scratch), room, stop):
+                    ready.put(part)
+                ready.put(None)
+            except BaseException as exc:  # noqa: BLE001 (handed to the caller, in order after the parts before it)
+                ready.put(exc)
+
+        worker = threading.Thread(target=unzip, name="dsa-unzip", daemon=True)
+        worker.start()
+        try:
+            while (item := ready.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+                item.path.unlink(missing_ok=True)
+                room.release()
+        finally:
+            stop.set()
+            room.release()  # a worker waiting for room wakes up, sees `stop` and ends
+            worker.join()
+
+
+def _extract(outer: zipfile.ZipFile, scratch: Path, room: threading.Semaphore, stop: threading.Event) -> Iterator[Part]:
+    """The day's CSV files one after the other, each under a name of its own, once there is room on disk."""
+    inner_names = sorted(n for n in outer.namelist() if n.lower().endswith(".zip") and not n.endswith("/"))
+    if not inner_names:
+        raise FileRejected("the dump holds no zipped CSV part")
+    index = 0
+    for inner_name in inner_names:
+        inner_path = scratch / "part.zip"
+        with outer.open(inner_name) as src, inner_path.open("wb") as dst:
+            shutil.copyfileobj(src, dst, COPY_CHUNK)
+        try:
+            inner = zipfile.ZipFile(inner_path)
+        except zipfile.BadZipFile:
+            raise FileRejected(f"part {Path(inner_name).name} is not a zip archive") from None
+        with inner:
+            members = sorted(n for n in inner.namelist() if n.lower().endswith(".csv"))
+            if not members:
+                raise FileRejected(f"part {Path(inner_name).name} holds no CSV file")
+            for member in members:
+                room.acquire()
+                if stop.is_set():
+                    return
+                csv_path = scratch / f"part-{index:05d}.csv"
+                try:
+                    with inner.open(member) as src, csv_path.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, COPY_CHUNK)
+                except (zipfile.BadZipFile, OSError, EOFError):
+                    raise FileRejected(f"part {Path(inner_name).name} is corrupt (cannot be unzipped)") from None
+                label = f"{Path(inner_name).name}/{Path(member).name}"
+                yield Part(index, label, csv_path, read_header(csv_path))
+                index += 1
+        inner_path.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import uuid as uuidlib
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,9 +63,10 @@ def load_day(
         create_day_tables(conn)
         engine = engine_factory(conn, landed)
         totals, csv_parts = PartCounts(), 0
-        for part in parts(landed.path, scratch_dir):
-            totals.add(engine.reduce_part(part, totals.rows_read + 1))
-            csv_parts += 1
+        with closing(parts(landed.path, scratch_dir)) as day:  # closed at once on an error: the unzipping stops
+            for part in day:
+                totals.add(engine.reduce_part(part, totals.rows_read + 1))
+                csv_parts += 1
         engine.finish_day()
         if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
             conn.execute("ROLLBACK")
