@@ -97,6 +97,19 @@ def test_a_file_cut_off_mid_row_quarantines_that_row_only(ingest) -> None:
     assert quarantine(conn) == [(5, None, "malformed row: too few fields (cut off?)")]
 
 
+def test_records_after_two_malformed_ones_in_a_row_keep_their_numbers(ingest) -> None:
+    """Two cut-off rows side by side: the rows after them are records 5 to 7 of the file, not 4 to 6."""
+    lines = childfocus_text().split("\r\n")
+    cut = "CF-2026-000901;03/02/2026 09:00;;Chat"
+    write_childfocus(ingest.landing, "\r\n".join([*lines[:3], cut, cut, *lines[3:]]))
+    summary, conn = ingest("childfocus")
+    outcome = only_file(summary)
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (7, 5, 2)
+    assert [r for r, _, _ in quarantine(conn)] == [3, 4, 7]  # 7: the fixture's age of 250
+    loaded = conn.execute("SELECT row_number FROM raw.childfocus_cases ORDER BY row_number").fetchall()
+    assert [r for (r,) in loaded] == [1, 2, 5, 6, 7]
+
+
 def test_wrong_delimiter_is_rejected_with_a_hint(ingest) -> None:
     write_childfocus(ingest.landing, childfocus_text().replace(";", ","))
     outcome = only_file(ingest("childfocus")[0])

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingestion.dsa.dump import ALL_COLUMNS, FILES_ON_DISK, parts
+from orchestration.ingestion.dsa.dump import ALL_COLUMNS, part_batches
 from orchestration.ingestion.dsa.engine_duckdb import DuckDBEngine
 from orchestration.ingestion.dsa.load import UUID_WINDOW_DAYS, load_day
 from orchestration.ingestion.landing import classify
@@ -122,6 +122,42 @@ def test_records_go_where_the_contract_says(conn, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("at_once", [1, 2, 4])
+def test_records_are_numbered_the_same_however_many_parts_are_read_at_once(conn, tmp_path, at_once):
+    """Malformed records and records with a problem in every part, the second and third included: each keeps its
+    number in its part and in the day, and the same uuid twice counts in its first part, whatever the batch."""
+    columns = ALL_COLUMNS
+    good = [encode(columns, statement(n)) for n in range(1, 13)]
+    short = encode(columns, list(statement(90).values())[:5])
+    late = encode(columns, statement(91, created_at="2025-07-32 00:00:00"))
+    day_parts = [
+        [good[0], short, good[1]],  # day records 1-3: record 2 malformed
+        [good[2], late, short, good[3], encode(columns, statement(1))],  # 4-8: 5 a problem, 6 malformed, 8 again
+        [short, short, good[4], encode(columns, statement(92, uuid="x")), good[5]],  # 9-13: 9, 10 malformed, 12
+    ]
+    landed = classify(write_dump(tmp_path, date(2025, 7, 3), day_parts))
+
+    def factory(connection, day):
+        real = engine(connection, day)
+        real.parts_at_once = at_once
+        return real
+
+    outcome = load_day(conn, landed, factory)
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (13, 6, 6)
+    quarantine = conn.execute("SELECT row_number, field, reason FROM raw.quarantine ORDER BY row_number").fetchall()
+    assert [(r, f) for r, f, _ in quarantine] == [
+        (2, None),
+        (5, "created_at"),
+        (6, None),
+        (9, None),
+        (10, None),
+        (12, "uuid"),
+    ]
+    assert [reason.rsplit("record ", 1)[1] for _, _, reason in quarantine] == ["2)", "2)", "3)", "1)", "2)", "4)"]
+    assert ["00001-00000.csv" in reason for _, _, reason in quarantine] == [False, True, True, False, False, False]
+    assert conn.execute("SELECT rows_repeated FROM raw.dsa_loads").fetchone()[0] == 1
+
+
 def test_a_day_before_the_category_change_has_37_columns_and_version_1_keys(conn, tmp_path):
     records = [
         encode(
@@ -185,14 +221,15 @@ def test_a_load_killed_mid_day_leaves_no_half_day(conn, tmp_path):
 
     def dies_on_the_third_part(connection, day):
         real = engine(connection, day)
-        reduce_part = real.reduce_part
+        real.parts_at_once = 1
+        reduce_parts = real.reduce_parts
 
-        def reduce(part, first_row):
-            if part.index == 2:
+        def reduce(batch, first_row):
+            if batch[0].index == 2:
                 raise Killed
-            return reduce_part(part, first_row)
+            return reduce_parts(batch, first_row)
 
-        real.reduce_part = reduce
+        real.reduce_parts = reduce
         return real
 
     with pytest.raises(Killed):
@@ -224,14 +261,15 @@ db, dump, marker = sys.argv[1:]
 
 def factory(conn, landed):
     engine = DuckDBEngine(conn, landed.export_date, 3)
-    reduce_part = engine.reduce_part
-    def reduce(part, first_row):
-        counts = reduce_part(part, first_row)
-        if part.index == 1:
+    engine.parts_at_once = 1
+    reduce_parts = engine.reduce_parts
+    def reduce(batch, first_row):
+        counts = reduce_parts(batch, first_row)
+        if batch[-1].index == 1:
             Path(marker).write_text("two parts reduced")
             time.sleep(600)  # killed here, with the day's first parts written in the open transaction
         return counts
-    engine.reduce_part = reduce
+    engine.reduce_parts = reduce
     return engine
 
 conn = duckdb.connect(db)
@@ -263,31 +301,61 @@ def test_a_process_killed_mid_day_leaves_no_half_day(tmp_path):
         assert load_day(conn, classify(dump), engine).rows_loaded == 30
 
 
-def test_parts_come_in_order_with_at_most_two_csv_files_on_disk(tmp_path):
-    """The next part is unzipped while the engine reads one; never more than two CSV files on disk, and closing
-    the iterator early stops the unzipping and deletes the scratch folder."""
+def test_parts_come_in_order_two_batches_on_disk_at_most(tmp_path):
+    """The next batch is unzipped while the engine reads one; never more than two batches of CSV files on disk, a
+    batch never mixes headers, and closing the iterator early stops the unzipping and deletes the scratch folder."""
     many = [[encode(ALL_COLUMNS, statement(10 * p + n)) for n in range(10)] for p in range(6)]
     dump = write_dump(tmp_path, date(2025, 7, 3), many)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    seen, on_disk = [], []
 
     def csv_files() -> int:
         return len(list(scratch.rglob("*.csv")))
 
-    for part in parts(dump, scratch):  # the engine at work: the unzipping runs ahead as far as it may
-        deadline = time.monotonic() + 10
-        while part.index < 5 and csv_files() < FILES_ON_DISK and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.05)  # room for a third file, if anything allowed it
-        seen.append((part.index, part.path.read_bytes().count(b"\n") - 1))
-        on_disk.append(csv_files())
-    assert seen == [(i, 10) for i in range(6)]
-    assert on_disk == [2, 2, 2, 2, 2, 1] and FILES_ON_DISK == 2 and not list(scratch.iterdir())
+    for size, batches in ((1, [[0], [1], [2], [3], [4], [5]]), (2, [[0, 1], [2, 3], [4, 5]])):
+        seen, on_disk = [], []
+        for batch in part_batches(dump, scratch, size):  # the engine at work: the unzipping runs ahead
+            deadline = time.monotonic() + 10
+            while batch[-1].index < 6 - size and csv_files() < 2 * size and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.05)  # room for one more file, if anything allowed it
+            seen.append([part.index for part in batch])
+            assert all(part.path.read_bytes().count(b"\n") == 11 for part in batch)
+            on_disk.append(csv_files())
+        assert seen == batches
+        assert on_disk == [2 * size] * (len(batches) - 1) + [size] and not list(scratch.iterdir())
 
-    day = parts(dump, scratch)
+    day = part_batches(dump, scratch, 2)
     first = next(day)
-    assert first.path.exists()
+    assert all(part.path.exists() for part in first)
     day.close()
     assert not list(scratch.iterdir())
     assert not [t for t in threading.enumerate() if t.name == "dsa-unzip"]
+
+
+def test_a_batch_never_mixes_headers(tmp_path):
+    """Parts of one day with other columns (or the same in another order) are read in batches of their own."""
+    dump = tmp_path / "sor-global-2025-07-03-full.zip"
+    reordered = (*ALL_COLUMNS[1:], ALL_COLUMNS[0])
+    with zipfile.ZipFile(dump, "w") as outer:
+        for i, columns in enumerate((ALL_COLUMNS, ALL_COLUMNS, reordered, ALL_COLUMNS)):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w") as z:
+                z.writestr(f"p-{i:05d}.csv", encode(columns, list(columns)) + encode(columns, statement(i)))
+            outer.writestr(f"p-{i:05d}.csv.zip", inner.getvalue())
+    assert [[p.index for p in batch] for batch in part_batches(dump, tmp_path, 4)] == [[0, 1], [2], [3]]
+
+
+def test_a_part_the_reader_cannot_parse_is_named_even_inside_a_batch(conn, tmp_path):
+    """Two parts read in one pass, the second one not CSV at all: the day is rejected naming that part, without a
+    byte of it, and nothing of the first part is kept."""
+    unparseable = b'"never closed, ' + b"secret-ish text " * 20
+    landed = classify(write_dump(tmp_path, date(2025, 7, 3), [[encode(ALL_COLUMNS, statement(1))], [unparseable]]))
+    outcome = load_day(conn, landed, engine)
+    assert outcome.status == "rejected"
+    assert outcome.message.endswith(
+        "part sor-global-2025-07-03-full-00001.csv.zip/"
+        "sor-global-2025-07-03-full-00001-00000.csv is not a CSV file the reader can parse"
+    )
+    assert "secret" not in outcome.message
+    assert conn.execute("SELECT count(*) FROM raw.dsa_daily_counts").fetchone()[0] == 0

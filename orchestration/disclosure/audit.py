@@ -105,7 +105,7 @@ def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | N
     known = passed_parts(verdicts) if verdicts is not None else set()
     exposed: list[Interval] = []
     problems: list[str] = []
-    passed, reused = [], 0
+    reused = 0
     for part, fingerprint in zip(parts, fingerprints):
         if fingerprint is not None and fingerprint in known:
             reused += 1
@@ -114,8 +114,6 @@ def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | N
         found = [i for i in intervals if is_exposed(i, k)]
         exposed += found
         problems += contradictions
-        if fingerprint is not None and not found and not contradictions:
-            passed.append(fingerprint)
     result = AuditResult(
         k,
         exposed,

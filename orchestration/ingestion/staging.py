@@ -164,17 +164,26 @@ def _number_records(conn: duckdb.DuckDBPyConnection) -> None:
     renumber_around_rejects(conn, "checked", "scan_rejects", "row_number")
 
 
-def renumber_around_rejects(conn: duckdb.DuckDBPyConnection, table: str, rejects: str, column: str) -> None:
+def renumber_around_rejects(
+    conn: duckdb.DuckDBPyConnection, table: str, rejects: str, column: str, by: str | None = None
+) -> None:
     """TEMP `table` numbered its good records 1, 2, ... in `column` (the CSV reader skips malformed ones); renumber
     them as records of the file, the malformed records of TEMP `rejects` (their file numbers in `column`) counted
-    in. Good record i is the i-th record not rejected: add the rejects that come before it."""
+    in. Good record i is the i-th record not rejected: add the rejects that come before it. `by`: a column telling
+    the files of a multi-file read apart (each numbered on its own)."""
+    within = f"PARTITION BY {by} " if by else ""
+    same_file = f"t.{by} = g.{by} AND " if by else ""
+    keys = f"{by}, " if by else ""
+    # consecutive rejects share `goods_before`: the last of them counts (a good record after them follows all)
     conn.execute(
         f"""CREATE OR REPLACE TEMP TABLE renumbered AS
-           WITH gaps AS (SELECT {column} - row_number() OVER (ORDER BY {column}) AS goods_before,
-                                row_number() OVER (ORDER BY {column}) AS rejects_so_far
-                         FROM {rejects})
+           WITH numbered AS (SELECT {keys}{column} - row_number() OVER ({within}ORDER BY {column}) AS goods_before,
+                                    row_number() OVER ({within}ORDER BY {column}) AS rejects_so_far
+                             FROM {rejects}),
+                gaps AS (SELECT {keys}goods_before, max(rejects_so_far) AS rejects_so_far
+                         FROM numbered GROUP BY ALL)
            SELECT t.* REPLACE (t.{column} + coalesce(g.rejects_so_far, 0) AS {column})
-           FROM {table} t ASOF LEFT JOIN gaps g ON t.{column} > g.goods_before"""
+           FROM {table} t ASOF LEFT JOIN gaps g ON {same_file}t.{column} > g.goods_before"""
     )
     conn.execute(f"DROP TABLE {table}")
     conn.execute(f"ALTER TABLE renumbered RENAME TO {table}")

@@ -2,11 +2,11 @@
 
 `sor-global-YYYY-MM-DD-full.zip` holds `...-full-NNNNN.csv.zip` parts, each holding one or more
 CSV files. A day is 15 to 75 million statements (about 1 GB zipped, ten times that as CSV), so it
-is never unpacked at once: `parts()` extracts one CSV file at a time into a scratch folder, hands
-its path to the engine and deletes it when the engine moves on, unzipping the next one meanwhile.
-Peak disk use is two uncompressed CSV files (plus the inner zip they came from, copied out of the
-outer zip so that its members can be read with cheap seeks: a nested `ZipExtFile` seeks backwards
-by decompressing from its start).
+is never unpacked at once: `part_batches()` extracts a few CSV files (one per core the engine reads
+with) into a scratch folder, hands their paths to the engine and deletes them when the engine moves
+on, unzipping the next ones meanwhile. Peak disk use is twice that many uncompressed CSV files (plus
+the inner zip they came from, copied out of the outer zip so that its members can be read with cheap
+seeks: a nested `ZipExtFile` seeks backwards by decompressing from its start).
 
 Columns are matched by the header (dumps before 1 July 2025 have no `content_id_ean`), and only
 the columns the warehouse reads are ever selected: the free-text ones are never loaded.
@@ -27,7 +27,6 @@ from pathlib import Path
 from orchestration.ingestion.errors import FileRejected
 
 COPY_CHUNK = 1 << 22
-FILES_ON_DISK = 2  # the CSV file the engine reads and the next one, unzipped meanwhile
 # The columns the warehouse reads; every other column (free text, `_other` fields, source_identity,
 # explanations, decision_facts, urls, ids) is never selected.
 READ_COLUMNS = (
@@ -113,19 +112,20 @@ def read_header(path: Path) -> tuple[str, ...]:
     return header
 
 
-def parts(dump: Path, scratch_dir: Path | None = None) -> Iterator[Part]:
-    """Every CSV file of the day in order, each deleted once the caller moves on.
+def part_batches(dump: Path, scratch_dir: Path | None = None, size: int = 1) -> Iterator[list[Part]]:
+    """Every CSV file of the day in order, in batches of up to `size` consecutive files with the same header (an
+    engine reads a batch in one pass, a file per core), each batch deleted once the caller moves on.
 
-    The next file is unzipped in a thread while the caller reads the current one (zlib and the file writes
-    release the GIL, so unzipping overlaps the engine's work): at most `FILES_ON_DISK` CSV files are on disk at
-    once. Close the iterator (`contextlib.closing`) when leaving early: that stops the thread and deletes the
-    scratch folder."""
+    The next files are unzipped in a thread while the caller reads a batch (zlib and the file writes release the
+    GIL, so unzipping overlaps the engine's work): at most two batches of CSV files are on disk at once. Close
+    the iterator (`contextlib.closing`) when leaving early: that stops the thread and deletes the scratch
+    folder."""
     try:
         outer = zipfile.ZipFile(dump)
     except (zipfile.BadZipFile, OSError):
         raise FileRejected("not a zip archive (a DSA daily dump is a zip of zipped CSV parts)") from None
     with outer, tempfile.TemporaryDirectory(prefix="ncii-dsa-", dir=scratch_dir) as scratch:
-        room = threading.Semaphore(FILES_ON_DISK)
+        room = threading.Semaphore(2 * size)  # CSV files allowed on disk
         ready: queue.Queue[Part | BaseException | None] = queue.Queue()
         stop = threading.Event()
 
@@ -140,12 +140,26 @@ def parts(dump: Path, scratch_dir: Path | None = None) -> Iterator[Part]:
         worker = threading.Thread(target=unzip, name="dsa-unzip", daemon=True)
         worker.start()
         try:
-            while (item := ready.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-                item.path.unlink(missing_ok=True)
-                room.release()
+            pending: list[Part] = []  # a file whose header differs from the batch before it
+            while True:
+                batch, pending = pending, []
+                while len(batch) < size:
+                    item = ready.get()
+                    if item is None:
+                        ready.put(None)  # seen again by the next batch, which then ends the day
+                        break
+                    if isinstance(item, BaseException):
+                        raise item
+                    if batch and item.header != batch[0].header:
+                        pending = [item]
+                        break
+                    batch.append(item)
+                if not batch:
+                    return
+                yield batch
+                for part in batch:
+                    part.path.unlink(missing_ok=True)
+                    room.release()
         finally:
             stop.set()
             room.release()  # a worker waiting for room wakes up, sees `stop` and ends

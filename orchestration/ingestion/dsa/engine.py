@@ -1,13 +1,14 @@
-"""What a dsa engine does with one CSV part, and the day tables it fills (the same for both engines).
+"""What a dsa engine does with the CSV parts, and the day tables it fills (the same for both engines).
 
-An engine reads one extracted CSV part, sets malformed records aside, counts the statements outside
-Belgium, drops the Belgian statements whose uuid was seen before (in the window of earlier dumps or
-earlier in this day), remembers the new uuids and adds the part's compact aggregate to TEMP tables
+An engine reads extracted CSV parts (one or a few at a time), sets malformed records aside, counts the
+statements outside Belgium, drops the Belgian statements whose uuid was seen before (in the window of
+earlier dumps or earlier in this day), remembers the new uuids and adds the part's compact aggregate to TEMP tables
 of the load's transaction. The loader (`load.py`) sums the parts and commits the day at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -44,15 +45,24 @@ class PartCounts:
 
 class Engine(Protocol):
     name: str
+    parts_at_once: int  # CSV files read in one pass (the loader hands over batches of up to this many)
 
-    def reduce_part(self, part: Part, first_row: int) -> PartCounts:
-        """Reduce one part; its records are numbered from `first_row` in the day's quarantine."""
+    def reduce_parts(self, parts: Sequence[Part], first_row: int) -> PartCounts:
+        """Reduce consecutive parts; their records are numbered from `first_row` in the day's quarantine."""
 
     def finish_day(self) -> None:
         """Write what the engine kept outside DuckDB (Spark: the day's new uuids) into the transaction."""
 
     def close(self) -> None:
         """Release what the engine holds (temporary tables, scratch files)."""
+
+
+def one_by_one(reduce_part: Callable[[Part, int], PartCounts], parts: Sequence[Part], first_row: int) -> PartCounts:
+    """Reduce parts one after the other, each numbered on from the records of the parts before it."""
+    counts = PartCounts()
+    for part in parts:
+        counts.add(reduce_part(part, first_row + counts.rows_read))
+    return counts
 
 
 def create_day_tables(conn: duckdb.DuckDBPyConnection) -> None:

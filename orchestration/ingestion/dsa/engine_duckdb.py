@@ -1,4 +1,4 @@
-"""The default dsa engine: each CSV part read and reduced by DuckDB inside the load's transaction.
+"""The default dsa engine: the CSV parts read and reduced by DuckDB, a few at a time, inside the load's transaction.
 
 Only the columns the warehouse reads are selected, so DuckDB never materialises the free-text
 ones (nor checks their encoding: bad UTF-8 counts only in a field the warehouse reads).
@@ -6,6 +6,7 @@ ones (nor checks their encoding: bad UTF-8 counts only in a field the warehouse 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import duckdb
@@ -13,10 +14,12 @@ import duckdb
 from orchestration.ingestion.dsa import vocab
 from orchestration.ingestion.dsa.dump import READ_COLUMNS, Part
 from orchestration.ingestion.dsa.engine import BAD_UTF8, MALFORMED, PartCounts, window
+from orchestration.ingestion.errors import FileRejected
 from orchestration.ingestion.staging import renumber_around_rejects
 
 MAX_LINE_BYTES = 1 << 27  # a long decision_facts must not stop a load
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+PARTS_AT_ONCE_MAX = 4  # CSV files read in one pass at most (each is on disk while it is read; two batches at once)
 
 
 def _json_array(column: str) -> str:
@@ -62,8 +65,8 @@ def _classify_sql() -> str:
     return f"""
         CREATE OR REPLACE TEMP TABLE dsa_part AS
         WITH scan AS (
-            SELECT row_number() OVER () AS rn, {columns}
-            FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', all_varchar = true,
+            SELECT file_index AS file, {columns}
+            FROM read_csv($paths, header = true, delim = ',', quote = '"', escape = '"', all_varchar = true,
                           nullstr = chr(1), strict_mode = true, store_rejects = true,
                           rejects_table = 'dsa_reject_errors', rejects_scan = 'dsa_reject_scans',
                           max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES})
@@ -72,7 +75,7 @@ def _classify_sql() -> str:
         ), checked AS (
             SELECT *, {_problem()} AS problem FROM parsed
         )
-        SELECT rn, problem, problem IS NULL AND list_contains(territorial_scope_list, $belgium) AS in_scope,
+        SELECT file, problem, problem IS NULL AND list_contains(territorial_scope_list, $belgium) AS in_scope,
                CASE WHEN problem IS NULL THEN lower(trim(uuid))::UUID END AS uuid,
                date_trunc('month', application_date_ts)::DATE AS month,
                trim(coalesce(platform_name, '')) AS platform_name,
@@ -86,10 +89,10 @@ def _classify_sql() -> str:
         FROM checked"""
 
 
-def _params(path: str) -> dict:
+def _params(paths: list[str]) -> dict:
     words = vocab.vocabulary()
     return {
-        "path": path,
+        "paths": paths,
         "ts_pattern": vocab.TIMESTAMP_PATTERN,
         "uuid_pattern": vocab.UUID_PATTERN,
         "belgium": vocab.BELGIUM,
@@ -107,7 +110,12 @@ def _params(path: str) -> dict:
 
 
 class DuckDBEngine:
-    """Reduces each part with the load's own DuckDB connection (so the day commits or rolls back whole)."""
+    """Reduces each batch of parts with the load's own DuckDB connection (so the day commits or rolls back whole).
+
+    A batch is read in one pass, a file per thread: DuckDB reads one CSV file on one thread. The records are not
+    numbered while they are read (a window over the scan would make it one thread again): the table is created in
+    the order of the files and their records (DuckDB keeps insertion order), so a record's `rowid` gives its
+    place, and only the quarantined records are given their numbers in the file."""
 
     name = "duckdb"
 
@@ -116,55 +124,95 @@ class DuckDBEngine:
         self.dump_date = dump_date
         self.window = window(dump_date, window_days)
         self.sql = _classify_sql()
+        threads = int(conn.execute("SELECT current_setting('threads')").fetchone()[0])
+        self.parts_at_once = max(1, min(threads, PARTS_AT_ONCE_MAX))
 
-    def reduce_part(self, part: Part, first_row: int) -> PartCounts:
+    def reduce_parts(self, parts: Sequence[Part], first_row: int) -> PartCounts:
         conn = self.conn
         for table in ("dsa_reject_errors", "dsa_reject_scans"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         try:
-            conn.execute(self.sql, _params(str(part.path)))
-        except duckdb.Error:
-            # DuckDB's message may quote the offending input: never pass it on.
-            from orchestration.ingestion.errors import FileRejected
+            conn.execute(self.sql, _params([str(part.path) for part in parts]))
+        except duckdb.Error as exc:
+            # DuckDB's message may quote the offending input: never pass it on. It names the file it failed on (a
+            # path of ours, in the scratch folder): only that is looked for, to name the part. The transaction is
+            # aborted by the error, so the day is rejected, not read again part by part.
+            named = [part.name for part in parts if str(part.path) in str(exc)] or [part.name for part in parts]
+            raise FileRejected(f"part {' or '.join(named)} is not a CSV file the reader can parse") from None
+        self._quarantine(parts, first_row)
+        return self._reduce()
 
-            raise FileRejected(f"part {part.name} is not a CSV file the reader can parse") from None
-        self._number_rejects(part, first_row)
-        return self._reduce(first_row)
-
-    def _number_rejects(self, part: Part, first_row: int) -> None:
-        """Malformed records into the day's rejects; the good records renumbered as records of the file."""
+    def _quarantine(self, parts: Sequence[Part], first_row: int) -> None:
+        """Malformed records and records with a problem into the day's rejects, numbered as records of their file
+        (malformed ones counted in) and of the day."""
         conn = self.conn
+        files = {
+            "file": list(range(len(parts))),
+            "name": [part.name for part in parts],
+            "path": [str(part.path) for part in parts],
+        }
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE dsa_batch_files AS "
+            "SELECT unnest($file) AS file, unnest($name) AS name, unnest($path) AS path",
+            files,
+        )
         # One row per malformed record; `line` is the record's number + 1 (the header).
         conn.execute(
             """CREATE OR REPLACE TEMP TABLE dsa_part_malformed AS
-               SELECT line - 1 AS rn, bool_or(error_type = 'INVALID ENCODING') AND NOT bool_or(error_type IN
-                      ('MISSING COLUMNS', 'TOO MANY COLUMNS')) AS bad_encoding
-               FROM dsa_reject_errors GROUP BY line"""
+               SELECT f.file, e.line - 1 AS rn, bool_or(e.error_type = 'INVALID ENCODING') AND NOT
+                      bool_or(e.error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')) AS bad_encoding
+               FROM dsa_reject_errors e JOIN dsa_reject_scans s USING (scan_id, file_id)
+                    JOIN dsa_batch_files f ON f.path = s.file_path
+               GROUP BY f.file, e.line"""
         )
         conn.execute("DROP TABLE dsa_reject_errors")  # it holds the raw line text: never keep it
         conn.execute("DROP TABLE dsa_reject_scans")
+        per_file = conn.execute(
+            """SELECT coalesce(g.good, 0), coalesce(g.first_rowid, 0), coalesce(m.malformed, 0)
+               FROM dsa_batch_files f
+               LEFT JOIN (SELECT file, count(*) AS good, min(rowid) AS first_rowid FROM dsa_part GROUP BY file) g
+                    USING (file)
+               LEFT JOIN (SELECT file, count(*) AS malformed FROM dsa_part_malformed GROUP BY file) m USING (file)
+               ORDER BY file"""
+        ).fetchall()
+        offsets, offset = [], first_row - 1
+        for good, _, malformed in per_file:
+            offsets.append(offset)
+            offset += good + malformed
         conn.execute(
-            """INSERT INTO dsa_day_rejects
-               SELECT rn + $offset, NULL, CASE WHEN bad_encoding THEN $bad_utf8 ELSE $malformed END
-                      || ' (part ' || $part || ', record ' || rn || ')'
-               FROM dsa_part_malformed""",
+            "CREATE OR REPLACE TEMP TABLE dsa_batch_files AS SELECT unnest($file) AS file, unnest($name) AS name, "
+            "unnest($first_rowid) AS first_rowid, unnest($row_offset) AS row_offset",
             {
-                "offset": first_row - 1,
-                "bad_utf8": BAD_UTF8 + " in a field the warehouse reads",
-                "malformed": MALFORMED,
-                "part": part.name,
+                "file": files["file"],
+                "name": files["name"],
+                "first_rowid": [r[1] for r in per_file],
+                "row_offset": offsets,
             },
         )
-        if conn.execute("SELECT count(*) FROM dsa_part_malformed").fetchone()[0]:
-            renumber_around_rejects(conn, "dsa_part", "dsa_part_malformed", "rn")
         conn.execute(
             """INSERT INTO dsa_day_rejects
-               SELECT rn + $offset, problem[1], problem[2] || ' (part ' || $part || ', record ' || rn || ')'
-               FROM dsa_part WHERE problem IS NOT NULL""",
-            {"offset": first_row - 1, "part": part.name},
+               SELECT m.rn + f.row_offset, NULL, CASE WHEN m.bad_encoding THEN $bad_utf8 ELSE $malformed END
+                      || ' (part ' || f.name || ', record ' || m.rn || ')'
+               FROM dsa_part_malformed m JOIN dsa_batch_files f USING (file)""",
+            {"bad_utf8": BAD_UTF8 + " in a field the warehouse reads", "malformed": MALFORMED},
         )
+        conn.execute(
+            """CREATE OR REPLACE TEMP TABLE dsa_part_problems AS
+               SELECT p.file, p.rowid - f.first_rowid + 1 AS rn, p.problem
+               FROM dsa_part p JOIN dsa_batch_files f USING (file) WHERE p.problem IS NOT NULL"""
+        )
+        if any(r[2] for r in per_file):
+            renumber_around_rejects(conn, "dsa_part_problems", "dsa_part_malformed", "rn", by="file")
+        conn.execute(
+            """INSERT INTO dsa_day_rejects
+               SELECT p.rn + f.row_offset, p.problem[1],
+                      p.problem[2] || ' (part ' || f.name || ', record ' || p.rn || ')'
+               FROM dsa_part_problems p JOIN dsa_batch_files f USING (file)"""
+        )
+        conn.execute("DROP TABLE dsa_part_problems")
+        conn.execute("DROP TABLE dsa_batch_files")
 
-    def _reduce(self, first_row: int) -> PartCounts:
+    def _reduce(self) -> PartCounts:
         conn = self.conn
         malformed = conn.execute("SELECT count(*) FROM dsa_part_malformed").fetchone()[0]
         conn.execute("DROP TABLE dsa_part_malformed")
@@ -173,14 +221,14 @@ class DuckDBEngine:
             "FROM dsa_part"
         ).fetchone()
         # The first copy of a uuid counts: not seen in the window (earlier parts of this day included),
-        # and the first of its copies in this part.
+        # and the first of its copies in this batch (rowid: the order of the files and their records).
         conn.execute(
             """CREATE OR REPLACE TEMP TABLE dsa_part_new AS
                SELECT * FROM dsa_part p
                WHERE in_scope AND NOT EXISTS (
                    SELECT 1 FROM raw.dsa_seen_uuids s
                    WHERE s.uuid = p.uuid AND s.dump_date BETWEEN $window_start AND $window_end)
-               QUALIFY row_number() OVER (PARTITION BY uuid ORDER BY rn) = 1""",
+               QUALIFY row_number() OVER (PARTITION BY uuid ORDER BY p.rowid) = 1""",
             {"window_start": self.window[0], "window_end": self.window[1]},
         )
         conn.execute("DROP TABLE dsa_part")
@@ -215,5 +263,13 @@ class DuckDBEngine:
         return None
 
     def close(self) -> None:
-        for table in ("dsa_part", "dsa_part_new", "dsa_part_malformed", "dsa_reject_errors", "dsa_reject_scans"):
+        for table in (
+            "dsa_part",
+            "dsa_part_new",
+            "dsa_part_malformed",
+            "dsa_part_problems",
+            "dsa_batch_files",
+            "dsa_reject_errors",
+            "dsa_reject_scans",
+        ):
             self.conn.execute(f"DROP TABLE IF EXISTS {table}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from orchestration.ingestion.dsa import vocab
 from orchestration.ingestion.dsa.dump import READ_COLUMNS, Part
-from orchestration.ingestion.dsa.engine import BAD_UTF8, MALFORMED, PartCounts, window
+from orchestration.ingestion.dsa.engine import BAD_UTF8, MALFORMED, PartCounts, one_by_one, window
 from orchestration.ingestion.dsa.load import UUID_WINDOW_DAYS
 
 CORRUPT = "_corrupt_record"
@@ -94,6 +94,7 @@ def _map(F, mapping: dict):
 
 class SparkEngine:
     name = "spark"
+    parts_at_once = 1  # one part per Spark job (see reduce_part)
 
     def __init__(self, spark, conn: duckdb.DuckDBPyConnection, dump_date: date, window_days: int, scratch: Path):
         self.spark = spark
@@ -210,6 +211,9 @@ class SparkEngine:
                 "database_seconds"
             ),
         )
+
+    def reduce_parts(self, parts: Sequence[Part], first_row: int) -> PartCounts:
+        return one_by_one(self.reduce_part, parts, first_row)
 
     def reduce_part(self, part: Part, first_row: int) -> PartCounts:
         """Four Spark jobs a part: where the records went, the quarantine rows (when there are any), the new

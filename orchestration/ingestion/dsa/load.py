@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingestion.dsa.dump import parts
+from orchestration.ingestion.dsa.dump import part_batches
 from orchestration.ingestion.dsa.engine import DAY_TABLES, Engine, PartCounts, create_day_tables
 from orchestration.ingestion.dsa.schema import ensure_dsa_schema
 from orchestration.ingestion.errors import FileRejected
@@ -63,10 +63,11 @@ def load_day(
         create_day_tables(conn)
         engine = engine_factory(conn, landed)
         totals, csv_parts = PartCounts(), 0
-        with closing(parts(landed.path, scratch_dir)) as day:  # closed at once on an error: the unzipping stops
-            for part in day:
-                totals.add(engine.reduce_part(part, totals.rows_read + 1))
-                csv_parts += 1
+        # closed at once on an error: the unzipping stops
+        with closing(part_batches(landed.path, scratch_dir, engine.parts_at_once)) as day:
+            for batch in day:
+                totals.add(engine.reduce_parts(batch, totals.rows_read + 1))
+                csv_parts += len(batch)
         engine.finish_day()
         if state is not None and (why := still_changing(landed.path, state, quiet_seconds)):
             conn.execute("ROLLBACK")
