@@ -2,6 +2,7 @@
 
     make bench                                                  # 20 million statements (a realistic day)
     .venv/bin/python -m benchmarks.dsa --statements 1000000     # smaller, e.g. on a shared machine
+    .venv/bin/python -m benchmarks.dsa --dump-dir /tmp/dsa20m   # keep the generated dump for the next run
 
 The dump is written by the streaming generator (constant memory at any size). Each engine loads it
 the way `ncii run` does (unzipping part by part included) into a fresh warehouse, in a process of its
