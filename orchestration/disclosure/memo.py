@@ -1,9 +1,10 @@
 """Fingerprints that let a run reuse a suppression pattern or an audit verdict when nothing behind it changed.
 
-Both are pure functions: the pattern of the cells (and k), the verdict of the linear system a publication gives a
-reader (and k), each with the code of orchestration/disclosure/. A run whose data did not change would otherwise
-solve the same linear programs again (on the demo: about 75 s of suppression and 30 s of audit). The key is a
-hash of every input and of that code, never a time or a run id, so a changed cell, k or line of code misses.
+Both are pure functions, and both of independent pieces: a year's pattern of that year's cells (and k), the
+verdict of one independent part of the linear system a publication gives a reader (and k), each with the code of
+orchestration/disclosure/. A run whose data did not change, or changed in one year only, would otherwise solve the
+same linear programs again (on the demo: about 75 s of suppression and 30 s of audit). The key is a hash of every
+input and of that code, never a time or a run id, so a changed cell, k or line of code misses.
 """
 
 from __future__ import annotations

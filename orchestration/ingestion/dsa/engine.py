@@ -2,8 +2,8 @@
 
 An engine reads extracted CSV parts (one or a few at a time), sets malformed records aside, counts the
 statements outside Belgium, drops the Belgian statements whose uuid was seen before (in the window of
-earlier dumps or earlier in this day), remembers the new uuids and adds the part's compact aggregate to TEMP tables
-of the load's transaction. The loader (`load.py`) sums the parts and commits the day at once.
+earlier dumps or earlier in this day), remembers the new uuids and adds the parts' compact aggregate to
+TEMP tables of the load's transaction. The loader (`load.py`) sums the parts and commits the day at once.
 """
 
 from __future__ import annotations
