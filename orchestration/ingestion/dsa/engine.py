@@ -8,7 +8,7 @@ TEMP tables of the load's transaction. The loader (`load.py`) sums the parts and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -55,14 +55,6 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Release what the engine holds (temporary tables, scratch files)."""
-
-
-def one_by_one(reduce_part: Callable[[Part, int], PartCounts], parts: Sequence[Part], first_row: int) -> PartCounts:
-    """Reduce parts one after the other, each numbered on from the records of the parts before it."""
-    counts = PartCounts()
-    for part in parts:
-        counts.add(reduce_part(part, first_row + counts.rows_read))
-    return counts
 
 
 def create_day_tables(conn: duckdb.DuckDBPyConnection) -> None:

@@ -146,45 +146,38 @@ class DuckDBEngine:
         """Malformed records and records with a problem into the day's rejects, numbered as records of their file
         (malformed ones counted in) and of the day."""
         conn = self.conn
-        files = {
-            "file": list(range(len(parts))),
-            "name": [part.name for part in parts],
-            "path": [str(part.path) for part in parts],
-        }
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE dsa_batch_files AS "
-            "SELECT unnest($file) AS file, unnest($name) AS name, unnest($path) AS path",
-            files,
-        )
-        # One row per malformed record; `line` is the record's number + 1 (the header).
+        # One row per malformed record, by the file's place in the batch; `line` is the record's number + 1 (the
+        # header).
         conn.execute(
             """CREATE OR REPLACE TEMP TABLE dsa_part_malformed AS
-               SELECT f.file, e.line - 1 AS rn, bool_or(e.error_type = 'INVALID ENCODING') AND NOT
+               SELECT list_position($paths, s.file_path) - 1 AS file, e.line - 1 AS rn,
+                      bool_or(e.error_type = 'INVALID ENCODING') AND NOT
                       bool_or(e.error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS')) AS bad_encoding
                FROM dsa_reject_errors e JOIN dsa_reject_scans s USING (scan_id, file_id)
-                    JOIN dsa_batch_files f ON f.path = s.file_path
-               GROUP BY f.file, e.line"""
+               GROUP BY ALL""",
+            {"paths": [str(part.path) for part in parts]},
         )
         conn.execute("DROP TABLE dsa_reject_errors")  # it holds the raw line text: never keep it
         conn.execute("DROP TABLE dsa_reject_scans")
         per_file = conn.execute(
             """SELECT coalesce(g.good, 0), coalesce(g.first_rowid, 0), coalesce(m.malformed, 0)
-               FROM dsa_batch_files f
+               FROM (SELECT unnest(range($files)) AS file) f
                LEFT JOIN (SELECT file, count(*) AS good, min(rowid) AS first_rowid FROM dsa_part GROUP BY file) g
                     USING (file)
                LEFT JOIN (SELECT file, count(*) AS malformed FROM dsa_part_malformed GROUP BY file) m USING (file)
-               ORDER BY file"""
+               ORDER BY f.file""",
+            {"files": len(parts)},
         ).fetchall()
         offsets, offset = [], first_row - 1
         for good, _, malformed in per_file:
             offsets.append(offset)
             offset += good + malformed
         conn.execute(
-            "CREATE OR REPLACE TEMP TABLE dsa_batch_files AS SELECT unnest($file) AS file, unnest($name) AS name, "
-            "unnest($first_rowid) AS first_rowid, unnest($row_offset) AS row_offset",
+            "CREATE OR REPLACE TEMP TABLE dsa_batch_files AS SELECT unnest(range($files)) AS file, "
+            "unnest($name) AS name, unnest($first_rowid) AS first_rowid, unnest($row_offset) AS row_offset",
             {
-                "file": files["file"],
-                "name": files["name"],
+                "files": len(parts),
+                "name": [part.name for part in parts],
                 "first_rowid": [r[1] for r in per_file],
                 "row_offset": offsets,
             },

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from orchestration.ingestion.dsa import vocab
 from orchestration.ingestion.dsa.dump import READ_COLUMNS, Part
-from orchestration.ingestion.dsa.engine import BAD_UTF8, MALFORMED, PartCounts, one_by_one, window
+from orchestration.ingestion.dsa.engine import BAD_UTF8, MALFORMED, PartCounts, window
 from orchestration.ingestion.dsa.load import UUID_WINDOW_DAYS
 
 CORRUPT = "_corrupt_record"
@@ -213,7 +213,11 @@ class SparkEngine:
         )
 
     def reduce_parts(self, parts: Sequence[Part], first_row: int) -> PartCounts:
-        return one_by_one(self.reduce_part, parts, first_row)
+        """One part after the other, each numbered on from the records of the parts before it."""
+        counts = PartCounts()
+        for part in parts:
+            counts.add(self.reduce_part(part, first_row + counts.rows_read))
+        return counts
 
     def reduce_part(self, part: Part, first_row: int) -> PartCounts:
         """Four Spark jobs a part: where the records went, the quarantine rows (when there are any), the new
