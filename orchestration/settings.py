@@ -37,8 +37,10 @@ KEY_FILE_NAME = ".pseudonym_key"
 # DuckDB takes 80% of the machine's memory by default and holds on to it; with a cap it spills to
 # disk instead. Every connection of the pipeline opens with it (orchestration/database.py), and so does
 # dbt's: dbt_project/profiles.yml reads it from NCII_DUCKDB_MEMORY_LIMIT, which every dbt command gets from
-# here (`WRAPPER_ENV` in orchestration/transformation/dbt_in_warehouse.py).
-DUCKDB_MEMORY_LIMIT = "4GB"
+# here (`WRAPPER_ENV` in orchestration/transformation/dbt_in_warehouse.py). A run's whole process tree stays
+# under 4 GiB: the dbt subprocess (DuckDB's cap and dbt itself) runs beside the pipeline's own process, which
+# holds Dagster, GX and pandas (docs/benchmarks.md, peak memory at 10M).
+DUCKDB_MEMORY_LIMIT = "3GB"
 # The settings a dbt command needs, as the variables `environment()` gives them: the warehouse folder
 # (`ncii-dbt` runs dbt there) and k (dbt_project/ reads `env_var('NCII_SUPPRESSION_K')`). Never the key.
 DBT_VARIABLES = ("NCII_WAREHOUSE_DIR", "NCII_SUPPRESSION_K")

@@ -63,13 +63,16 @@ def test_gx_fingerprints_small_batches_unless_its_hash_threshold_is_zero(monkeyp
     assert "pandas_data_fingerprint" not in markers()
 
 
-def test_gx_keeps_each_validated_batch_until_it_is_forgotten() -> None:
+def test_gx_keeps_each_validated_batch_and_its_metrics_until_they_are_forgotten() -> None:
     batch_definition = _validate(pd.DataFrame({"a": [1, 2, 3]}))
-    batches = batch_definition.data_asset.datasource.get_execution_engine().batch_manager
-    batches.reset_batch_cache()
-    assert len(batches.batch_data_cache) == 1  # GX's own reset leaves the frame held
+    engine = batch_definition.data_asset.datasource.get_execution_engine()
+    engine.batch_manager.reset_batch_cache()
+    assert len(engine.batch_manager.batch_data_cache) == 1  # GX's own reset leaves the frame held
+    masks = [v for k, v in engine._metric_cache.items() if k.metric_name.endswith(".condition")]
+    assert any(isinstance(part, pd.Series) for mask in masks for part in mask)  # and a row mask of its column
     _compat.forget_gx_batches(batch_definition)
-    assert batches.batch_data_cache == {}
+    assert engine.batch_manager.batch_data_cache == {}
+    assert len(engine._metric_cache) == 0
 
 
 # --- dagster-dbt ----------------------------------------------------------------------------------------
