@@ -83,6 +83,13 @@ def pipeline_run(generated_landing: Path, tmp_path_factory: pytest.TempPathFacto
     return PipelineRun(settings, outcome)
 
 
+def clone_run(run: PipelineRun, warehouse: Path) -> Settings:
+    """The settings of a copy of the end-to-end run's warehouse, for a test that runs on it again and changes it
+    (the shared run stays as the other tests read it): the test is spared a first run of its own."""
+    shutil.copytree(run.settings.warehouse_dir, warehouse)
+    return make_settings(run.settings.landing_dir, warehouse)
+
+
 class Webhook:
     """A real HTTP server on 127.0.0.1 standing in for Slack: records every POST it answers.
 

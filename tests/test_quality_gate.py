@@ -19,7 +19,7 @@ from orchestration.checks import frames
 from orchestration.checks.gx_suites import _label, suite_spec, validate_frame, vocabulary_parameters
 from orchestration.runner import run_main_job
 from orchestration.settings import EXPECTATIONS_DIR, PUBLISHED_MARTS
-from tests.conftest import PipelineRun, fixture_landing, make_settings
+from tests.conftest import PipelineRun, clone_run, fixture_landing, make_settings
 
 
 def _first(frame: pd.DataFrame, column: str) -> int:
@@ -460,15 +460,15 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_failed_check_blocks_publication_and_keeps_the_old_one(generated_landing, tmp_path, monkeypatch) -> None:
-    landing = tmp_path / "landing"
-    shutil.copytree(generated_landing, landing)
-    settings = make_settings(landing, tmp_path / "warehouse")
-    assert run_main_job(settings).success
+def test_a_failed_check_blocks_publication_and_keeps_the_old_one(
+    pipeline_run: PipelineRun, tmp_path, monkeypatch
+) -> None:
+    settings = clone_run(pipeline_run, tmp_path / "warehouse")
     published = {
         p: digest(p)
         for p in [settings.published_db, *(f for f in settings.published_dir.resolve().rglob("*") if f.is_file())]
     }
+    runs_listed = (settings.reports_dir / "validation" / "index.html").read_text().count("<tr>")
 
     real_mart = frames.mart
 
@@ -484,7 +484,7 @@ def test_a_failed_check_blocks_publication_and_keeps_the_old_one(generated_landi
     assert "\n" not in outcome.reason
     assert {p: digest(p) for p in published} == published
     report = (settings.reports_dir / "validation" / "index.html").read_text()
-    assert report.count("<tr>") == 3  # header + two runs
+    assert report.count("<tr>") == runs_listed + 1  # the failed run is listed too
     run_page = (settings.reports_dir / "validation" / f"run-{outcome.run_id}.html").read_text()
     assert "expect_column_values_to_not_be_in_set(cases)" in run_page and "FAILED" in run_page
 
