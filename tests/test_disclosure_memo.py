@@ -4,12 +4,14 @@ independent parts of the audit's system) whose inputs did not change, never a fa
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.disclosure import memo
 from orchestration.disclosure.audit import audit_publication
 from orchestration.disclosure.memo import decided_by_year, frames_fingerprint, system_fingerprint
 from orchestration.disclosure.protection import protect
@@ -163,7 +165,8 @@ def _counting(calls: list[set[int]]):
     return decide
 
 
-def test_the_pattern_is_decided_by_year_and_kept_for_the_years_that_did_not_change() -> None:
+def test_the_pattern_is_decided_by_year_and_kept_for_the_years_that_did_not_change(monkeypatch) -> None:
+    monkeypatch.setattr(memo, "YEARS_WORTH_WORKERS", math.inf)  # the calls are counted in this process
     pm, vdq = _two_years()
     calls: list[set[int]] = []
     first = decided_by_year(pm, vdq, K, _counting(calls), previous=None)

@@ -12,6 +12,7 @@ on the candidate publication before it replaces the live one.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -22,8 +23,12 @@ import duckdb
 from orchestration import database
 from orchestration.disclosure.memo import passed_parts, remember_passed, system_fingerprint
 from orchestration.disclosure.relations import read_publication
-from orchestration.disclosure.system import Interval, whole_range, whole_width
+from orchestration.disclosure.system import Interval, LinearSystem, whole_range, whole_width
+from orchestration.disclosure.workers import solve_each
 
+# Counts to audit (in parts not passed before) from which worker processes repay their start (workers.py; the
+# measurements behind it: docs/benchmarks.md, notes).
+TARGETS_WORTH_WORKERS = 4_000
 REFUSAL = "disclosure audit failed"  # how the gate's one-line refusal starts: the failure alert tells it by this
 
 
@@ -103,15 +108,16 @@ def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | N
     parts = system.parts()
     fingerprints = [system_fingerprint(part, k) for part in parts] if verdicts is not None else [None] * len(parts)
     known = passed_parts(verdicts) if verdicts is not None else set()
+    unsolved = [part for part, mark in zip(parts, fingerprints) if mark is None or mark not in known]
     exposed: list[Interval] = []
     problems: list[str] = []
-    reused = 0
-    for part, fingerprint in zip(parts, fingerprints):
-        if fingerprint is not None and fingerprint in known:
-            reused += 1
-            continue
-        intervals, contradictions = part.intervals(stop_width=k - 1)
-        found = [i for i in intervals if is_exposed(i, k)]
+    solved = solve_each(
+        functools.partial(_solve_part, k=k),
+        unsolved,
+        work=[len(part.targets) for part in unsolved],
+        worth=TARGETS_WORTH_WORKERS,
+    )
+    for found, contradictions in solved:
         exposed += found
         problems += contradictions
     result = AuditResult(
@@ -121,12 +127,18 @@ def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | N
         len(system.targets),
         system.relation_count,
         time.perf_counter() - started,
-        reused=reused,
+        reused=len(parts) - len(unsolved),
         parts=len(parts),
     )
     if verdicts is not None and result.passed:
         remember_passed(verdicts, [f for f in fingerprints if f is not None])
     return result
+
+
+def _solve_part(part: LinearSystem, k: int) -> tuple[list[Interval], list[str]]:
+    """The exposed counts of one independent part, and its contradictions."""
+    intervals, contradictions = part.intervals(stop_width=k - 1)
+    return [i for i in intervals if is_exposed(i, k)], contradictions
 
 
 def audit_publication(published_db: Path, k: int, verdicts: Path | None = None) -> AuditResult:

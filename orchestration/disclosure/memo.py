@@ -20,8 +20,12 @@ import pandas as pd
 
 from orchestration.disclosure.suppression import PM_DIMS, VDQ_DIMS
 from orchestration.disclosure.system import LinearSystem
+from orchestration.disclosure.workers import solve_each
 
 KEPT_PARTS = 5_000  # fingerprints of passed parts remembered (the demo's system has 73 parts; a year adds a few)
+# Small counts in the years to decide from which worker processes repay their start (workers.py; the measurements
+# behind it: docs/benchmarks.md, notes).
+YEARS_WORTH_WORKERS = 1_000
 
 
 @functools.cache
@@ -67,17 +71,38 @@ def decided_by_year(
         else {}
     )
     years = sorted(set(pm_year) | set(vdq_year))
-    parts = []
+    if not years:
+        return decide(pm, vdq).assign(input_fingerprint=pd.Series(dtype="string"))
+    by_year, to_decide = {}, {}
     for year in years:
         cells = pm[pm_year == year], vdq[vdq_year == year]
         fingerprint = frames_fingerprint([(cells[0], PM_DIMS), (cells[1], VDQ_DIMS)], k)
         if fingerprint in kept:  # a year with nothing hidden has no rows: decided again, which costs nothing
-            parts.append(kept[fingerprint])
+            by_year[year] = kept[fingerprint]
         else:
-            parts.append(decide(*cells).assign(input_fingerprint=fingerprint))
-    if not parts:
-        return decide(pm, vdq).assign(input_fingerprint=pd.Series(dtype="string"))
-    return pd.concat(parts, ignore_index=True)
+            to_decide[year] = (cells, fingerprint)
+    decided = solve_each(
+        functools.partial(_decide_year, decide),
+        list(to_decide.values()),
+        work=[small_counts(cells, k) for cells, _ in to_decide.values()],
+        worth=YEARS_WORTH_WORKERS,
+    )
+    by_year.update(zip(to_decide, decided))
+    return pd.concat([by_year[year] for year in years], ignore_index=True)
+
+
+def _decide_year(decide: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame], year: tuple) -> pd.DataFrame:
+    (pm, vdq), fingerprint = year
+    return decide(pm, vdq).assign(input_fingerprint=fingerprint)
+
+
+def small_counts(frames: Sequence[pd.DataFrame], k: int) -> int:
+    """The counts from 1 to k - 1 among the cells: the primary suppressions, which the work of a pattern follows."""
+    total = 0
+    for frame in frames:
+        counts = frame.select_dtypes("integer")
+        total += int(((counts >= 1) & (counts < k)).to_numpy().sum())
+    return total
 
 
 def system_fingerprint(system: LinearSystem, k: int) -> str | None:
