@@ -62,7 +62,8 @@ def decided_by_year(
     suppression.build_grid), so a year's pattern is a function of that year's cells alone and equals the part of
     the pattern decided over all years. `previous` is the last table (None before the first build); each of its
     rows carries the fingerprint of its year's cells, k and the code in `input_fingerprint`. A new month decides
-    its own year again (and any year whose figures the new exports revised), not the years before it."""
+    its own year again (and any year whose figures the new exports revised), not the years before it. The years to
+    decide go to worker processes when their small counts reach YEARS_WORTH_WORKERS (workers.py)."""
     pm_year = pd.to_datetime(pm["month"]).dt.year
     vdq_year = pd.to_datetime(vdq["quarter"]).dt.year
     kept = (
