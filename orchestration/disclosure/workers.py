@@ -26,7 +26,8 @@ MAX_WORKERS = 2
 
 def workers() -> int:
     """The worker processes to use: one per core this process may run on, at most MAX_WORKERS."""
-    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_WORKERS, cores))
 
 
 def solve_each(
