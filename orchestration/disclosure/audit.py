@@ -102,7 +102,8 @@ def is_exposed(interval: Interval, k: int) -> bool:
 def audit_connection(conn: duckdb.DuckDBPyConnection, k: int, verdicts: Path | None = None) -> AuditResult:
     """The contract's test on an open publication. `verdicts`: a file of the independent parts of systems that
     passed before (the gate's, memo.py); an identical part passes again without its programs being solved (a new
-    month changes the blocks of its own year only). `ncii audit` never uses it."""
+    month changes the blocks of its own year only). `ncii audit` never uses it. The parts to solve go to worker
+    processes when their counts reach TARGETS_WORTH_WORKERS (workers.py)."""
     started = time.perf_counter()
     system = read_publication(conn, k).system
     parts = system.parts()
