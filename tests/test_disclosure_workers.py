@@ -37,6 +37,16 @@ def test_pieces_go_to_workers_only_when_their_work_is_worth_it() -> None:
 
 
 @needs_two_cores
+def test_where_no_worker_can_start_the_pieces_are_solved_here(monkeypatch) -> None:
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # what a container without /dev/shm gives for a semaphore
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_processes)
+    solved = workers.solve_each(_square_in, [3, 1, 4], work=[3, 1, 4], worth=1)
+    assert solved == [(9, os.getpid()), (1, os.getpid()), (16, os.getpid())]
+
+
+@needs_two_cores
 def test_the_years_decided_by_workers_are_the_years_decided_here(monkeypatch) -> None:
     pm, vdq = _two_years()
     decide = functools.partial(suppressed_cells, k=K, method=protect)

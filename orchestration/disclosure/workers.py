@@ -5,7 +5,8 @@ parts of a publication's system share no unknown), so a piece is solved the same
 processes are spawned, never forked: the dbt process and the pipeline's process that call this hold DuckDB's
 threads, and a forked child can inherit a lock one of them held. A spawned worker must import numpy, pandas and
 scipy before it solves anything, so pieces go to workers only when there are at least two and their work, in the
-caller's unit, reaches `worth`; otherwise they are solved here, one after the other.
+caller's unit, reaches `worth`; otherwise they are solved here, one after the other, as they are where no worker
+can be started.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def solve_each(
     if count < 2 or sum(work) < worth:
         return [solve(piece) for piece in pieces]
     largest_first = sorted(range(len(pieces)), key=lambda i: -work[i])
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {i: pool.submit(solve, pieces[i]) for i in largest_first}
-        return [futures[i].result() for i in range(len(pieces))]
+    try:
+        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {i: pool.submit(solve, pieces[i]) for i in largest_first}
+            return [futures[i].result() for i in range(len(pieces))]
+    except (OSError, NotImplementedError):  # no processes or semaphores here (a locked-down container): slower, same
+        return [solve(piece) for piece in pieces]
