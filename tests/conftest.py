@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -83,11 +84,11 @@ def pipeline_run(generated_landing: Path, tmp_path_factory: pytest.TempPathFacto
     return PipelineRun(settings, outcome)
 
 
-def clone_run(run: PipelineRun, warehouse: Path) -> Settings:
-    """The settings of a copy of the end-to-end run's warehouse, for a test that runs on it again and changes it
-    (the shared run stays as the other tests read it): the test is spared a first run of its own."""
-    shutil.copytree(run.settings.warehouse_dir, warehouse)
-    return make_settings(run.settings.landing_dir, warehouse)
+def clone_warehouse(settings: Settings, warehouse: Path) -> Settings:
+    """The same settings on a copy of their warehouse, for a test that runs on it again and changes it (a shared
+    run stays as the other tests read it): the test is spared a first run of its own."""
+    shutil.copytree(settings.warehouse_dir, warehouse)
+    return dataclasses.replace(settings, warehouse_dir=warehouse)
 
 
 class Webhook:

@@ -31,7 +31,7 @@ from orchestration.ingestion.platform_aliases import write_platform_alias_keys
 from orchestration.ingestion.pseudonymise import pseudonym
 from orchestration.settings import DBT_PROJECT_DIR, SEEDS_DIR, Settings
 from orchestration.transformation import dbt_in_warehouse
-from tests.conftest import TEST_KEY, fixture_landing, make_settings
+from tests.conftest import TEST_KEY, clone_warehouse, fixture_landing, make_settings
 
 HISTORY = ["childfocus_cases_20260201.csv", "takedown_requests_20260301.csv"]
 NEW_MONTH = ["childfocus_cases_20260301.csv", "igvm_reports_20260301.jsonl"]
@@ -190,15 +190,9 @@ def test_a_request_moves_under_its_case_when_the_case_arrives(runs) -> None:
                                WHERE request_id = 'TD-0000003'""").fetchone() == ("unknown",)
 
 
-def clone(settings: Settings, target: Path) -> Settings:
-    """A copy of a warehouse, so that a test can change it without changing what other tests read."""
-    shutil.copytree(settings.warehouse_dir, target)
-    return make_settings(settings.landing_dir, target, k=2)
-
-
 @pytest.mark.slow  # one more dbt build; test_end_to_end's second run covers the same through Dagster
 def test_nothing_new_merges_nothing(runs, tmp_path) -> None:
-    settings = clone(runs["incremental"], tmp_path / "warehouse")
+    settings = clone_warehouse(runs["incremental"], tmp_path / "warehouse")
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
         before = {m: table_rows(conn, f"intermediate.{m}") for m in INCREMENTAL_MODELS}
     ingest(settings)  # the same files again: the ledger skips them by checksum
@@ -213,7 +207,7 @@ def test_a_taxonomy_change_rebuilds_the_models_that_use_it(runs, tmp_path) -> No
     # a copy of the module's project (its parse state too, so dbt re-parses only the changed seed)
     shutil.copytree(runs["project"].parent, tmp_path / "project")
     project = tmp_path / "project" / runs["project"].name
-    settings = clone(runs["incremental"], tmp_path / "warehouse")
+    settings = clone_warehouse(runs["incremental"], tmp_path / "warehouse")
     with duckdb.connect(str(settings.warehouse_db), read_only=True) as conn:
         before = conn.execute(
             "SELECT platform FROM intermediate.int_takedown_requests WHERE request_id = 'TD-0000001'"
@@ -277,7 +271,7 @@ def test_intermediate_tests_read_the_rows_written_since_the_last_publication(run
     includes it); a row written before it was tested then and is not read again."""
     shutil.copytree(runs["project"].parent, tmp_path / "project")
     project = tmp_path / "project" / runs["project"].name
-    settings = clone(runs["incremental"], tmp_path / "warehouse")
+    settings = clone_warehouse(runs["incremental"], tmp_path / "warehouse")
     with duckdb.connect(str(settings.warehouse_db)) as conn:
         mark_published(conn)
         published = conn.execute("SELECT max(published_at) FROM raw.load_ledger").fetchone()[0]

@@ -19,7 +19,7 @@ from orchestration.checks import frames
 from orchestration.checks.gx_suites import _label, suite_spec, validate_frame, vocabulary_parameters
 from orchestration.runner import run_main_job
 from orchestration.settings import EXPECTATIONS_DIR, PUBLISHED_MARTS
-from tests.conftest import PipelineRun, clone_run, fixture_landing, make_settings
+from tests.conftest import PipelineRun, clone_warehouse, fixture_landing, make_settings
 
 
 def _first(frame: pd.DataFrame, column: str) -> int:
@@ -463,7 +463,7 @@ def digest(path) -> str:
 def test_a_failed_check_blocks_publication_and_keeps_the_old_one(
     pipeline_run: PipelineRun, tmp_path, monkeypatch
 ) -> None:
-    settings = clone_run(pipeline_run, tmp_path / "warehouse")
+    settings = clone_warehouse(pipeline_run.settings, tmp_path / "warehouse")
     published = {
         p: digest(p)
         for p in [settings.published_db, *(f for f in settings.published_dir.resolve().rglob("*") if f.is_file())]
